@@ -1,0 +1,33 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.policies import has_sales_role, is_backup_operator
+
+# (url name, label, who sees it). Entries whose URL does not exist yet are skipped.
+_NAVIGATION = [
+    ("home", _("Home"), lambda user: True),
+    ("crm:customer-list", _("Customers"), has_sales_role),
+    ("crm:followup-list", _("Follow-ups"), has_sales_role),
+    ("crm:pool-list", _("Isolation pool"), has_sales_role),
+    ("workplans:plan-list", _("Work plans"), has_sales_role),
+    ("bulletin:post-list", _("Message board"), has_sales_role),
+    ("bulletin:suggestion-list", _("Suggestions"), has_sales_role),
+    ("accounts:user-list", _("Staff"), lambda user: has_sales_role(user) and not user.is_salesperson),
+    ("crm:backup-list", _("Backups"), lambda user: is_backup_operator(user) or user.is_admin),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for name, label, visible in _NAVIGATION:
+        if not visible(user):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    return {"nav_items": items}

@@ -1,0 +1,99 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class SalesGroup(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    supervisor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_groups",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sales group")
+        verbose_name_plural = _("sales groups")
+        permissions = [("supervise_salesgroup", "Can supervise the sales group")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CrmUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        SALESPERSON = "salesperson", _("Salesperson")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        ADMIN = "admin", _("Admin")
+        BACKUP_OPERATOR = "backup_operator", _("Backup operator")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALESPERSON)
+    sales_group = models.ForeignKey(
+        SalesGroup,
+        verbose_name=_("sales group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    objects = CrmUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        indexes = [models.Index(fields=["role", "sales_group"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == self.Role.SUPERVISOR
+
+    @property
+    def is_salesperson(self) -> bool:
+        return self.role == self.Role.SALESPERSON
+
+    @property
+    def is_backup_operator(self) -> bool:
+        return self.role == self.Role.BACKUP_OPERATOR
+
+    @property
+    def has_sales_role(self) -> bool:
+        """Salespeople, supervisors and admins work with customers; a backup operator never does."""
+        return self.is_active and self.role in {self.Role.SALESPERSON, self.Role.SUPERVISOR, self.Role.ADMIN}
+
+
+class SalesGroupUserObjectPermission(UserObjectPermissionBase):
+    """Explicit grants on a sales group, e.g. a supervisor covering a second group."""
+
+    content_object = models.ForeignKey(SalesGroup, on_delete=models.CASCADE)
+
+
+class SalesGroupGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(SalesGroup, on_delete=models.CASCADE)

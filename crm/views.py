@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.policies import visible_sales_groups
+
+
+@require_GET
+@login_required
+def home(request):
+    """Each role's start page; a backup operator's shows only what that role may do."""
+    user = request.user
+    if user.is_backup_operator:
+        return render(request, "crm/home_backup.html")
+    supervised = visible_sales_groups(user) if user.is_supervisor else []
+    return render(request, "crm/home.html", {"supervised_groups": supervised})

@@ -1,0 +1,57 @@
+# Sourced by scripts/run and scripts/test: a virtualenv with the project's dependencies,
+# compiled translations. Re-running reuses everything (pip runs only when pyproject.toml changed).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON=${PYTHON:-python3}
+extras=${1:-}
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))." >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "== Creating the virtualenv in .venv"
+  if ! "$PYTHON" -m venv .venv; then
+    rm -rf .venv
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+      "$PYTHON" -m venv .venv
+    else
+      echo "Install python3-venv (sudo apt-get install python3-venv) and run again." >&2
+      exit 1
+    fi
+  fi
+fi
+
+stamp=.venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)${extras:+-$extras}
+if [ ! -f "$stamp" ]; then
+  echo "== Installing dependencies"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check ".${extras:+[$extras]}"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+
+export PATH="$PWD/.venv/bin:$PATH"
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$PWD/var/run}
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+
+if ! command -v msgfmt >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== Installing gettext (compiles the translations)"
+    apt-get update -qq && apt-get install -y -qq gettext >/dev/null
+  else
+    echo "Install gettext (sudo apt-get install gettext) and run again." >&2
+    exit 1
+  fi
+fi
+
+# Compiled catalogues are build output (git-ignored): make them from locale/*.po.
+for po in locale/*/LC_MESSAGES/*.po; do
+  mo=${po%.po}.mo
+  if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
+    msgfmt --check -o "$mo" "$po"
+  fi
+done

@@ -1,0 +1,55 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from accounts.models import SalesGroup, User
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_production_settings_pass_check_deploy():
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "crm.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "x8$Kp2!vQz7#Lm4@Rt9&Wn1^Yb6*Hc3(Jd5)Fg0-Ss8+Aa2=Ee7",
+        "ALLOWED_HOSTS": "crm.example.com",
+        "HTTPS": "1",
+        "DATABASE_URL": f"postgresql://{db['USER']}:@/{db['NAME']}?host={db['HOST']}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_refuse_to_start_without_a_secret_key_in_production():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update({"DJANGO_SETTINGS_MODULE": "crm.settings", "DEBUG": "0", "DATABASE_URL": "postgresql://x@localhost/x"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_gives_the_same_company(capsys):
+    call_command("seed_demo", "--password", "pw-demo-1", "--groups", "3", "--salespeople", "7")
+    call_command("seed_demo", "--password", "pw-demo-2", "--groups", "3", "--salespeople", "7")
+    out = capsys.readouterr().out
+    assert "admin" in out and "backup" in out and "sup1" in out and "sales1" in out
+    assert SalesGroup.objects.filter(name__startswith="Group ").count() == 3
+    assert User.objects.filter(role=User.Role.SALESPERSON).count() == 7
+    assert User.objects.get(username="sup2").supervised_groups.get().name == "Group 2"
+    assert User.objects.get(username="admin").role == User.Role.ADMIN
+    assert User.objects.get(username="backup").role == User.Role.BACKUP_OPERATOR
+    assert User.objects.get(username="sales1").check_password("pw-demo-2")
