@@ -165,6 +165,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Customers, follow-ups, the pool (crm/)
+
+# --- Work plans (workplans/)
+
+# --- Message board and suggestions (bulletin/)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

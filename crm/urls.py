@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set-language"),
+    path("plans/", include("workplans.urls")),
+    path("board/", include("bulletin.urls")),
 ]
 
 if settings.DEBUG:

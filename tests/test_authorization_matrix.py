@@ -1,68 +1,27 @@
 """The authorization matrix: every URL the project serves x every role (x object relation).
 
-The matrix is data. `test_every_url_has_rows` fails when a URL pattern has no row, so a new
-page cannot ship without someone deciding who may open it. Invisible objects answer 404,
-exactly like missing ones.
+The rows are data, one file per app (tests/<app>/matrix.py). `test_every_url_has_rows` fails
+when a URL pattern has no row, so a page cannot ship without someone deciding who may open it.
+Invisible objects answer 404, exactly like missing ones.
 """
 
-from dataclasses import dataclass, field
-from typing import Callable
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.matrix_world import RELATIONS, build_world
+from tests.accounts import matrix as accounts_matrix
+from tests.authz import LOGIN, REDIRECT
+from tests.bulletin import matrix as bulletin_matrix
+from tests.crm import matrix as crm_matrix
+from tests.workplans import matrix as workplans_matrix
 
-ROLES = ["anonymous", "salesperson", "supervisor", "admin", "backup"]
-
-OK = 200
-LOGIN = "login"  # redirect to the login page
-REDIRECT = "redirect"  # any other redirect (a successful POST, an already-logged-in visitor)
-NOT_FOUND = 404
-FORBIDDEN = 403
-NOT_ALLOWED = 405
-
-
-def everyone(outcome):
-    return {role: outcome for role in ROLES}
-
-
-def staff(outcome, anonymous=LOGIN, backup=NOT_FOUND):
-    """The usual shape: anonymous is sent to log in, the backup operator sees nothing."""
-    return {"anonymous": anonymous, "salesperson": outcome, "supervisor": outcome, "admin": outcome, "backup": backup}
-
-
-@dataclass
-class Row:
-    url_name: str
-    method: str
-    expect: dict  # role -> outcome, or role -> {relation: outcome} for object URLs
-    kwargs: Callable | None = None  # (world, relation) -> URL kwargs
-    data: Callable | dict = field(default_factory=dict)  # POST body, or (world, relation) -> body
-
-    def cells(self):
-        for role in ROLES:
-            outcome = self.expect[role]
-            if isinstance(outcome, dict):
-                for relation in RELATIONS:
-                    yield role, relation, outcome[relation]
-            else:
-                yield role, None, outcome
-
-
-ROWS = [
-    Row("home", "GET", staff(OK, backup=OK)),
-    Row("home", "POST", everyone(NOT_ALLOWED)),
-    Row("accounts:login", "GET", staff(REDIRECT, anonymous=OK, backup=REDIRECT)),
-    Row("accounts:logout", "POST", everyone(LOGIN)),
-    Row("accounts:logout", "GET", everyone(NOT_ALLOWED)),
-    Row("accounts:password-change", "GET", staff(OK, backup=OK)),
-    Row("set-language", "POST", everyone(REDIRECT), data={"language": "zh-hans", "next": "/"}),
-]
+APPS = [accounts_matrix, crm_matrix, workplans_matrix, bulletin_matrix]
+ROWS = [row for app in APPS for row in app.ROWS]
 
 # URL patterns that are not pages of ours (only present when DEBUG serves media).
-IGNORED_PATTERNS = {"media"}
+IGNORED_PATTERNS = {"^media/(?P<path>.*)$"}
 
 
 def _url_names(resolver=None, namespace=""):
@@ -88,6 +47,14 @@ def _outcome(response):
     return response.status_code
 
 
+def build_world(cast):
+    world = SimpleNamespace(cast=cast)
+    for app in APPS:
+        if hasattr(app, "build"):
+            app.build(world)
+    return world
+
+
 @pytest.mark.django_db
 def test_authorization_matrix(cast, client_for, capsys):
     world = build_world(cast)
@@ -101,8 +68,7 @@ def test_authorization_matrix(cast, client_for, capsys):
     failures, cells = [], 0
     for row in ROWS:
         for role, relation, expected in row.cells():
-            kwargs = row.kwargs(world, relation) if row.kwargs else {}
-            url = reverse(row.url_name, kwargs=kwargs)
+            url = reverse(row.url_name, kwargs=row.kwargs(world, relation) if row.kwargs else {})
             client = client_for(people[role])
             data = row.data(world, relation) if callable(row.data) else row.data
             # Each cell runs in a savepoint that is rolled back, so a POST that deletes or
@@ -113,7 +79,8 @@ def test_authorization_matrix(cast, client_for, capsys):
             cells += 1
             got = _outcome(response)
             if got != expected:
-                failures.append(f"{row.method} {url} as {role}{f' ({relation})' if relation else ''}: expected {expected}, got {got}")
+                where = f" ({relation})" if relation else ""
+                failures.append(f"{row.method} {url} as {role}{where}: expected {expected}, got {got}")
     with capsys.disabled():
         print(f"\nauthorization matrix: {cells} cells asserted over {len(ROWS)} rows")
     assert not failures, "\n".join(failures)

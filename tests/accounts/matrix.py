@@ -1,0 +1,11 @@
+from tests.authz import LOGIN, NOT_ALLOWED, OK, REDIRECT, Row, everyone, staff
+
+ROWS = [
+    Row("home", "GET", staff(OK, backup=OK)),
+    Row("home", "POST", everyone(NOT_ALLOWED)),
+    Row("accounts:login", "GET", staff(REDIRECT, anonymous=OK, backup=REDIRECT)),
+    Row("accounts:logout", "POST", everyone(LOGIN)),
+    Row("accounts:logout", "GET", everyone(NOT_ALLOWED)),
+    Row("accounts:password-change", "GET", staff(OK, backup=OK)),
+    Row("set-language", "POST", everyone(REDIRECT), data={"language": "zh-hans", "next": "/"}),
+]
