@@ -31,3 +31,4 @@ def navigation(request):
             continue
         items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
     return {"nav_items": items}
+
