@@ -324,7 +324,7 @@ def test_admin_is_asked_to_confirm_before_deleting_a_message(cast, client_for):
     detail = _page(client.get(post.get_absolute_url()))
     assert f'href="{reverse("bulletin:post-delete", args=[post.pk])}"' in detail  # a link to the question, not a form
     confirm = _page(client.get(reverse("bulletin:post-delete", args=[post.pk])))
-    assert "Delete the message “不当言论” and its reply? This cannot be undone." in confirm
+    assert "Delete the message “不当言论” and its 1 reply? This cannot be undone." in confirm
     assert Post.objects.exists()
     response = client.post(reverse("bulletin:post-delete", args=[post.pk]), follow=True)
     assert not Post.objects.exists() and not Reply.objects.exists()
