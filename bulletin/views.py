@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -171,7 +170,8 @@ def _window(request):
 @require(may_send_suggestions)
 def suggestion_list(request):
     if not is_management(request.user):
-        raise PermissionDenied
+        # 403 (issue 7), but with the way to what a salesperson may do: send, or read their own.
+        return render(request, "bulletin/suggestion_list_forbidden.html", status=403)
     key, window, custom = _window(request)
     page_obj = paginate(request, selectors.suggestion_inbox(request.user, window=window))
     return render(

@@ -145,7 +145,21 @@ def _titles_on(page):
 def test_salesperson_cannot_open_the_suggestions_list(cast, client_for, box):
     response = client_for(cast.sales1).get(LIST)
     assert response.status_code == 403
-    assert not _titles_on(_page(response))
+    page = _page(response)
+    assert not _titles_on(page)
+    assert "Only supervisors and admins read the suggestions box." in page
+    assert f'href="{NEW}"' in page and f'href="{MINE}"' in page
+
+
+def test_it_answers_has_perm_from_the_same_policy(cast, box):
+    assert cast.sup1.has_perm("bulletin.view_suggestion") and not cast.sales1.has_perm("bulletin.view_suggestion")
+    assert cast.sales1.has_perm("bulletin.view_suggestion", box["sales1"])
+    assert not cast.sales1.has_perm("bulletin.view_suggestion", box["anonymous"])
+    assert cast.sup1.has_perm("bulletin.view_suggestion", box["anonymous"])
+    assert not cast.sup1.has_perm("bulletin.delete_suggestion", box["anonymous"])
+    assert cast.admin.has_perm("bulletin.delete_suggestion", box["anonymous"])
+    assert cast.admin.has_perm("bulletin.delete_post") and not cast.sup1.has_perm("bulletin.delete_post")
+    assert not cast.backup.has_perm("bulletin.view_post")
 
 
 def test_backup_operator_cannot_see_suggestions_at_all(cast, client_for, box):
