@@ -178,6 +178,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Work plans (workplans/)
 
 # --- Message board and suggestions (bulletin/)
+# SPEC §5 lets visitors post without logging in; a company exposed to the internet turns it off.
+BULLETIN_ALLOW_GUEST_POSTS = env_bool("BULLETIN_ALLOW_GUEST_POSTS", True)
+# Guests (posts and replies together) per IP address, in a fixed window, counted in CACHES.
+BULLETIN_GUEST_POST_LIMIT = env_int("BULLETIN_GUEST_POST_LIMIT", 5)
+BULLETIN_GUEST_POST_WINDOW_SECONDS = env_int("BULLETIN_GUEST_POST_WINDOW_SECONDS", 600)
+# Behind a proxy the client's address is the last X-Forwarded-For entry the proxy appended.
+BULLETIN_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
+# Suggestions per employee (signed and anonymous counted together), in a fixed window.
+BULLETIN_SUGGESTION_LIMIT = env_int("BULLETIN_SUGGESTION_LIMIT", 5)
+BULLETIN_SUGGESTION_WINDOW_SECONDS = env_int("BULLETIN_SUGGESTION_WINDOW_SECONDS", 24 * 60 * 60)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,287 @@
+"""The suggestions box (SPEC §6): anonymity, management-only reading, replies, time windows."""
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from bulletin.models import Suggestion, SuggestionReply
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("bulletin:suggestion-list")
+NEW = reverse("bulletin:suggestion-create")
+MINE = reverse("bulletin:suggestion-mine")
+
+
+def _send(client, *, anonymous, title="关于加班的建议", content="希望周末不要加班"):
+    return client.post(NEW, {"title": title, "content": content, "sign_as": "anonymous" if anonymous else "signed"})
+
+
+def _page(response) -> str:
+    return response.content.decode()
+
+
+# --- Anonymity --------------------------------------------------------------------------------
+
+
+def _database_snapshot() -> dict[str, set[tuple]]:
+    """Every row of every table, as text: what anyone with the database could read."""
+    snapshot = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')
+            snapshot[table] = {tuple(str(value) for value in row) for row in cursor.fetchall()}
+    return snapshot
+
+
+def _cache_contents() -> list[tuple[str, str]]:
+    """(key, value) of every cache entry; LocMemCache stores keys as ":<version>:<key>"."""
+    keys = [stored.split(":", 2)[-1] for stored in cache._cache]
+    return [(key, repr(cache.get(key))) for key in keys]
+
+
+def test_it_keeps_no_link_between_an_anonymous_suggestion_and_its_sender(cast, client_for, caplog):
+    client = client_for(cast.sales1)
+    client.get(MINE)  # the session exists before, so we see what sending changes
+    before = _database_snapshot()
+    caplog.set_level(logging.DEBUG)
+
+    response = _send(client, anonymous=True, title="匿名：主管太凶", content="不敢当面说")
+
+    suggestion = Suggestion.objects.get()
+    assert suggestion.author_id is None
+    after = _database_snapshot()
+    changed = {table: after[table] ^ before[table] for table in after if after[table] != before[table]}
+    # Exactly one new row anywhere in the database: the suggestion itself. No audit row, no
+    # session change, no counter table, no last-seen column on the user.
+    assert list(changed) == ["bulletin_suggestion"] and len(changed["bulletin_suggestion"]) == 1
+    row = Suggestion.objects.values().get()
+    assert row["author_id"] is None
+    identity = {str(cast.sales1.pk), cast.sales1.username, cast.sales1.full_name, str(cast.sales1.sales_group_id)}
+    for column, value in row.items():
+        if column != "id":
+            assert not any(who in str(value) for who in identity - {str(cast.sales1.pk), str(cast.sales1.sales_group_id)}), column
+            assert str(value) not in identity, column
+    # Nothing in the cache names the sender or the suggestion (the rate-limit key is a keyed hash).
+    entries = _cache_contents()
+    assert entries  # the rate-limit counter is there, under a name that identifies nobody
+    for key, value in entries:
+        parts = set(key.split(":"))
+        assert not identity & parts, key
+        assert "主管太凶" not in value and str(suggestion.pk) not in parts
+    # Nothing logged about it, and the redirect does not carry its id.
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert cast.sales1.username not in logged and "主管太凶" not in logged
+    assert response["Location"] == MINE
+
+
+def test_signed_suggestion_stores_its_author(cast, client_for):
+    _send(client_for(cast.sales1), anonymous=False)
+    assert Suggestion.objects.get().author == cast.sales1
+
+
+def test_sender_does_not_find_their_anonymous_suggestion_later(cast, client_for):
+    client = client_for(cast.sales1)
+    response = _send(client, anonymous=True, title="匿名建议")
+    page = _page(client.get(response["Location"]))
+    assert "Your anonymous suggestion has been sent to management." in page
+    assert "匿名建议" not in page
+    assert client.get(reverse("bulletin:suggestion-detail", args=[Suggestion.objects.get().pk])).status_code == 404
+
+
+@override_settings(BULLETIN_SUGGESTION_LIMIT=2)
+def test_employee_cannot_send_more_suggestions_than_the_limit(cast, client_for):
+    client = client_for(cast.sales1)
+    assert _send(client, anonymous=True).status_code == 302
+    assert _send(client, anonymous=False).status_code == 302
+    response = _send(client, anonymous=True, title="第三条")
+    assert response.status_code == 200
+    assert "You have sent the most suggestions allowed for now." in _page(response)
+    assert Suggestion.objects.count() == 2 and not Suggestion.objects.filter(title="第三条").exists()
+    assert _send(client_for(cast.sales1b), anonymous=True).status_code == 302  # a colleague has their own limit
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"title": "", "content": "内容", "sign_as": "signed"}, "This field is required."),
+        ({"title": "标题", "content": "   ", "sign_as": "signed"}, "This field is required."),
+        ({"title": "标题", "content": "内容"}, "This field is required."),
+        ({"title": "长" * 101, "content": "内容", "sign_as": "anonymous"}, "at most 100 characters"),
+        ({"title": "标题", "content": "长" * 5001, "sign_as": "anonymous"}, "at most 5000 characters"),
+    ],
+)
+def test_employee_cannot_send_a_bad_suggestion(cast, client_for, data, message):
+    response = client_for(cast.sales1).post(NEW, data)
+    assert response.status_code == 200 and message in _page(response)
+    assert not Suggestion.objects.exists()
+
+
+# --- Who reads what ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def box(cast):
+    return {
+        "sales1": Suggestion.objects.create(title="张三的建议", content="c", author=cast.sales1),
+        "sales1b": Suggestion.objects.create(title="赵六的建议", content="c", author=cast.sales1b),
+        "sales2": Suggestion.objects.create(title="李四的建议", content="c", author=cast.sales2),
+        "sup2": Suggestion.objects.create(title="李主管的建议", content="c", author=cast.sup2),
+        "anonymous": Suggestion.objects.create(title="匿名的建议", content="c"),
+    }
+
+
+def _titles_on(page):
+    return {title for title in ("张三的建议", "赵六的建议", "李四的建议", "李主管的建议", "匿名的建议") if title in page}
+
+
+def test_salesperson_cannot_open_the_suggestions_list(cast, client_for, box):
+    response = client_for(cast.sales1).get(LIST)
+    assert response.status_code == 403
+    page = _page(response)
+    assert not _titles_on(page)
+    assert "Only supervisors and admins read the suggestions box." in page
+    assert f'href="{NEW}"' in page and f'href="{MINE}"' in page
+
+
+def test_it_answers_has_perm_from_the_same_policy(cast, box):
+    assert cast.sup1.has_perm("bulletin.view_suggestion") and not cast.sales1.has_perm("bulletin.view_suggestion")
+    assert cast.sales1.has_perm("bulletin.view_suggestion", box["sales1"])
+    assert not cast.sales1.has_perm("bulletin.view_suggestion", box["anonymous"])
+    assert cast.sup1.has_perm("bulletin.view_suggestion", box["anonymous"])
+    assert not cast.sup1.has_perm("bulletin.delete_suggestion", box["anonymous"])
+    assert cast.admin.has_perm("bulletin.delete_suggestion", box["anonymous"])
+    assert cast.admin.has_perm("bulletin.delete_post") and not cast.sup1.has_perm("bulletin.delete_post")
+    assert not cast.backup.has_perm("bulletin.view_post")
+
+
+def test_backup_operator_cannot_see_suggestions_at_all(cast, client_for, box):
+    client = client_for(cast.backup)
+    assert client.get(LIST).status_code == 404
+    assert client.get(MINE).status_code == 404
+    assert client.get(box["anonymous"].get_absolute_url()).status_code == 404
+    assert _send(client, anonymous=True).status_code == 404 and Suggestion.objects.count() == 5
+
+
+def test_supervisor_reads_their_groups_and_every_anonymous_suggestion(cast, client_for, box):
+    assert _titles_on(_page(client_for(cast.sup1).get(LIST))) == {"张三的建议", "赵六的建议", "匿名的建议"}
+    assert client_for(cast.sup1).get(box["sales2"].get_absolute_url()).status_code == 404
+    assert client_for(cast.sup1).get(box["sup2"].get_absolute_url()).status_code == 404
+
+
+def test_admin_reads_every_suggestion(cast, client_for, box):
+    assert _titles_on(_page(client_for(cast.admin).get(LIST))) == {
+        "张三的建议", "赵六的建议", "李四的建议", "李主管的建议", "匿名的建议"
+    }
+
+
+def test_signed_author_reads_only_their_own_suggestions(cast, client_for, box):
+    client = client_for(cast.sales1)
+    assert _titles_on(_page(client.get(MINE))) == {"张三的建议"}
+    assert client.get(box["sales1"].get_absolute_url()).status_code == 200
+    for other in ("sales1b", "sales2", "anonymous"):
+        assert client.get(box[other].get_absolute_url()).status_code == 404
+
+
+def test_signed_author_reads_managements_reply(cast, client_for, box):
+    client_for(cast.sup1).post(reverse("bulletin:suggestion-reply", args=[box["sales1"].pk]), {"content": "下周讨论"})
+    reply = SuggestionReply.objects.get()
+    assert reply.author == cast.sup1 and reply.suggestion == box["sales1"]
+    page = _page(client_for(cast.sales1).get(MINE))
+    assert "下周讨论" in page and "王主管" in page
+    assert "下周讨论" not in _page(client_for(cast.sales1b).get(MINE))
+
+
+def test_salesperson_cannot_reply_to_or_delete_their_own_suggestion(cast, client_for, box):
+    client = client_for(cast.sales1)
+    url = box["sales1"].get_absolute_url()
+    assert client.post(reverse("bulletin:suggestion-reply", args=[box["sales1"].pk]), {"content": "x"}).status_code == 403
+    assert client.post(reverse("bulletin:suggestion-delete", args=[box["sales1"].pk])).status_code == 403
+    page = _page(client.get(url))
+    assert reverse("bulletin:suggestion-delete", args=[box["sales1"].pk]) not in page
+    assert not SuggestionReply.objects.exists() and Suggestion.objects.count() == 5
+
+
+def test_supervisor_cannot_post_an_empty_reply(cast, client_for, box):
+    response = client_for(cast.sup1).post(reverse("bulletin:suggestion-reply", args=[box["sales1"].pk]), {"content": ""})
+    assert response.status_code == 200 and "This field is required." in _page(response)
+    assert not SuggestionReply.objects.exists()
+
+
+def test_supervisor_can_delete_a_suggestion_of_their_group(cast, client_for, box):
+    response = client_for(cast.sup1).post(reverse("bulletin:suggestion-delete", args=[box["sales1b"].pk]), follow=True)
+    assert not Suggestion.objects.filter(pk=box["sales1b"].pk).exists()
+    assert "The suggestion has been deleted." in _page(response)
+
+
+def test_supervisor_cannot_delete_an_anonymous_suggestion_but_admin_can(cast, client_for, box):
+    anonymous = box["anonymous"]
+    url = reverse("bulletin:suggestion-delete", args=[anonymous.pk])
+    assert url not in _page(client_for(cast.sup1).get(anonymous.get_absolute_url()))
+    assert client_for(cast.sup1).post(url).status_code == 403
+    assert Suggestion.objects.filter(pk=anonymous.pk).exists()
+    assert 'data-confirm="Delete this suggestion?' in _page(client_for(cast.admin).get(anonymous.get_absolute_url()))
+    client_for(cast.admin).post(url)
+    assert not Suggestion.objects.filter(pk=anonymous.pk).exists()
+
+
+def test_it_lists_suggestions_in_a_fixed_number_of_queries(cast, client_for, django_assert_max_num_queries):
+    for number in range(10):
+        suggestion = Suggestion.objects.create(title=f"s{number}", content="c", author=cast.sales1 if number % 2 else None)
+        SuggestionReply.objects.create(suggestion=suggestion, content="r", author=cast.admin)
+    client = client_for(cast.admin)
+    with django_assert_max_num_queries(8):
+        response = client.get(LIST)
+    assert "1 reply" in _page(response)
+
+
+# --- Time windows (SPEC §6.3) -----------------------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 18, 15, 0, tzinfo=SHANGHAI)  # a Wednesday afternoon
+
+
+@pytest.fixture
+def dated(cast, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    moments = {
+        "今天": datetime(2026, 11, 18, 9, 0),
+        "周一": datetime(2026, 11, 16, 10, 0),
+        "周日晚": datetime(2026, 11, 15, 16, 0),  # within the last 72 hours, before this week
+        "上周六": datetime(2026, 11, 14, 10, 0),
+        "上个月": datetime(2026, 10, 30, 10, 0),
+    }
+    for title, moment in moments.items():
+        suggestion = Suggestion.objects.create(title=title, content="c", author=cast.sales1)
+        Suggestion.objects.filter(pk=suggestion.pk).update(created_at=moment.replace(tzinfo=SHANGHAI))
+    return moments
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({}, {"今天", "周一", "周日晚", "上周六", "上个月"}),
+        ({"window": "today"}, {"今天"}),
+        ({"window": "3days"}, {"今天", "周一", "周日晚"}),
+        ({"window": "week"}, {"今天", "周一"}),
+        ({"window": "month"}, {"今天", "周一", "周日晚", "上周六"}),
+        ({"window": "custom", "date_from": "2026-10-01", "date_to": "2026-10-31"}, {"上个月"}),
+        ({"window": "custom", "date_from": "2026-11-14", "date_to": "2026-11-15"}, {"周日晚", "上周六"}),
+        ({"window": "custom", "last_n": "6", "last_unit": "hours"}, {"今天"}),
+    ],
+)
+def test_supervisor_can_filter_suggestions_by_time_window(cast, client_for, dated, query, expected):
+    page = _page(client_for(cast.sup1).get(LIST, query))
+    assert {title for title in dated if f">{title}<" in page} == expected
+
+
+def test_it_explains_a_reversed_custom_window(cast, client_for, dated):
+    page = _page(client_for(cast.admin).get(LIST, {"window": "custom", "date_from": "2026-11-10", "date_to": "2026-11-01"}))
+    assert "The end of the window is before its start." in page
