@@ -3,6 +3,8 @@
 Login names are fixed (admin, backup, sup1.., sales1..): other tooling logs in with them.
 """
 
+from django.contrib.auth.hashers import make_password
+
 from accounts.models import SalesGroup, User
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -15,30 +17,28 @@ def person_name(index: int) -> str:
     return surname + given
 
 
-def _upsert_user(username: str, *, password: str, role: str, group=None, full_name: str = "") -> User:
-    user, _ = User.objects.get_or_create(username=username)
-    user.role = role
-    user.sales_group = group
-    user.full_name = full_name
-    user.is_active = True
-    user.set_password(password)
-    user.save()
+def _upsert_user(username: str, *, password_hash: str, role: str, group=None, full_name: str = "") -> User:
+    user, _ = User.objects.update_or_create(
+        username=username,
+        defaults={"role": role, "sales_group": group, "full_name": full_name, "is_active": True, "password": password_hash},
+    )
     return user
 
 
 def seed_people(*, password: str, groups: int, salespeople: int) -> dict:
     """Create or refresh the demo staff. Safe to run again: it updates, never duplicates."""
     logins = []
-    admin = _upsert_user("admin", password=password, role=User.Role.ADMIN, full_name="赵总")
+    password = make_password(password)  # hashed once: hundreds of demo users share it
+    admin = _upsert_user("admin", password_hash=password, role=User.Role.ADMIN, full_name="赵总")
     logins.append((admin.username, str(User.Role.ADMIN.label)))
-    backup = _upsert_user("backup", password=password, role=User.Role.BACKUP_OPERATOR, full_name="运维 小周")
+    backup = _upsert_user("backup", password_hash=password, role=User.Role.BACKUP_OPERATOR, full_name="运维 小周")
     logins.append((backup.username, str(User.Role.BACKUP_OPERATOR.label)))
 
     group_list = []
     for number in range(1, groups + 1):
         group, _ = SalesGroup.objects.get_or_create(name=f"Group {number}")
         supervisor = _upsert_user(
-            f"sup{number}", password=password, role=User.Role.SUPERVISOR, group=group, full_name=person_name(number * 31)
+            f"sup{number}", password_hash=password, role=User.Role.SUPERVISOR, group=group, full_name=person_name(number * 31)
         )
         group.supervisor = supervisor
         group.save(update_fields=["supervisor"])
@@ -48,7 +48,7 @@ def seed_people(*, password: str, groups: int, salespeople: int) -> dict:
     for number in range(1, salespeople + 1):
         group = group_list[(number - 1) % len(group_list)]
         _upsert_user(
-            f"sales{number}", password=password, role=User.Role.SALESPERSON, group=group, full_name=person_name(number)
+            f"sales{number}", password_hash=password, role=User.Role.SALESPERSON, group=group, full_name=person_name(number)
         )
         if number <= 6:
             logins.append((f"sales{number}", f"{User.Role.SALESPERSON.label}, {group.name}"))
