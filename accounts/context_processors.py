@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,8 @@ _NAVIGATION = [
     ("crm:pool-list", _("Isolation pool"), has_sales_role),
     ("workplans:plan-list", _("Work plans"), has_sales_role),
     ("bulletin:post-list", _("Message board"), has_sales_role),
-    ("bulletin:suggestion-list", _("Suggestions"), has_sales_role),
+    ("bulletin:suggestion-list", _("Suggestions"), lambda user: has_sales_role(user) and not user.is_salesperson),
+    ("bulletin:suggestion-mine", _("Suggestions"), lambda user: has_sales_role(user) and user.is_salesperson),
     ("accounts:user-list", _("Staff"), lambda user: has_sales_role(user) and not user.is_salesperson),
     ("crm:backup-list", _("Backups"), lambda user: is_backup_operator(user) or user.is_admin),
 ]
@@ -20,6 +22,9 @@ _NAVIGATION = [
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        # SPEC §5.2.A: posting on the board needs no login, when the company allows it.
+        if getattr(settings, "BULLETIN_ALLOW_GUEST_POSTS", False):
+            return {"nav_items": [{"url": reverse("bulletin:post-list"), "label": _("Message board"), "active": False}]}
         return {"nav_items": []}
     items = []
     for name, label, visible in _NAVIGATION:

@@ -187,3 +187,13 @@ def deletion_summary(customer: Customer) -> dict:
         "shares": CustomerUserObjectPermission.objects.filter(content_object=customer).count(),
         "photo": bool(customer.photo),
     }
+
+
+def view_counts(user, *, now=None, cap=999) -> list[dict]:
+    """Each §1.A view with how many customers it holds (counting stops at `cap`), for the home tiles."""
+    visible = policies.visible_customers(user)
+    tiles = []
+    for view in QUERY_VIEWS:
+        count = visible.filter(view.condition(now))[: cap + 1].count()
+        tiles.append({"view": view, "count": min(count, cap), "capped": count > cap})
+    return tiles

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.policies import visible_sales_groups
+from crm import selectors
 
 
 @require_GET
@@ -13,4 +14,7 @@ def home(request):
     if user.is_backup_operator:
         return render(request, "crm/home_backup.html")
     supervised = visible_sales_groups(user) if user.is_supervisor else []
-    return render(request, "crm/home.html", {"supervised_groups": supervised})
+    return render(request, "crm/home.html", {
+        "supervised_groups": supervised,
+        "tiles": selectors.view_counts(user),
+    })

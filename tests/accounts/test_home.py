@@ -47,3 +47,16 @@ def test_responses_carry_security_headers(cast, client_for):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_home_counts_each_quick_view_within_the_persons_scope(cast, client_for):
+    from tests.factories import CustomerFactory
+
+    CustomerFactory(owner=cast.sales1, type="prospect")
+    CustomerFactory(owner=cast.sales1, type="prospect")
+    CustomerFactory(owner=cast.sales2, type="prospect")
+    tiles = client_for(cast.sales1).get(reverse("home")).context["tiles"]
+    counts = {tile["view"].key: tile["count"] for tile in tiles}
+    assert counts["prospects"] == 2 and counts["intentions"] == 0
+    admin_tiles = client_for(cast.admin).get(reverse("home")).context["tiles"]
+    assert {tile["view"].key: tile["count"] for tile in admin_tiles}["prospects"] == 3

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from accounts.models import SalesGroup, User
+from bulletin.models import Post
+from crm.models import Custody, Customer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,8 +45,8 @@ def test_settings_refuse_to_start_without_a_secret_key_in_production():
 
 @pytest.mark.django_db
 def test_seed_demo_twice_gives_the_same_company(capsys):
-    call_command("seed_demo", "--password", "pw-demo-1", "--groups", "3", "--salespeople", "7")
-    call_command("seed_demo", "--password", "pw-demo-2", "--groups", "3", "--salespeople", "7")
+    call_command("seed_demo", "--password", "pw-demo-1", "--groups", "3", "--salespeople", "7", "--customers", "60")
+    call_command("seed_demo", "--password", "pw-demo-2", "--groups", "3", "--salespeople", "7", "--customers", "60")
     out = capsys.readouterr().out
     assert "admin" in out and "backup" in out and "sup1" in out and "sales1" in out
     assert SalesGroup.objects.filter(name__startswith="Group ").count() == 3
@@ -53,3 +55,9 @@ def test_seed_demo_twice_gives_the_same_company(capsys):
     assert User.objects.get(username="admin").role == User.Role.ADMIN
     assert User.objects.get(username="backup").role == User.Role.BACKUP_OPERATOR
     assert User.objects.get(username="sales1").check_password("pw-demo-2")
+    assert Customer.objects.count() == 60
+    assert Custody.objects.filter(reason=Custody.Reason.CREATED).count() == 60
+    pooled = Customer.objects.filter(owner__isnull=True)
+    assert pooled.count() == Custody.objects.filter(reason=Custody.Reason.GAVE_UP).count()
+    assert Customer.objects.filter(name__regex=r"^[\u4e00-\u9fff]{2,3}$").count() == 60  # Chinese names
+    assert Post.objects.exists()

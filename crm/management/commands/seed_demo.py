@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
+from bulletin import demo as bulletin_demo
 from crm import demo
 from crm.demo.customers import seed_customers
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         )
         added = seed_customers(target=customers, owner_ids=owner_ids, rng=rng, progress=self._progress)
         summary["customers"] = added
+        people = list(User.objects.filter(is_active=True).order_by("pk")[:50])
+        bulletin_demo.seed(people=people, rng=rng)
         self.stdout.write(self.style.SUCCESS(
             f"Demo company ready: {summary['groups']} groups, {summary['supervisors']} supervisors, "
             f"{summary['salespeople']} salespeople; {added} customers added."
