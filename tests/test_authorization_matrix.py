@@ -5,19 +5,23 @@ when a URL pattern has no row, so a page cannot ship without someone deciding wh
 Invisible objects answer 404, exactly like missing ones.
 """
 
+import importlib
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.accounts import matrix as accounts_matrix
 from tests.authz import LOGIN, REDIRECT
-from tests.bulletin import matrix as bulletin_matrix
-from tests.crm import matrix as crm_matrix
-from tests.workplans import matrix as workplans_matrix
 
-APPS = [accounts_matrix, crm_matrix, workplans_matrix, bulletin_matrix]
+TESTS_DIR = Path(__file__).resolve().parent
+
+# Every tests/<app>/matrix*.py module contributes ROWS (and optionally build(world)).
+APPS = [
+    importlib.import_module(".".join(path.relative_to(TESTS_DIR.parent).with_suffix("").parts))
+    for path in sorted(TESTS_DIR.glob("*/matrix*.py"))
+]
 ROWS = [row for app in APPS for row in app.ROWS]
 
 # URL patterns that are not pages of ours (only present when DEBUG serves media).
