@@ -97,3 +97,25 @@ class SalesGroupUserObjectPermission(UserObjectPermissionBase):
 
 class SalesGroupGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(SalesGroup, on_delete=models.CASCADE)
+
+
+class AuditEvent(models.Model):
+    """Append-only audit trail of sensitive actions (exports, backups, offboarding, reassignment).
+
+    Never written for anonymous suggestions: the trail must not link one to its author.
+    """
+
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=50, db_index=True)
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
+    count = models.IntegerField(_("count"), null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} by {self.actor_id}"
