@@ -19,3 +19,17 @@ urlpatterns = [
     path("searches/", customers.saved_search_create, name="saved-search-create"),
     path("searches/<int:pk>/delete/", customers.saved_search_delete, name="saved-search-delete"),
 ]
+
+from crm.views import exports, imports  # noqa: E402
+
+urlpatterns += [
+    path("customers/import/", imports.customer_import, name="customer-import"),
+    path("customers/import/template/", imports.customer_import_template, name="customer-import-template"),
+    path("customers/import/<int:pk>/", imports.customer_import_preview, name="customer-import-preview"),
+    path("customers/import/<int:pk>/confirm/", imports.customer_import_confirm, name="customer-import-confirm"),
+    path("customers/import/<int:pk>/status/", imports.customer_import_status, name="customer-import-status"),
+    path("customers/import/<int:pk>/errors/", imports.customer_import_errors, name="customer-import-errors"),
+    path("customers/export/", exports.customer_export, name="customer-export"),
+    path("customers/export/<int:pk>/", exports.export_status, name="export-status"),
+    path("customers/export/<int:pk>/download/", exports.export_download, name="export-download"),
+]

@@ -189,6 +189,15 @@ BULLETIN_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
 BULLETIN_SUGGESTION_LIMIT = env_int("BULLETIN_SUGGESTION_LIMIT", 5)
 BULLETIN_SUGGESTION_WINDOW_SECONDS = env_int("BULLETIN_SUGGESTION_WINDOW_SECONDS", 24 * 60 * 60)
 
+# --- Import and export (crm/importexport.py)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+# Above this many rows an export is prepared in the background instead of streamed at once.
+EXPORT_BACKGROUND_THRESHOLD = env_int("EXPORT_BACKGROUND_THRESHOLD", 5_000)
+# Uploads, previews, error workbooks and exports: outside MEDIA_ROOT so nothing can serve them
+# publicly; only the views that check who created the job hand them out.
+PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,115 @@
+"""Background import and export jobs (SPEC §1.C, §1.D): status, progress and their files.
+
+Files (the upload, the preview, the error workbook, an export) live under
+settings.PRIVATE_FILES_ROOT, outside MEDIA_ROOT, so no static or proxy route can serve them:
+they are handed out only by views that check the job belongs to the person asking.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        ANALYSING = "analysing", _("Checking the file")
+        PREVIEW = "preview", _("Waiting for your confirmation")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    class OnDuplicate(models.TextChoices):
+        SKIP = "skip", _("Skip rows that duplicate a customer")
+        UPDATE = "update", _("Update my own customers from those rows")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANALYSING)
+    original_name = models.CharField(max_length=255)
+    upload_path = models.CharField(max_length=255)
+    preview_path = models.CharField(max_length=255, blank=True)
+    errors_path = models.CharField(max_length=255, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Who the imported customers belong to; empty with to_pool for the isolation pool.",
+    )
+    to_pool = models.BooleanField(default=False)
+    on_duplicate = models.CharField(max_length=10, choices=OnDuplicate.choices, default=OnDuplicate.SKIP)
+    all_or_nothing = models.BooleanField(default=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="crm_importjob_creator")]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.original_name}, {self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:customer-import-preview", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.finished else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ExportJob(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Preparing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel workbook (.xlsx)")
+        CSV = "csv", _("CSV (UTF-8)")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CUSTOMERS)
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.XLSX)
+    params = models.CharField(max_length=2000, blank=True, help_text="The list's query string when it was exported.")
+    language = models.CharField(max_length=15, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    result_path = models.CharField(max_length=255, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="crm_exportjob_creator")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.kind}, {self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:export-status", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.finished else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

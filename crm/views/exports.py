@@ -1,0 +1,74 @@
+"""Customer export (SPEC §1.D): exactly the list the person sees, filters and search included."""
+
+import tempfile
+
+from django.conf import settings
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.policies import has_sales_role, require
+from crm import import_services
+from crm import importexport as ie
+from crm.import_tasks import export_queryset, run_export
+from crm.job_models import ExportJob
+
+sales_only = require(has_sales_role)
+CONTENT_TYPES = {
+    ExportJob.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportJob.Format.CSV: "text/csv; charset=utf-8",
+}
+
+
+def _format(data) -> str:
+    return data.get("format") if data.get("format") in ExportJob.Format.values else ExportJob.Format.XLSX
+
+
+def _list_params(query) -> str:
+    params = query.copy()
+    for name in ("format", "page"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def customer_export(request):
+    """GET: a small list downloads at once, a large one asks to be prepared in the background.
+    POST: prepare it in the background."""
+    if request.method == "POST":
+        params = QueryDict(request.POST.get("params", ""))
+        job = import_services.export_job_create(params=_list_params(params), fmt=_format(request.POST), by=request.user)
+        run_export.enqueue(job.pk)
+        return redirect(job)
+    fmt, params = _format(request.GET), _list_params(request.GET)
+    customers = export_queryset(request.user, params)
+    count = customers.count()
+    if count > settings.EXPORT_BACKGROUND_THRESHOLD:
+        return render(request, "crm/export_confirm.html", {"count": count, "format": fmt, "params": params})
+    target = tempfile.TemporaryFile()
+    import_services.export_customers(customers=customers, fmt=fmt, target=target, by=request.user)
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, filename=import_services.export_filename(fmt),
+                        content_type=CONTENT_TYPES[fmt])
+
+
+@require_GET
+@sales_only
+def export_status(request, pk):
+    job = ie.get_export_job_for(request.user, pk)
+    template = "crm/_export_status.html" if request.headers.get("HX-Request") else "crm/export_status.html"
+    response = render(request, template, {"job": job})
+    if request.headers.get("HX-Request") and job.finished:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_GET
+@sales_only
+def export_download(request, pk):
+    job = ie.get_export_job_for(request.user, pk)
+    if job.status != ExportJob.Status.DONE or not job.result_path:
+        raise Http404
+    return FileResponse(open(import_services.private_path(job.result_path), "rb"), as_attachment=True,
+                        filename=job.filename, content_type=CONTENT_TYPES[job.format])

@@ -1,0 +1,60 @@
+"""Helpers for the import and export tests: build workbooks and CSVs, upload them, read results."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from crm.job_models import ImportJob
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    return settings.PRIVATE_FILES_ROOT
+
+
+def xlsx_bytes(rows) -> bytes:
+    """A workbook as Excel writes it (shared strings), via openpyxl's normal writer."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows, encoding="utf-8") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def upload(client, content: bytes, name="customers.xlsx", **data):
+    """Upload a file; returns (response, the job it created or None)."""
+    before = set(ImportJob.objects.values_list("pk", flat=True))
+    response = client.post(reverse("crm:customer-import"), {"file": SimpleUploadedFile(name, content), **data})
+    job = ImportJob.objects.exclude(pk__in=before).first()
+    return response, job
+
+
+def confirm(client, job, *, on_duplicate="skip", all_or_nothing=True):
+    data = {"on_duplicate": on_duplicate}
+    if all_or_nothing:
+        data["all_or_nothing"] = "on"
+    response = client.post(reverse("crm:customer-import-confirm", args=[job.pk]), data)
+    job.refresh_from_db()
+    return response
+
+
+def read_xlsx(content: bytes) -> list[list]:
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
