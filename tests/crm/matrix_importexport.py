@@ -1,0 +1,77 @@
+"""Authorization-matrix rows for the customer import and export (SPEC §1.C, §1.D).
+
+Jobs belong to their creator alone: sales1's jobs are a 404 for everyone else, supervisor and
+admin included. The backup operator gets 404 everywhere; anonymous visitors go to log in.
+"""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
+
+from crm import import_services
+from crm.import_tasks import export_queryset
+from crm.job_models import ExportJob
+from tests.authz import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyone, staff
+
+CSV = "客户名称,电话\n矩阵导入,13822220000\n".encode()
+BAD_CSV = "客户名称,电话\n矩阵导入,12\n".encode()
+
+
+def _import_job(user, content):
+    job = import_services.import_job_create(upload=SimpleUploadedFile("m.csv", content), owner=user, to_pool=False, by=user)
+    return import_services.import_analyse(job=job)
+
+
+def build(world):
+    sales1 = world.cast.sales1
+    world.import_preview = _import_job(sales1, CSV)
+    world.import_failed = _import_job(sales1, BAD_CSV)
+    import_services.import_confirm(job=world.import_failed, on_duplicate="skip", all_or_nothing=True, by=sales1)
+    import_services.import_run(job=world.import_failed)
+    job = import_services.export_job_create(params=QueryDict("").urlencode(), fmt=ExportJob.Format.XLSX, by=sales1)
+    world.export_job = import_services.export_run(job=job, customers=export_queryset(sales1, ""))
+
+
+def creator_only(ok):
+    """sales1's job: theirs alone."""
+    return {"anonymous": LOGIN, "salesperson": ok, "supervisor": NOT_FOUND, "admin": NOT_FOUND, "backup": NOT_FOUND}
+
+
+def preview_job(world, relation):
+    return {"pk": world.import_preview.pk}
+
+
+def failed_job(world, relation):
+    return {"pk": world.import_failed.pk}
+
+
+def export_job(world, relation):
+    return {"pk": world.export_job.pk}
+
+
+def upload(world, relation):
+    return {"file": SimpleUploadedFile("matrix.csv", io.BytesIO(CSV).read())}
+
+
+ROWS = [
+    Row("crm:customer-import", "GET", staff(OK)),
+    Row("crm:customer-import", "POST", staff(REDIRECT), data=upload),
+    Row("crm:customer-import-template", "GET", staff(OK)),
+    Row("crm:customer-import-template", "POST", everyone(NOT_ALLOWED)),
+    Row("crm:customer-import-preview", "GET", creator_only(OK), kwargs=preview_job),
+    Row("crm:customer-import-preview", "POST", everyone(NOT_ALLOWED), kwargs=preview_job),
+    Row("crm:customer-import-confirm", "POST", creator_only(REDIRECT), kwargs=preview_job,
+        data={"on_duplicate": "skip", "all_or_nothing": "on"}),
+    Row("crm:customer-import-confirm", "GET", everyone(NOT_ALLOWED), kwargs=preview_job),
+    Row("crm:customer-import-status", "GET", creator_only(OK), kwargs=preview_job),
+    Row("crm:customer-import-status", "POST", everyone(NOT_ALLOWED), kwargs=preview_job),
+    Row("crm:customer-import-errors", "GET", creator_only(OK), kwargs=failed_job),
+    Row("crm:customer-import-errors", "POST", everyone(NOT_ALLOWED), kwargs=failed_job),
+    Row("crm:customer-export", "GET", staff(OK)),
+    Row("crm:customer-export", "POST", staff(REDIRECT), data={"params": "q=李", "format": "csv"}),
+    Row("crm:export-status", "GET", creator_only(OK), kwargs=export_job),
+    Row("crm:export-status", "POST", everyone(NOT_ALLOWED), kwargs=export_job),
+    Row("crm:export-download", "GET", creator_only(OK), kwargs=export_job),
+    Row("crm:export-download", "POST", everyone(NOT_ALLOWED), kwargs=export_job),
+]

@@ -1,0 +1,130 @@
+"""Customer export (SPEC §1.D): exactly what the person may see, neutralised, audited; round trip."""
+
+from datetime import date, datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from crm.job_models import ExportJob
+from crm.models import Customer
+from tests.crm.importexport_helpers import body, confirm, private_files, read_xlsx, upload  # noqa: F401
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+EXPORT = reverse("crm:customer-export")
+
+
+def _names(response) -> set:
+    rows = read_xlsx(body(response))
+    return {row[1] for row in rows[1:]}
+
+
+@pytest.mark.parametrize("who, expected", [
+    ("sales1", {"own"}),
+    ("sup1", {"own", "same_group"}),
+    ("admin", {"own", "same_group", "other_group"}),
+    ("sales2", {"other_group"}),
+])
+def test_each_role_exports_only_the_customers_they_may_see(cast, client_for, customers, who, expected):
+    response = client_for(getattr(cast, who)).get(EXPORT)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="customers-')
+    assert _names(response) == {getattr(customers, relation).name for relation in expected}
+
+
+def test_backup_operator_cannot_export(cast, client_for, customers):
+    assert client_for(cast.backup).get(EXPORT).status_code == 404
+
+
+def test_export_follows_the_list_search_and_filters(cast, client_for, customers):
+    client = client_for(cast.admin)
+    assert _names(client.get(EXPORT, {"q": "李"})) == {customers.own.name, customers.other_group.name}
+    assert _names(client.get(EXPORT, {"q": "李", "owner": cast.sales2.pk})) == {customers.other_group.name}
+
+
+def test_the_export_headers_follow_the_language(cast, client_for, customers):
+    client = client_for(cast.sales1)
+    assert read_xlsx(body(client.get(EXPORT)))[0][:3] == ["Customer number", "Name", "Company"]
+    client.cookies["django_language"] = "zh-hans"
+    rows = read_xlsx(body(client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="zh-hans")))
+    assert rows[0][:3] == ["客户编号", "名称", "公司"] or rows[0][1] in ("姓名", "名称", "客户名称")
+    assert rows[1][6] == "意向客户"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_it_neutralises_cells_that_a_spreadsheet_would_run(cast, client_for, start, fmt):
+    dangerous = f"{start}HYPERLINK(\"http://evil.example\",\"x\")"
+    CustomerFactory(name="公式", company=dangerous, notes=dangerous, owner=cast.sales1)
+    content = body(client_for(cast.sales1).get(EXPORT, {"format": fmt}))
+    if fmt == "xlsx":
+        row = read_xlsx(content)[1]
+        assert row[2] == "'" + dangerous and row[11] == "'" + dangerous
+    else:
+        text = content.decode("utf-8-sig")
+        assert ("'" + dangerous.replace('"', '""')) in text
+        assert f",{dangerous}" not in text and f',"{dangerous.replace(chr(34), chr(34) * 2)}"' not in text
+
+
+def test_a_csv_export_opens_in_excel_with_chinese_intact(cast, client_for, customers):
+    content = body(client_for(cast.sales1).get(EXPORT, {"format": "csv"}))
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert customers.own.name in content.decode("utf-8-sig")
+
+
+def test_every_export_is_recorded_in_the_audit_trail(cast, client_for, customers):
+    client_for(cast.sup1).get(EXPORT)
+    event = AuditEvent.objects.get(action="customers.export")
+    assert (event.actor, event.count) == (cast.sup1, 2)
+
+
+def test_a_large_export_is_prepared_in_the_background(cast, client_for, customers, settings):
+    settings.EXPORT_BACKGROUND_THRESHOLD = 1
+    client = client_for(cast.sup1)
+    page = client.get(EXPORT, {"format": "csv"})
+    assert page.status_code == 200 and "This list has 2 customers" in page.content.decode()
+    assert not ExportJob.objects.exists()  # nothing starts until asked
+    response = client.post(EXPORT, {"params": "q=", "format": "xlsx"})
+    job = ExportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == ExportJob.Status.DONE and job.total_rows == 2
+    status = client.get(job.get_absolute_url()).content.decode()
+    assert reverse("crm:export-download", args=[job.pk]) in status
+    download = client.get(reverse("crm:export-download", args=[job.pk]))
+    assert _names(download) == {customers.own.name, customers.same_group.name}
+    for other in (cast.sales1, cast.admin, cast.sup2):
+        assert client_for(other).get(reverse("crm:export-download", args=[job.pk])).status_code == 404
+        assert client_for(other).get(job.get_absolute_url()).status_code == 404
+
+
+def test_the_background_export_keeps_the_list_filters(cast, client_for, customers, settings):
+    settings.EXPORT_BACKGROUND_THRESHOLD = 0
+    client = client_for(cast.admin)
+    client.post(EXPORT, {"params": f"q=李&owner={cast.sales2.pk}&page=3", "format": "xlsx"})
+    job = ExportJob.objects.get()
+    assert _names(client.get(reverse("crm:export-download", args=[job.pk]))) == {customers.other_group.name}
+
+
+FIELDS = ["name", "company", "job_title", "phone", "address", "type", "grade", "source", "industry", "gender",
+          "notes", "last_contact_at", "next_contact_on"]
+
+
+def test_exporting_and_importing_again_gives_identical_customers(cast, client_for):
+    contacted = timezone.make_aware(datetime(2026, 3, 4, 9, 30, 15))
+    CustomerFactory(name="李华", company="上海华信科技有限公司", job_title="总经理", phone="+86 138-0013-8000",
+                    address="上海市浦东新区人民路12号", type="prospect", grade="vip", source="referral", industry="制造业",
+                    gender="female", notes="=SUM(A1)\n第二行 -5% 折扣", last_contact_at=contacted,
+                    next_contact_on=date(2026, 12, 1), owner=cast.sales1)
+    CustomerFactory(name="王伟", company="", job_title="", phone="", address="", type="suspended", grade="normal",
+                    source="self", industry="", gender="", notes="", next_contact_on=date(2027, 1, 2), owner=cast.sales1)
+    client = client_for(cast.sales1)
+    for fmt in ("xlsx", "csv"):
+        before = list(Customer.objects.order_by("name").values(*FIELDS))
+        exported = body(client.get(EXPORT, {"format": fmt}))
+        Customer.objects.all().delete()
+        _response, job = upload(client, exported, name=f"export.{fmt}")
+        assert job.counts["new"] == 2, client.get(job.get_absolute_url(), {"label": "invalid"}).content.decode()
+        confirm(client, job)
+        assert list(Customer.objects.order_by("name").values(*FIELDS)) == before
