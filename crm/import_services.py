@@ -376,8 +376,8 @@ def export_customers(*, customers, fmt: str, target, by, progress=None, every=50
     writer = ie.XlsxWriter(target, sheet_name=_("Customers")) if fmt == ExportJob.Format.XLSX else ie.CsvWriter(target)
     writer.header(resource.headers())
     count = 0
-    for customer in customers.iterator(chunk_size=5000):
-        writer.append(resource.cells(customer))
+    for cells in resource.export_rows(customers):
+        writer.append(cells)
         count += 1
         if progress and count % every == 0:
             progress(count)

@@ -24,6 +24,8 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
@@ -133,19 +135,27 @@ class ChoiceLabelWidget(widgets.Widget):
         super().__init__(**kwargs)
         self.field_name = field_name
         self.choices = CHOICE_FIELDS[field_name]
+        self.lookup = None  # built on first use, in the language active then
+        self.labels = None
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
             return Customer._meta.get_field(self.field_name).default
-        found = _choice_lookup(self.field_name).get(text.lower())
+        if self.lookup is None:
+            self.lookup = _choice_lookup(self.field_name)
+        found = self.lookup.get(text.lower())
         if found is None:
             offered = ", ".join(str(label) for value_, label in self.choices.choices if value_)
             raise ValueError(_("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": offered})
         return found
 
     def render(self, value, obj=None, **kwargs):
-        return str(self.choices(value).label) if value else ""
+        if not value:
+            return ""
+        if self.labels is None:
+            self.labels = {key: str(label) for key, label in self.choices.choices}
+        return self.labels.get(value, value)
 
 
 class LenientDateWidget(widgets.Widget):
@@ -192,7 +202,7 @@ class LenientDateWidget(widgets.Widget):
 
 class OwnerWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
-        return value.display_name if value else ""
+        return getattr(value, "display_name", value) or ""
 
 
 class CustomerResource(resources.ModelResource):
@@ -221,9 +231,16 @@ class CustomerResource(resources.ModelResource):
     def headers(self) -> list[str]:
         return self.get_export_headers()
 
-    def cells(self, customer) -> list:
-        """One customer as a row of cell values, neutralised for spreadsheets."""
-        return [neutralise(self.export_field(self.fields[column.field], customer)) for column in COLUMNS]
+    def export_rows(self, customers, chunk_size=5000):
+        """Every customer of the queryset as neutralised cells, fast: plain values rather than model
+        instances (ModelResource.export builds a model and a dehydrate lookup per cell, ~4x slower),
+        rendered by the same widgets."""
+        owner_name = Coalesce(NullIf("owner__full_name", Value("")), "owner__username")
+        plan = [("owner_name" if column.field == "owner" else column.field, self.fields[column.field].widget.render)
+                for column in COLUMNS]
+        fields = [column.field for column in COLUMNS if column.field != "owner"]
+        for row in customers.values(*fields, owner_name=owner_name).iterator(chunk_size=chunk_size):
+            yield [neutralise(render(row[name])) for name, render in plan]
 
 
 # --- Formula neutralisation (CWE-1236) --------------------------------------------------------
@@ -747,8 +764,11 @@ _WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"""
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
-_XML_CONTROL = {"\r": "&#13;", "\t": "&#9;"}  # parsers would turn a raw CR into LF
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+# A raw CR or tab in a cell would be read back as a space or LF: keep them as character references.
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def _cell_xml(value, header=False) -> str:
@@ -756,10 +776,12 @@ def _cell_xml(value, header=False) -> str:
         return "<c/>"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"<c><v>{value}</v></c>"
-    text = _ILLEGAL_XML.sub("", str(value))
+    text = str(value)
+    if _ILLEGAL_XML.search(text):
+        text = _ILLEGAL_XML.sub("", text)
     style = ' s="1"' if header else ""
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c t="inlineStr"{style}><is><t{space}>{xml_escape(text, _XML_CONTROL)}</t></is></c>'
+    space = ' xml:space="preserve"' if text[0] in " \n\t\r" or text[-1] in " \n\t\r" or "\n" in text else ""
+    return f'<c t="inlineStr"{style}><is><t{space}>{text.translate(_XML_ESCAPES)}</t></is></c>'
 
 
 class XlsxWriter:
