@@ -580,7 +580,7 @@ LABELS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     values: dict
