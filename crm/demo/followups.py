@@ -47,7 +47,7 @@ def seed_followups(*, target: int, batch_customers=20_000, progress=None) -> int
                 )
                 UPDATE crm_customer c SET last_contact_at = latest.at
                 FROM (SELECT customer_id, max(occurred_at) AS at, count(*) AS n FROM made GROUP BY customer_id) AS latest
-                WHERE c.id = latest.customer_id AND (c.last_contact_at IS NULL OR c.last_contact_at < latest.at)
+                WHERE c.id = latest.customer_id
                 """,
                 {"subjects": SUBJECTS, "n_subjects": len(SUBJECTS), "contents": CONTENTS, "n_contents": len(CONTENTS),
                  "average": average, "start": start, "end": start + batch_customers},
