@@ -40,12 +40,12 @@ def seed_followups(*, target: int, batch_customers=20_000, progress=None) -> int
                          (%(contents)s::text[])[1 + floor(random() * %(n_contents)s)::int],
                          t.at, t.at, t.at
                   FROM crm_customer c
-                  CROSS JOIN LATERAL generate_series(1, floor(random() * (2 * %(average)s + 1))::int) AS g(n)
+                  CROSS JOIN LATERAL generate_series(1, floor(random() * (2 * %(average)s + 1) + 0 * c.id)::int) AS g(n)
                   CROSS JOIN LATERAL (SELECT c.created_at + random() * (now() - c.created_at) AS at) AS t
                   WHERE c.id >= %(start)s AND c.id < %(end)s AND coalesce(c.owner_id, c.created_by_id) IS NOT NULL
                   RETURNING customer_id, occurred_at
                 )
-                UPDATE crm_customer c SET last_contact_at = latest.at
+                UPDATE crm_customer c SET last_contact_at = greatest(c.last_contact_at, latest.at)
                 FROM (SELECT customer_id, max(occurred_at) AS at, count(*) AS n FROM made GROUP BY customer_id) AS latest
                 WHERE c.id = latest.customer_id
                 """,
