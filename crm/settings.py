@@ -168,6 +168,9 @@ CONTENT_SECURITY_POLICY = {
 # --- Customers, follow-ups, the pool (crm/)
 
 # --- Work plans (workplans/)
+# SPEC §4.2.D leaves open who may mark a plan done. Off: the salesperson marks it done and the
+# supervisor confirms or reopens it. On: only supervisors and admins mark plans done.
+WORKPLANS_ONLY_MANAGERS_COMPLETE = env_bool("WORKPLANS_ONLY_MANAGERS_COMPLETE", False)
 
 # --- Message board and suggestions (bulletin/)
 
