@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "guardian",
     "import_export",
     "csp",
@@ -166,6 +167,13 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Customers, follow-ups, the pool (crm/)
+# Days between follow-ups a grade asks for: the next contact date defaults from it.
+CRM_FOLLOWUP_CADENCE_DAYS = {
+    "vip": env_int("CRM_CADENCE_VIP_DAYS", 7),
+    "normal": env_int("CRM_CADENCE_NORMAL_DAYS", 30),
+}
+CRM_PHOTO_MAX_BYTES = env_int("CRM_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Work plans (workplans/)
 # SPEC §4.2.D leaves open who may mark a plan done. Off: the salesperson marks it done and the

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set-language"),
+    path("", include("crm.app_urls")),
     path("plans/", include("workplans.urls")),
     path("board/", include("bulletin.urls")),
 ]

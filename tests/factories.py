@@ -1,6 +1,7 @@
 import factory
 
 from accounts.models import SalesGroup, User
+from crm.models import Customer
 
 PASSWORD = "correct-horse-battery"
 
@@ -28,3 +29,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    """A customer created straight in the table (tests of services create through the service)."""
+
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"客户{n}")
+    company = factory.Sequence(lambda n: f"测试公司{n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    created_by = factory.SelfAttribute("owner")

@@ -68,9 +68,10 @@ def test_authorization_matrix(cast, client_for, capsys):
     failures, cells = [], 0
     for row in ROWS:
         for role, relation, expected in row.cells():
-            url = reverse(row.url_name, kwargs=row.kwargs(world, relation) if row.kwargs else {})
+            target = relation or "own"  # a role with one outcome for every relation is tried on "own"
+            url = reverse(row.url_name, kwargs=row.kwargs(world, target) if row.kwargs else {})
             client = client_for(people[role])
-            data = row.data(world, relation) if callable(row.data) else row.data
+            data = row.data(world, target) if callable(row.data) else row.data
             # Each cell runs in a savepoint that is rolled back, so a POST that deletes or
             # moves an object leaves the world intact for the next cell.
             with transaction.atomic():

@@ -1,7 +1,12 @@
+import random
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.models import User
 from crm import demo
+from crm.demo.customers import seed_customers
 
 DEFAULT_PASSWORD = "crm-demo-2026"
 
@@ -13,16 +18,28 @@ class Command(BaseCommand):
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="password for every demo login")
         parser.add_argument("--groups", type=int, default=2, help="number of sales groups (Group 1..N)")
         parser.add_argument("--salespeople", type=int, default=4, help="number of salespeople (sales1..N), spread over the groups")
+        parser.add_argument("--customers", type=int, default=300, help="customers in all (added until there are this many)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
 
-    def handle(self, *args, password, groups, salespeople, **options):
-        if groups < 1 or salespeople < 0:
-            raise CommandError("--groups must be at least 1 and --salespeople at least 0.")
+    def handle(self, *args, password, groups, salespeople, customers, seed, **options):
+        if groups < 1 or salespeople < 0 or customers < 0:
+            raise CommandError("--groups must be at least 1, --salespeople and --customers at least 0.")
+        rng = random.Random(seed)
         with transaction.atomic():
             summary = demo.seed_people(password=password, groups=groups, salespeople=salespeople)
+        owner_ids = list(
+            User.objects.filter(role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR], is_active=True).values_list("pk", flat=True)
+        )
+        added = seed_customers(target=customers, owner_ids=owner_ids, rng=rng, progress=self._progress)
+        summary["customers"] = added
         self.stdout.write(self.style.SUCCESS(
             f"Demo company ready: {summary['groups']} groups, {summary['supervisors']} supervisors, "
-            f"{summary['salespeople']} salespeople."
+            f"{summary['salespeople']} salespeople; {added} customers added."
         ))
         self.stdout.write("Demo logins (password for all: %s):" % password)
         for username, role in summary["logins"]:
             self.stdout.write(f"  {username:<10} {role}")
+
+    def _progress(self, done, total):
+        if total >= 100_000:
+            self.stdout.write(f"  customers: {done:,}/{total:,} ({time.strftime('%H:%M:%S')})")

@@ -1,0 +1,205 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from accounts import policies as roles
+from crm import policies
+from crm.models import Customer
+from crm.phones import validate_phone
+from crm.selectors import QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery
+from crm.timewindows import local_midnight
+
+PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+
+
+class CustomerForm(forms.ModelForm):
+    """Every field of SPEC §1.B. The owner is offered only to supervisors and admins, from the
+    policy's list; a salesperson's new customer is always their own."""
+
+    owner = forms.ModelChoiceField(queryset=None, label=_("Salesperson"), required=True)
+    last_contact_date = forms.DateField(
+        label=_("Last contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    override_duplicates = forms.BooleanField(
+        label=_("Save even if it looks like a duplicate (admin only)"), required=False
+    )
+
+    class Meta:
+        model = Customer
+        fields = [
+            "name", "company", "job_title", "phone", "address", "type", "grade", "source",
+            "industry", "gender", "next_contact_on", "notes", "photo",
+        ]
+        widgets = {
+            "next_contact_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        creating = self.instance.pk is None
+        if creating and not user.is_salesperson:
+            self.fields["owner"].queryset = policies.assignable_owners(user)
+            self.fields["owner"].initial = user.pk if user.is_supervisor else None
+        else:
+            del self.fields["owner"]
+        if not creating:
+            del self.fields["last_contact_date"]
+        if not policies.can_override_duplicates(user):
+            del self.fields["override_duplicates"]
+        self.fields["next_contact_on"].help_text = _("Left empty, it follows the grade's follow-up cadence.")
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone:
+            validate_phone(phone)
+        return phone
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter the customer's name."), code="required")
+        return name
+
+    def clean_last_contact_date(self):
+        day = self.cleaned_data.get("last_contact_date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The last contact date cannot be in the future."), code="future")
+        return day
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo or not hasattr(photo, "size") or photo == self.instance.photo:
+            return photo
+        if photo.size > settings.CRM_PHOTO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The photo is too large: at most %(limit)s.") % {"limit": filesizeformat(settings.CRM_PHOTO_MAX_BYTES)},
+                code="too_large",
+            )
+        image = getattr(photo, "image", None)
+        if image is None or image.format not in PHOTO_FORMATS:
+            raise forms.ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."), code="format")
+        return photo
+
+    def customer_data(self) -> dict:
+        """The model fields to save: what the form validated, nothing more (no owner, no custody)."""
+        data = {field: self.cleaned_data[field] for field in self._meta.fields if field in self.cleaned_data}
+        if data.get("photo") is False:  # "clear" ticked
+            data["photo"] = ""
+        if self.cleaned_data.get("last_contact_date"):
+            data["last_contact_at"] = local_midnight(self.cleaned_data["last_contact_date"])
+        return data
+
+
+# Pillow decompresses lazily; this bounds what one uploaded image may claim to be.
+Image.MAX_IMAGE_PIXELS = 50_000_000
+
+
+class CustomerFilterForm(forms.Form):
+    """The customer list's query string. Bad values are dropped, never an error page."""
+
+    view = forms.ChoiceField(required=False, choices=[("", _("All"))] + [(v.key, v.label) for v in QUERY_VIEWS])
+    q = forms.CharField(required=False, max_length=100, label=_("Search"))
+    fields = forms.MultipleChoiceField(
+        required=False, choices=SEARCH_FIELDS, label=_("Search in"), widget=forms.CheckboxSelectMultiple
+    )
+    owner = forms.ModelChoiceField(queryset=None, required=False, label=_("Salesperson"), empty_label=_("Everyone"))
+    group = forms.ModelChoiceField(queryset=None, required=False, label=_("Sales group"), empty_label=_("All groups"))
+    type = forms.ChoiceField(required=False, choices=[("", _("Any type"))] + Customer.Type.choices, label=_("Type"))
+    grade = forms.ChoiceField(required=False, choices=[("", _("Any grade"))] + Customer.Grade.choices, label=_("Grade"))
+    sort = forms.ChoiceField(required=False, choices=[("", _("Default order"))] + [
+        ("created", _("Newest first")),
+        ("created_asc", _("Oldest first")),
+        ("name", _("Name")),
+        ("last_contact", _("Last contact")),
+        ("next_contact", _("Next contact date")),
+        ("number", _("Customer number")),
+    ], label=_("Sort"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.is_salesperson:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = roles.sales_staff_for(user)
+        if user.is_admin:
+            self.fields["group"].queryset = roles.visible_sales_groups(user)
+        else:
+            del self.fields["group"]
+
+    def query(self) -> CustomerQuery:
+        if not self.is_valid():
+            # Keep what is valid: a stale owner id in a bookmarked URL must not hide the list.
+            data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        else:
+            data = self.cleaned_data
+        return CustomerQuery(
+            view=data.get("view") or "",
+            q=(data.get("q") or "").strip(),
+            fields=tuple(data.get("fields") or ()),
+            owner=data.get("owner"),
+            group=data.get("group"),
+            type=data.get("type") or "",
+            grade=data.get("grade") or "",
+            sort=data.get("sort") or "",
+        )
+
+
+class CustomerTypeForm(forms.Form):
+    type = forms.ChoiceField(choices=Customer.Type.choices, label=_("Type"))
+
+
+class CustomerGradeForm(forms.Form):
+    grade = forms.ChoiceField(choices=Customer.Grade.choices, label=_("Grade"))
+
+
+class GiveUpForm(forms.Form):
+    REASONS = [
+        ("no_progress", _("No progress after a long follow-up")),
+        ("no_need", _("The customer has no need now")),
+        ("unreachable", _("Cannot reach the customer")),
+        ("competitor", _("Went with a competitor")),
+        ("other", _("Other")),
+    ]
+    reason = forms.ChoiceField(choices=REASONS, label=_("Reason"))
+    details = forms.CharField(label=_("Details"), required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == "other" and not (data.get("details") or "").strip():
+            raise forms.ValidationError(_("Say why you give the customer up."), code="details_required")
+        return data
+
+    def reason_text(self) -> str:
+        label = str(dict(self.REASONS)[self.cleaned_data["reason"]])
+        details = (self.cleaned_data.get("details") or "").strip()
+        return f"{label}: {details}" if details else label
+
+
+class ShareForm(forms.Form):
+    colleague = forms.ModelChoiceField(queryset=None, label=_("Colleague"))
+    cofollow = forms.BooleanField(
+        required=False, label=_("May also log follow-ups (co-follow)"),
+    )
+
+    def __init__(self, *args, customer, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].queryset = policies.share_candidates(user, customer)
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name of the search"), max_length=50)
+    q = forms.CharField(label=_("Search"), max_length=100)
+    fields = forms.MultipleChoiceField(required=False, choices=SEARCH_FIELDS)
+
+    def clean_q(self):
+        query = self.cleaned_data["q"].strip()
+        if not query:
+            raise forms.ValidationError(_("Type something to search for."), code="required")
+        return query

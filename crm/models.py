@@ -1,0 +1,225 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import F, Func, Value
+from django.db.models.functions import Cast, LPad
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+# Columns the search box looks in (SPEC §1.A.16-17), in the order of the search text.
+SEARCH_COLUMNS = ["number", "name", "company", "job_title", "phone", "address", "industry", "notes"]
+
+
+class SearchText(Func):
+    """crm_search_text(...): the searchable columns lower-cased, one per line (migration 0001)."""
+
+    function = "crm_search_text"
+    output_field = models.TextField()
+
+
+class SearchGrams(Func):
+    """crm_grams(crm_search_text(...)): every 1- and 2-character gram, for the GIN index."""
+
+    function = "crm_grams"
+    output_field = ArrayField(models.TextField())
+
+
+class NormalizedPhone(Func):
+    """crm_normalize_phone(phone): digits only, without a +86/0086 prefix (same rule as crm.phones)."""
+
+    function = "crm_normalize_phone"
+    output_field = models.CharField(max_length=30)
+
+
+def _search_columns():
+    return [F(column) for column in SEARCH_COLUMNS]
+
+
+class Customer(models.Model):
+    class Type(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        INTENTION = "intention", _("Intention customer")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class Grade(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        VIP = "vip", _("VIP")
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Self-contacted")
+        ADVERTISING = "advertising", _("Advertising media")
+        REFERRAL = "referral", _("Referral by a friend")
+
+    class Gender(models.TextChoices):
+        UNKNOWN = "", _("Not given")
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    number = models.CharField(
+        _("customer number"),
+        max_length=20,
+        unique=True,
+        editable=False,
+        db_default=models.functions.Concat(
+            Value("KH"),
+            LPad(Cast(Func(Value("crm_customer_number_seq"), function="nextval"), models.TextField()), 8, Value("0")),
+        ),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.INTENTION)
+    notes = models.TextField(_("negotiation notes"), blank=True, max_length=20000)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SELF)
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, default=Grade.NORMAL)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="customers/%Y/%m/", blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        help_text=_("Empty while the customer is in the isolation pool."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    next_contact_on = models.DateField(_("next contact date"), null=True, blank=True)
+    pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True, editable=False)
+    pool_reason = models.CharField(_("reason given up"), max_length=255, blank=True, editable=False)
+
+    normalized_phone = models.GeneratedField(
+        expression=NormalizedPhone(F("phone")), output_field=models.CharField(max_length=30), db_persist=True
+    )
+    search_text = models.GeneratedField(
+        expression=SearchText(*_search_columns()), output_field=models.TextField(), db_persist=True
+    )
+    search_grams = models.GeneratedField(
+        expression=SearchGrams(SearchText(*_search_columns())),
+        output_field=ArrayField(models.TextField()),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        permissions = [("cofollow_customer", "Can log follow-ups on the customer")]
+        indexes = [
+            GinIndex(fields=["search_grams"], name="crm_customer_grams_gin"),
+            models.Index(fields=["owner", "-created_at"], name="crm_cust_owner_created"),
+            models.Index(fields=["owner", "last_contact_at"], name="crm_cust_owner_contact"),
+            models.Index(fields=["owner", "next_contact_on"], name="crm_cust_owner_next"),
+            models.Index(fields=["owner", "type", "-created_at"], name="crm_cust_owner_type"),
+            models.Index(fields=["last_contact_at"], name="crm_cust_contact"),
+            models.Index(fields=["next_contact_on"], name="crm_cust_next"),
+            models.Index(fields=["type", "-created_at"], name="crm_cust_type_created"),
+            models.Index(fields=["normalized_phone"], name="crm_cust_phone"),
+            models.Index(fields=["name", "company"], name="crm_cust_name_company"),
+            models.Index(fields=["-pooled_at"], name="crm_cust_pooled", condition=models.Q(owner__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})" if self.number else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:customer-detail", args=[self.pk])
+
+    @property
+    def in_pool(self) -> bool:
+        return self.owner_id is None
+
+
+class Custody(models.Model):
+    """Append-only: who held a customer, from when, and why. One row per change of owner."""
+
+    class Reason(models.TextChoices):
+        CREATED = "created", _("Created")
+        GAVE_UP = "gave_up", _("Given up to the pool")
+        CLAIMED = "claimed", _("Claimed from the pool")
+        RECYCLED = "recycled", _("Recycled to the pool")
+        REASSIGNED = "reassigned", _("Reassigned")
+        OFFBOARDED = "offboarded", _("Owner left the company")
+        IMPORTED = "imported", _("Imported")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="custody")
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("custody record")
+        verbose_name_plural = _("custody history")
+        indexes = [models.Index(fields=["customer", "-created_at"], name="crm_custody_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_owner_id} -> {self.to_owner_id} ({self.reason})"
+
+
+class CustomerChange(models.Model):
+    """Append-only record of a change to a customer's details (type, grade, edits): who and when."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=40)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-created_at"], name="crm_change_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}.{self.field}: {self.old_value} -> {self.new_value}"
+
+
+class SavedSearch(models.Model):
+    """A salesperson's named search (SPEC §1.A.17): the text and the fields it looks in."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(_("name"), max_length=50)
+    query = models.CharField(_("search text"), max_length=100)
+    fields = ArrayField(models.CharField(max_length=20), verbose_name=_("fields"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="crm_savedsearch_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        params = [("q", self.query)] + [("fields", field) for field in self.fields]
+        return f"{reverse('crm:customer-list')}?{urlencode(params)}"
+
+
+class CustomerUserObjectPermission(UserObjectPermissionBase):
+    """A customer shared with a colleague (view, or co-follow: may log follow-ups)."""
+
+    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
+
+
+class CustomerGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)

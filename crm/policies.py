@@ -1,0 +1,150 @@
+"""Who may see and do what with customers. The only place in crm that decides access.
+
+Rules come from columns: a customer's owner and the owner's sales group; the pool is
+`owner IS NULL`. django-guardian holds the exceptions: a customer shared with a colleague
+(`crm.view_customer`, or `crm.cofollow_customer` to log follow-ups too), stored in the direct
+foreign-key table CustomerUserObjectPermission. Views never ask guardian themselves.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts import policies as roles
+from accounts.models import User
+from crm.models import Customer, CustomerUserObjectPermission
+
+VIEW_SHARE = "view_customer"
+COFOLLOW_SHARE = "cofollow_customer"
+SHARE_CODENAMES = (VIEW_SHARE, COFOLLOW_SHARE)
+
+
+def _shared_with(user, codenames=SHARE_CODENAMES):
+    return CustomerUserObjectPermission.objects.filter(
+        user_id=user.pk, permission__codename__in=codenames, content_object_id=OuterRef("pk")
+    )
+
+
+def _scope_q(user) -> Q:
+    """Owned customers `user` oversees by role: their own, and their groups' for a supervisor."""
+    if user.is_supervisor:
+        group_members = User.objects.filter(sales_group_id__in=roles.supervised_group_ids(user)).values("pk")
+        return Q(owner_id=user.pk) | Q(owner_id__in=group_members)
+    return Q(owner_id=user.pk)
+
+
+def visible_customers(user) -> QuerySet[Customer]:
+    """The customer list's starting point: owned customers in `user`'s scope plus those shared
+    with them. Pool customers are not here (see pool_customers)."""
+    if not roles.has_sales_role(user):
+        return Customer.objects.none()
+    if user.is_admin:
+        return Customer.objects.filter(owner__isnull=False)
+    return Customer.objects.filter(_scope_q(user) | Q(Exists(_shared_with(user)), owner__isnull=False))
+
+
+def pool_customers(user) -> QuerySet[Customer]:
+    """Every sales role may browse the isolation pool (SPEC §3)."""
+    if not roles.has_sales_role(user):
+        return Customer.objects.none()
+    return Customer.objects.filter(owner__isnull=True)
+
+
+def _owner_group_id(customer) -> int | None:
+    return customer.owner.sales_group_id if customer.owner_id else None
+
+
+def oversees(user, customer) -> bool:
+    """Owner, the owner's supervisor, or an admin: may change the customer."""
+    if customer.owner_id is None:
+        return roles.is_admin(user)
+    return roles.can_see_work_of(user, customer.owner_id, _owner_group_id(customer))
+
+
+def share_of(user, customer) -> str | None:
+    """The share codename granted to `user` on `customer` (cofollow wins over view), or None."""
+    if customer.owner_id is None or not roles.has_sales_role(user):
+        return None
+    codenames = set(
+        CustomerUserObjectPermission.objects.filter(
+            user_id=user.pk, content_object_id=customer.pk, permission__codename__in=SHARE_CODENAMES
+        ).values_list("permission__codename", flat=True)
+    )
+    if COFOLLOW_SHARE in codenames:
+        return COFOLLOW_SHARE
+    return VIEW_SHARE if VIEW_SHARE in codenames else None
+
+
+def can_view(user, customer) -> bool:
+    if not roles.has_sales_role(user):
+        return False
+    if customer.owner_id is None:
+        return True  # the pool is open to every sales role
+    return oversees(user, customer) or share_of(user, customer) is not None
+
+
+def can_edit(user, customer) -> bool:
+    return customer.owner_id is not None and oversees(user, customer)
+
+
+def can_log_followup(user, customer) -> bool:
+    return can_edit(user, customer) or share_of(user, customer) == COFOLLOW_SHARE
+
+
+def can_give_up(user, customer) -> bool:
+    return can_edit(user, customer)
+
+
+def can_share(user, customer) -> bool:
+    return can_edit(user, customer)
+
+
+def can_delete(user, customer) -> bool:
+    """Really deleting a customer's data is the admin's operation only (SPEC §1.E.D)."""
+    return roles.is_admin(user)
+
+
+def can_override_duplicates(user) -> bool:
+    return roles.is_admin(user)
+
+
+def assignable_owners(user) -> QuerySet[User]:
+    """Who a new or reassigned customer may belong to: yourself (salesperson), your groups'
+    people (supervisor), any active salesperson or supervisor (admin)."""
+    if not roles.has_sales_role(user):
+        return User.objects.none()
+    if user.is_salesperson:
+        return User.objects.filter(pk=user.pk)
+    return roles.sales_staff_for(user).exclude(role=User.Role.ADMIN)
+
+
+def share_candidates(user, customer) -> QuerySet[User]:
+    """Colleagues a customer may be shared with: active sales staff other than its owner."""
+    return (
+        User.objects.filter(is_active=True, role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR])
+        .exclude(pk=customer.owner_id)
+        .select_related("sales_group")
+        .order_by("sales_group__name", "username")
+    )
+
+
+def get_customer_for(user, pk, *, write=False) -> Customer:
+    """The customer `user` may see, else 404 as if it did not exist; with write=True, 403 when
+    they may see it but not change it."""
+    customer = Customer.objects.select_related("owner__sales_group").filter(pk=pk).first()
+    if customer is None or not can_view(user, customer):
+        raise Http404
+    if write and not can_edit(user, customer):
+        raise PermissionDenied
+    return customer
+
+
+def _rule(check):
+    return lambda user, obj: obj is not None and check(user, obj)
+
+
+roles.register_rule("crm.view_customer", _rule(can_view))
+roles.register_rule("crm.change_customer", _rule(can_edit))
+roles.register_rule("crm.delete_customer", lambda user, obj: roles.is_admin(user))
+roles.register_rule("crm.add_customer", lambda user, obj: obj is None and roles.has_sales_role(user))
+roles.register_rule("crm.cofollow_customer", _rule(can_log_followup))

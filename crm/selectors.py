@@ -1,0 +1,189 @@
+"""Reads of customers: the §1.A views, the search box, filters and sorting, always starting
+from the policy's queryset."""
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from crm import policies, timewindows
+from crm.models import Custody, Customer, CustomerUserObjectPermission
+from crm.phones import normalize_phone
+
+
+@dataclass(frozen=True)
+class QueryView:
+    key: str
+    label: str
+    condition: Callable  # now -> Q
+    ordering: tuple = ("-created_at", "-id")
+    highlights_overdue: bool = False
+
+
+def _in(window_fn, field):
+    return lambda now: Q(**window_fn(now).as_filter(field))
+
+
+def _due_by(window_fn):
+    """Next contact date before the window's end: includes the overdue, which are highlighted."""
+    return lambda now: Q(next_contact_on__lt=timewindows.today(window_fn(now).end))
+
+
+# SPEC §1.A, items 1-12, in the spec's order.
+QUERY_VIEWS = [
+    QueryView("contacted_today", _("Contacted today"), _in(timewindows.day_window, "last_contact_at"), ("-last_contact_at", "-id")),
+    QueryView("visited_week", _("Visited this week"), _in(timewindows.week_window, "last_contact_at"), ("-last_contact_at", "-id")),
+    QueryView("visited_month", _("Visited this month"), _in(timewindows.month_window, "last_contact_at"), ("-last_contact_at", "-id")),
+    QueryView("visit_today", _("To visit today"), _due_by(timewindows.day_window), ("next_contact_on", "id"), True),
+    QueryView("visit_week", _("To visit this week"), _due_by(timewindows.week_window), ("next_contact_on", "id"), True),
+    QueryView("visit_month", _("To visit this month"), _due_by(timewindows.month_window), ("next_contact_on", "id"), True),
+    QueryView("added_today", _("Added today"), _in(timewindows.day_window, "created_at")),
+    QueryView("added_week", _("Added this week"), _in(timewindows.week_window, "created_at")),
+    QueryView("added_month", _("Added this month"), _in(timewindows.month_window, "created_at")),
+    QueryView("prospects", _("Prospects"), lambda now: Q(type=Customer.Type.PROSPECT)),
+    QueryView("intentions", _("Intention customers"), lambda now: Q(type=Customer.Type.INTENTION)),
+    QueryView("suspended", _("Suspended customers"), lambda now: Q(type=Customer.Type.SUSPENDED)),
+]
+QUERY_VIEWS_BY_KEY = {view.key: view for view in QUERY_VIEWS}
+
+# Fields a salesperson may choose for the search box (SPEC §1.A.17). Gender is matched by label.
+SEARCH_FIELDS = [
+    ("name", _("Name")),
+    ("company", _("Company")),
+    ("phone", _("Phone")),
+    ("address", _("Address")),
+    ("job_title", _("Job title")),
+    ("industry", _("Industry")),
+    ("notes", _("Negotiation notes")),
+    ("number", _("Customer number")),
+    ("gender", _("Gender")),
+]
+SEARCH_FIELD_NAMES = [name for name, _label in SEARCH_FIELDS]
+
+SORTS = {
+    "created": ("-created_at", "-id"),
+    "created_asc": ("created_at", "id"),
+    "name": ("name", "id"),
+    "last_contact": ("-last_contact_at", "-id"),
+    "next_contact": ("next_contact_on", "id"),
+    "number": ("number",),
+}
+
+_GENDER_WORDS = {
+    Customer.Gender.MALE: {"男", "male", "m", "先生"},
+    Customer.Gender.FEMALE: {"女", "female", "f", "女士"},
+}
+
+
+def _grams(term: str) -> list[str]:
+    if len(term) == 1:
+        return [term]
+    return sorted({term[i : i + 2] for i in range(len(term) - 1)})
+
+
+def search_terms(query: str) -> list[str]:
+    return [term for term in re.split(r"\s+", (query or "").strip().lower()) if term][:5]
+
+
+def _gender_q(term: str) -> Q:
+    return Q(gender__in=[gender for gender, words in _GENDER_WORDS.items() if term in words])
+
+
+def _field_q(field: str, term: str) -> Q:
+    if field == "phone" and normalize_phone(term):
+        return Q(phone__icontains=term) | Q(normalized_phone__contains=normalize_phone(term))
+    return Q(**{f"{field}__icontains": term})
+
+
+def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None) -> QuerySet:
+    """Substring search, fast for one- and two-character Chinese queries: the GIN index on the
+    1-2 character grams narrows the rows, then the real substring condition rechecks them.
+    `fields` limits the search to some columns (SPEC §1.A.17); none means every text column."""
+    chosen = [field for field in (fields or []) if field in SEARCH_FIELD_NAMES]
+    text_fields = [field for field in chosen if field != "gender"]
+    for term in search_terms(query):
+        if chosen and not text_fields:
+            condition = _gender_q(term)
+        else:
+            recheck = Q(search_text__contains=term)
+            if text_fields:
+                recheck = Q()
+                for field in text_fields:
+                    recheck |= _field_q(field, term)
+            condition = Q(search_grams__contains=_grams(term)) & recheck
+            if "gender" in chosen:
+                condition |= _gender_q(term)
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+@dataclass
+class CustomerQuery:
+    """What a customer list asks for, already validated by the list form."""
+
+    view: str = ""
+    q: str = ""
+    fields: tuple = ()
+    owner: object = None
+    group: object = None
+    type: str = ""
+    grade: str = ""
+    sort: str = ""
+
+
+def customer_list(user, query: CustomerQuery, *, now=None) -> QuerySet[Customer]:
+    """The customers `user` may see, narrowed by the §1.A view, search and filters."""
+    customers = policies.visible_customers(user)
+    view = QUERY_VIEWS_BY_KEY.get(query.view)
+    if view is not None:
+        customers = customers.filter(view.condition(now))
+    if query.owner is not None:
+        customers = customers.filter(owner=query.owner)
+    if query.group is not None:
+        customers = customers.filter(owner__sales_group=query.group)
+    if query.type:
+        customers = customers.filter(type=query.type)
+    if query.grade:
+        customers = customers.filter(grade=query.grade)
+    if query.q:
+        customers = apply_search(customers, query.q, list(query.fields))
+    ordering = SORTS.get(query.sort) or (view.ordering if view else SORTS["created"])
+    customers = customers.select_related("owner__sales_group").order_by(*ordering)
+    if not user.is_admin:
+        shared = CustomerUserObjectPermission.objects.filter(user_id=user.pk, content_object_id=OuterRef("pk"))
+        customers = customers.annotate(shared_with_me=Exists(shared))
+    return customers
+
+
+def custody_history(customer: Customer) -> QuerySet[Custody]:
+    return customer.custody.select_related("from_owner", "to_owner", "actor")
+
+
+def change_history(customer: Customer):
+    return customer.changes.select_related("by")[:50]
+
+
+def shares_of(customer: Customer):
+    """Who the customer is shared with, and how (for its owner, supervisor and admins)."""
+    grants = (
+        CustomerUserObjectPermission.objects.filter(content_object=customer)
+        .select_related("user", "permission")
+        .order_by("user__username")
+    )
+    people = {}
+    for grant in grants:
+        entry = people.setdefault(grant.user_id, {"user": grant.user, "cofollow": False})
+        entry["cofollow"] |= grant.permission.codename == policies.COFOLLOW_SHARE
+    return list(people.values())
+
+
+def deletion_summary(customer: Customer) -> dict:
+    """What a real delete loses, counted for the confirmation page."""
+    return {
+        "custody": customer.custody.count(),
+        "changes": customer.changes.count(),
+        "shares": CustomerUserObjectPermission.objects.filter(content_object=customer).count(),
+        "photo": bool(customer.photo),
+    }

@@ -1,0 +1,217 @@
+"""Every write to customers: keyword-only, atomic, and every change of owner writes custody."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from crm import policies
+from crm.models import Custody, Customer, CustomerChange, CustomerUserObjectPermission, SavedSearch
+from crm.phones import normalize_phone
+
+log = logging.getLogger(__name__)
+
+# Fields whose changes are recorded in CustomerChange (who changed what, when).
+TRACKED_FIELDS = [
+    "name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
+    "gender", "next_contact_on", "owner_id",
+]
+
+
+class DuplicateCustomer(Exception):
+    """Raised when a customer would be entered twice (撞单, SPEC §9). `messages` are safe to show."""
+
+    def __init__(self, messages):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def cadence_days(grade: str) -> int:
+    return settings.CRM_FOLLOWUP_CADENCE_DAYS.get(grade, settings.CRM_FOLLOWUP_CADENCE_DAYS[Customer.Grade.NORMAL])
+
+
+def default_next_contact(grade: str, *, after=None):
+    """The next contact date a grade's cadence asks for (VIP every 7 days, normal every 30)."""
+    start = timezone.localdate(after) if after else timezone.localdate()
+    return start + timedelta(days=cadence_days(grade))
+
+
+def find_duplicates(*, name: str, company: str, phone: str, exclude_pk=None):
+    """Customers with the same normalised phone, or the same name and company."""
+    conditions = Q()
+    phone_key = normalize_phone(phone)
+    if phone_key:
+        conditions |= Q(normalized_phone=phone_key)
+    if name.strip() and company.strip():
+        conditions |= Q(name__iexact=name.strip(), company__iexact=company.strip())
+    if not conditions:
+        return []
+    found = Customer.objects.filter(conditions).select_related("owner__sales_group")
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    return list(found[:5])
+
+
+def duplicate_message(duplicate: Customer, *, phone: str, viewer) -> str:
+    """Names who holds the other customer, and nothing else unless `viewer` may see it."""
+    same_phone = bool(normalize_phone(phone)) and duplicate.normalized_phone == normalize_phone(phone)
+    what = _("the same phone number") if same_phone else _("the same name and company")
+    if duplicate.owner_id is None:
+        holder = _("is in the isolation pool; claim it there instead")
+    elif duplicate.owner_id == viewer.pk:
+        holder = _("is already one of your customers (%(number)s)") % {"number": duplicate.number}
+    else:
+        owner = duplicate.owner
+        group = owner.sales_group.name if owner.sales_group_id else _("no group")
+        holder = _("is already held by %(owner)s, %(group)s") % {"owner": owner.display_name, "group": group}
+    return _("A customer with %(what)s %(holder)s.") % {"what": what, "holder": holder}
+
+
+def _lock_duplicate_keys(*, name: str, company: str, phone: str) -> None:
+    """Serialise concurrent saves of the same phone or name+company until this transaction ends,
+    so two people entering one customer at the same moment cannot both pass the check."""
+    keys = [f"phone:{normalize_phone(phone)}"] if normalize_phone(phone) else []
+    if name.strip() and company.strip():
+        keys.append(f"name:{name.strip().lower()}|{company.strip().lower()}")
+    with connection.cursor() as cursor:
+        for key in sorted(keys):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def _check_duplicates(*, data, viewer, exclude_pk=None, override=False) -> None:
+    name, company, phone = data.get("name", ""), data.get("company", ""), data.get("phone", "")
+    _lock_duplicate_keys(name=name, company=company, phone=phone)
+    duplicates = find_duplicates(name=name, company=company, phone=phone, exclude_pk=exclude_pk)
+    if duplicates and not (override and policies.can_override_duplicates(viewer)):
+        raise DuplicateCustomer([duplicate_message(d, phone=phone, viewer=viewer) for d in duplicates])
+
+
+def _record_custody(customer, *, from_owner_id, to_owner_id, reason, by, note="", at=None):
+    Custody.objects.create(
+        customer=customer,
+        from_owner_id=from_owner_id,
+        to_owner_id=to_owner_id,
+        actor=by,
+        reason=reason,
+        note=note[:255],
+        created_at=at or timezone.now(),
+    )
+
+
+def _end_shares(customer) -> None:
+    """A share is a favour of the owner: it ends when the customer changes owner."""
+    CustomerUserObjectPermission.objects.filter(content_object=customer).delete()
+
+
+@transaction.atomic
+def customer_create(*, data: dict, owner, by, override_duplicates=False) -> Customer:
+    """Add a customer owned by `owner` (checked against the policy by the form); refuse duplicates."""
+    _check_duplicates(data=data, viewer=by, override=override_duplicates)
+    now = timezone.now()
+    fields = dict(data)
+    if not fields.get("next_contact_on"):
+        fields["next_contact_on"] = default_next_contact(fields.get("grade") or Customer.Grade.NORMAL)
+    customer = Customer.objects.create(**fields, owner=owner, created_by=by, created_at=now)
+    _record_custody(customer, from_owner_id=None, to_owner_id=owner.pk, reason=Custody.Reason.CREATED, by=by, at=now)
+    return customer
+
+
+def _record_changes(customer, before: dict, *, by) -> None:
+    now = timezone.now()
+    CustomerChange.objects.bulk_create(
+        CustomerChange(
+            customer=customer,
+            field=field,
+            old_value="" if before[field] is None else str(before[field]),
+            new_value="" if getattr(customer, field) is None else str(getattr(customer, field)),
+            by=by,
+            created_at=now,
+        )
+        for field in TRACKED_FIELDS
+        if before[field] != getattr(customer, field)
+    )
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, data: dict, by, override_duplicates=False) -> Customer:
+    """Edit details; every changed field is recorded with who and when. Ownership is not changed here."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    merged = {f: data.get(f, getattr(customer, f)) for f in ("name", "company", "phone")}
+    _check_duplicates(data=merged, viewer=by, exclude_pk=customer.pk, override=override_duplicates)
+    before = {field: getattr(customer, field) for field in TRACKED_FIELDS}
+    for field, value in data.items():
+        setattr(customer, field, value)
+    customer.save()
+    _record_changes(customer, before, by=by)
+    return customer
+
+
+def customer_change_type(*, customer: Customer, type: str, by) -> Customer:
+    """SPEC §1.E.B: e.g. intention -> prospect as talks progress."""
+    return customer_update(customer=customer, data={"type": type}, by=by, override_duplicates=True)
+
+
+def customer_change_grade(*, customer: Customer, grade: str, by) -> Customer:
+    """SPEC §1.E.C: normal -> VIP. The next contact date follows the new cadence when it is sooner."""
+    data = {"grade": grade}
+    sooner = default_next_contact(grade, after=customer.last_contact_at)
+    if customer.next_contact_on is None or sooner < customer.next_contact_on:
+        data["next_contact_on"] = sooner
+    return customer_update(customer=customer, data=data, by=by, override_duplicates=True)
+
+
+@transaction.atomic
+def customer_give_up(*, customer: Customer, reason: str, by) -> Customer:
+    """A salesperson's "delete" (SPEC §1.E.D): the customer goes to the isolation pool, whole."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.owner_id is None:
+        return customer
+    previous = customer.owner_id
+    now = timezone.now()
+    customer.owner = None
+    customer.pooled_at = now
+    customer.pool_reason = reason[:255]
+    customer.save(update_fields=["owner", "pooled_at", "pool_reason", "updated_at"])
+    _end_shares(customer)
+    _record_custody(customer, from_owner_id=previous, to_owner_id=None, reason=Custody.Reason.GAVE_UP, by=by, note=reason, at=now)
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, customer: Customer, by) -> None:
+    """Really delete a customer and everything recorded about it (admin only, checked by the view)."""
+    photo = customer.photo.name if customer.photo else ""
+    log.info("customer %s (%s) deleted by user %s", customer.pk, customer.number, by.pk)
+    customer.delete()
+    if photo:
+        transaction.on_commit(lambda: customer.photo.storage.delete(photo))
+
+
+@transaction.atomic
+def customer_share(*, customer: Customer, colleague, cofollow: bool, by) -> None:
+    """Grant a colleague view (or co-follow) rights on one customer."""
+    for codename in policies.SHARE_CODENAMES:
+        remove_perm(f"crm.{codename}", colleague, customer)
+    assign_perm(f"crm.{policies.COFOLLOW_SHARE if cofollow else policies.VIEW_SHARE}", colleague, customer)
+
+
+@transaction.atomic
+def customer_unshare(*, customer: Customer, colleague, by) -> None:
+    CustomerUserObjectPermission.objects.filter(content_object=customer, user=colleague).delete()
+
+
+def saved_search_save(*, owner, name: str, query: str, fields: list[str]) -> SavedSearch:
+    """Create or replace the owner's search of that name (SPEC §1.A.17)."""
+    search, _created = SavedSearch.objects.update_or_create(
+        owner=owner, name=name.strip(), defaults={"query": query.strip(), "fields": list(fields)}
+    )
+    return search
+
+
+def saved_search_delete(*, search: SavedSearch, by) -> None:
+    search.delete()

@@ -1,0 +1,218 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from accounts.policies import has_sales_role, require
+from crm import policies, selectors, services
+from crm.forms import (
+    CustomerFilterForm,
+    CustomerForm,
+    CustomerGradeForm,
+    CustomerTypeForm,
+    GiveUpForm,
+    SavedSearchForm,
+    ShareForm,
+)
+from crm.models import SavedSearch
+from crm.pagination import paginate
+
+sales_only = require(has_sales_role)
+
+
+@require_GET
+@sales_only
+def customer_list(request):
+    form = CustomerFilterForm(request.GET, user=request.user)
+    query = form.query()
+    page = paginate(request, selectors.customer_list(request.user, query))
+    return render(request, "crm/customer_list.html", {
+        "form": form,
+        "query": query,
+        "page_obj": page,
+        "views": selectors.QUERY_VIEWS,
+        "current_view": selectors.QUERY_VIEWS_BY_KEY.get(query.view),
+        "today": timezone.localdate(),
+        "saved_searches": SavedSearch.objects.filter(owner=request.user),
+    })
+
+
+def _save_customer(request, form, save):
+    """Run a create/update service; a duplicate becomes a form error, nothing is saved."""
+    try:
+        return save()
+    except services.DuplicateCustomer as duplicate:
+        for message in duplicate.messages:
+            form.add_error(None, message)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def customer_create(request):
+    form = CustomerForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        owner = form.cleaned_data.get("owner") or request.user
+        customer = _save_customer(request, form, lambda: services.customer_create(
+            data=form.customer_data(), owner=owner, by=request.user,
+            override_duplicates=form.cleaned_data.get("override_duplicates", False),
+        ))
+        if customer is not None:
+            messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
+            return redirect(customer)
+    return render(request, "crm/customer_form.html", {"form": form, "creating": True})
+
+
+@require_GET
+@sales_only
+def customer_detail(request, pk):
+    customer = policies.get_customer_for(request.user, pk)
+    user = request.user
+    return render(request, "crm/customer_detail.html", {
+        "customer": customer,
+        "custody": selectors.custody_history(customer),
+        "changes": selectors.change_history(customer),
+        "shares": selectors.shares_of(customer) if policies.can_share(user, customer) else [],
+        "can_edit": policies.can_edit(user, customer),
+        "can_delete": policies.can_delete(user, customer),
+        "can_share": policies.can_share(user, customer),
+        "type_form": CustomerTypeForm(initial={"type": customer.type}),
+        "grade_form": CustomerGradeForm(initial={"grade": customer.grade}),
+        "today": timezone.localdate(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def customer_edit(request, pk):
+    customer = policies.get_customer_for(request.user, pk, write=True)
+    form = CustomerForm(request.POST or None, request.FILES or None, instance=customer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_customer(request, form, lambda: services.customer_update(
+            customer=customer, data=form.customer_data(), by=request.user,
+            override_duplicates=form.cleaned_data.get("override_duplicates", False),
+        ))
+        if saved is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect(saved)
+    return render(request, "crm/customer_form.html", {"form": form, "customer": customer, "creating": False})
+
+
+@require_POST
+@sales_only
+def customer_change_type(request, pk):
+    customer = policies.get_customer_for(request.user, pk, write=True)
+    form = CustomerTypeForm(request.POST)
+    if form.is_valid():
+        services.customer_change_type(customer=customer, type=form.cleaned_data["type"], by=request.user)
+        messages.success(request, _("Type changed."))
+    else:
+        messages.error(request, _("Choose one of the offered types."))
+    return redirect(customer)
+
+
+@require_POST
+@sales_only
+def customer_change_grade(request, pk):
+    customer = policies.get_customer_for(request.user, pk, write=True)
+    form = CustomerGradeForm(request.POST)
+    if form.is_valid():
+        services.customer_change_grade(customer=customer, grade=form.cleaned_data["grade"], by=request.user)
+        messages.success(request, _("Grade changed."))
+    else:
+        messages.error(request, _("Choose one of the offered grades."))
+    return redirect(customer)
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def customer_give_up(request, pk):
+    customer = policies.get_customer_for(request.user, pk, write=True)
+    form = GiveUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.customer_give_up(customer=customer, reason=form.reason_text(), by=request.user)
+        messages.success(request, _("%(name)s is now in the isolation pool for colleagues to follow up.") % {"name": customer.name})
+        return redirect("crm:customer-list")
+    return render(request, "crm/customer_give_up.html", {"customer": customer, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def customer_delete(request, pk):
+    customer = policies.get_customer_for(request.user, pk)
+    if not policies.can_delete(request.user, customer):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.customer_delete(customer=customer, by=request.user)
+        messages.success(request, _("Customer %(name)s and everything recorded about them were deleted.") % {"name": customer.name})
+        return redirect("crm:customer-list")
+    return render(request, "crm/customer_delete.html", {"customer": customer, "loses": selectors.deletion_summary(customer)})
+
+
+@require_GET
+@sales_only
+def customer_photo(request, pk):
+    """Photos are customer data: served only to people who may see the customer."""
+    customer = policies.get_customer_for(request.user, pk)
+    if not customer.photo:
+        raise Http404
+    response = FileResponse(customer.photo.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def customer_share(request, pk):
+    customer = policies.get_customer_for(request.user, pk)
+    if not policies.can_share(request.user, customer):
+        raise PermissionDenied
+    form = ShareForm(request.POST or None, customer=customer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        colleague = form.cleaned_data["colleague"]
+        services.customer_share(customer=customer, colleague=colleague, cofollow=form.cleaned_data["cofollow"], by=request.user)
+        messages.success(request, _("Shared with %(name)s.") % {"name": colleague.display_name})
+        return redirect(customer)
+    return render(request, "crm/customer_share.html", {"customer": customer, "form": form, "shares": selectors.shares_of(customer)})
+
+
+@require_POST
+@sales_only
+def customer_unshare(request, pk, user_pk):
+    customer = policies.get_customer_for(request.user, pk)
+    if not policies.can_share(request.user, customer):
+        raise PermissionDenied
+    colleague = get_object_or_404(User, pk=user_pk)
+    services.customer_unshare(customer=customer, colleague=colleague, by=request.user)
+    messages.success(request, _("%(name)s no longer shares this customer.") % {"name": colleague.display_name})
+    return redirect(customer)
+
+
+@require_POST
+@sales_only
+def saved_search_create(request):
+    form = SavedSearchForm(request.POST)
+    if form.is_valid():
+        search = services.saved_search_save(
+            owner=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["q"], fields=form.cleaned_data["fields"]
+        )
+        messages.success(request, _("Search “%(name)s” saved.") % {"name": search.name})
+        return redirect(search.get_absolute_url())
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("crm:customer-list")
+
+
+@require_POST
+@sales_only
+def saved_search_delete(request, pk):
+    search = get_object_or_404(SavedSearch, pk=pk, owner=request.user)
+    services.saved_search_delete(search=search, by=request.user)
+    messages.success(request, _("Search “%(name)s” deleted.") % {"name": search.name})
+    return redirect("crm:customer-list")
+

@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+
+from crm.models import SavedSearch
+from crm.selectors import CustomerQuery, customer_list
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(user, q, fields=()):
+    return sorted(customer_list(user, CustomerQuery(q=q, fields=tuple(fields))).values_list("name", flat=True))
+
+
+@pytest.fixture
+def people(cast):
+    CustomerFactory(name="李明", company="上海宏达", phone="13812345678", address="上海市浦东新区", owner=cast.sales1, gender="male")
+    CustomerFactory(name="王李娜", company="南京鑫源", phone="15900000001", owner=cast.sales1, gender="female")
+    CustomerFactory(name="张伟", company="李氏集团", phone="18600000002", notes="客户说下周再谈", owner=cast.sales1)
+    CustomerFactory(name="陈静", company="北京博远", phone="+86 138-2222-3333", owner=cast.sales1)
+    CustomerFactory(name="李强", company="杭州天成", phone="13900000003", owner=cast.sales2)
+    return cast
+
+
+def test_one_chinese_character_finds_it_in_any_field(people):
+    assert names(people.sales1, "李") == ["张伟", "李明", "王李娜"]
+
+
+def test_two_characters_find_the_exact_pair(people):
+    assert names(people.sales1, "李娜") == ["王李娜"]
+    assert names(people.sales1, "娜李") == []
+
+
+def test_three_or_more_characters(people):
+    assert names(people.sales1, "浦东新区") == ["李明"]
+    assert names(people.sales1, "下周再谈") == ["张伟"]
+
+
+def test_digits_find_phones_containing_them_whatever_the_formatting(people):
+    assert names(people.sales1, "138") == ["李明", "陈静"]
+    assert names(people.sales1, "13822223333") == ["陈静"]
+
+
+def test_latin_search_ignores_case(cast):
+    CustomerFactory(name="Alice Wong", company="ACME Ltd", owner=cast.sales1)
+    assert names(cast.sales1, "acme") == ["Alice Wong"]
+    assert names(cast.sales1, "ALICE wong") == ["Alice Wong"]
+
+
+def test_chosen_fields_limit_the_search(people):
+    assert names(people.sales1, "李", ["name"]) == ["李明", "王李娜"]
+    assert names(people.sales1, "李", ["company"]) == ["张伟"]
+    assert names(people.sales1, "男", ["gender"]) == ["李明"]
+    assert names(people.sales1, "男", ["name", "gender"]) == ["李明"]
+
+
+def test_search_never_reaches_past_the_policy(people):
+    assert "李强" not in names(people.sales1, "李")
+    assert "李强" in names(people.admin, "李")
+    assert "李强" not in names(people.sup1, "李")
+
+
+def test_wildcards_in_a_query_are_literal(people):
+    assert names(people.sales1, "%") == []
+    assert names(people.sales1, "_") == []
+
+
+def test_the_search_box_on_the_page(people, client_for):
+    page = client_for(people.sales1).get(reverse("crm:customer-list"), {"q": "李"}).content.decode()
+    assert "李明" in page and "王李娜" in page and "李强" not in page
+    assert "3 results" in page
+
+
+def test_salesperson_can_save_a_search_and_use_it(people, client_for):
+    client = client_for(people.sales1)
+    response = client.post(reverse("crm:saved-search-create"), {"name": "姓李的", "q": "李", "fields": ["name"]})
+    search = SavedSearch.objects.get(owner=people.sales1)
+    assert response.headers["Location"] == search.get_absolute_url()
+    page = client.get(search.get_absolute_url()).content.decode()
+    assert "姓李的" in page and "李明" in page and "张伟" not in page
+
+
+def test_saving_an_empty_search_is_refused(people, client_for):
+    client_for(people.sales1).post(reverse("crm:saved-search-create"), {"name": "空", "q": "  "})
+    assert not SavedSearch.objects.exists()
+
+
+def test_salesperson_cannot_delete_someone_elses_saved_search(people, client_for):
+    search = SavedSearch.objects.create(owner=people.sales2, name="mine", query="李")
+    response = client_for(people.sales1).post(reverse("crm:saved-search-delete", args=[search.pk]))
+    assert response.status_code == 404 and SavedSearch.objects.filter(pk=search.pk).exists()
