@@ -1,11 +1,14 @@
 from django import forms
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from crm.policies import visible_customers
 from crm.timewindows import CustomWindowForm
 from workplans.models import Plan
 from workplans.selectors import STATUS_DONE, STATUS_OPEN, STATUS_OVERDUE
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+CUSTOMER_CHOICES_SHOWN = 300  # an admin may see a million customers: offer a bounded list
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -16,23 +19,42 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class PlanForm(forms.ModelForm):
-    """Subject, times, content and remarks. The author and created time are set by the service."""
+    """Subject, times, content, remarks and linked customers. The author and created time are
+    set by the service; customer choices are the ones the author may see."""
 
     class Meta:
         model = Plan
-        fields = ["subject", "start_at", "end_at", "content", "remarks"]
+        fields = ["subject", "start_at", "end_at", "content", "remarks", "customers"]
         widgets = {
+            "customers": forms.SelectMultiple(attrs={"size": 6}),
             "start_at": DateTimeLocalInput(),
             "end_at": DateTimeLocalInput(),
             "content": forms.Textarea(attrs={"rows": 4}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
         }
-        error_messages = {"subject": {"required": _("Give the plan a subject.")}}
+        error_messages = {
+            "subject": {"required": _("Give the plan a subject.")},
+            "customers": {
+                "invalid_choice": _("A plan can only be linked to customers its salesperson may see."),
+                "invalid_pk_value": _("A plan can only be linked to customers its salesperson may see."),
+            },
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, author, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("start_at", "end_at"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        field = self.fields["customers"]
+        field.queryset = visible_customers(author)  # what is accepted
+        linked = list(self.instance.customers.values_list("pk", flat=True)) if self.instance.pk else []
+        shown = (
+            visible_customers(author)
+            .annotate(mine=Case(When(Q(owner_id=author.pk) | Q(pk__in=linked), then=Value(0)),
+                                default=Value(1), output_field=IntegerField()))
+            .order_by("mine", "name", "pk")[:CUSTOMER_CHOICES_SHOWN]
+        )
+        field.widget.choices = [(customer.pk, str(customer)) for customer in shown]  # what is offered
+        field.help_text = _("Optional. Hold Ctrl (or ⌘) to choose several.")
 
     def clean(self):
         data = super().clean()

@@ -21,6 +21,10 @@ class Plan(models.Model):
     remarks = models.TextField(_("remarks"), blank=True)
     start_at = models.DateTimeField(_("start time"))
     end_at = models.DateTimeField(_("end time"))
+    customers = models.ManyToManyField(
+        "crm.Customer", verbose_name=_("customers"), blank=True, related_name="plans",
+        help_text=_("Optional: the customers this plan is about."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(

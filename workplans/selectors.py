@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.policies import sales_staff_for, visible_users
+from crm.policies import visible_customers
 from crm.timewindows import Window, day_window, local_midnight, today, week_window
 from workplans.models import Plan
 from workplans.policies import visible_plans
@@ -117,3 +118,13 @@ def week_summary(user, now=None) -> list[SummaryRow]:
         row = by_author.get(person.pk, {})
         rows.append(SummaryRow(person, row.get("done", 0), row.get("open", 0), row.get("overdue", 0)))
     return rows
+
+
+def linked_customers(user, plan) -> tuple[list, int]:
+    """The plan's customers that `user` may see now, and how many others it links.
+
+    A customer may have changed hands since it was linked: its name is then not shown.
+    """
+    linked = plan.customers.order_by("name", "pk")
+    shown = list(linked.filter(pk__in=visible_customers(user).values("pk")))
+    return shown, linked.count() - len(shown)

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.policies import visible_customers
 from workplans import policies
 from workplans.models import Plan, PlanStatusChange
 
-EDITABLE_FIELDS = ("subject", "content", "remarks", "start_at", "end_at")
+EDITABLE_FIELDS = ("subject", "content", "remarks", "start_at", "end_at", "customers")
 
 
 def _check_times(start_at, end_at) -> None:
@@ -17,15 +18,30 @@ def _check_times(start_at, end_at) -> None:
         raise ValidationError({"end_at": _("The end time must be after the start time.")}, code="end_before_start")
 
 
+def _check_customers(author, customers) -> list:
+    """A plan links only customers its author may see (their own, their groups', shared ones)."""
+    ids = {customer.pk for customer in customers}
+    if ids and visible_customers(author).filter(pk__in=ids).count() != len(ids):
+        raise ValidationError(
+            {"customers": _("A plan can only be linked to customers its salesperson may see.")}, code="customer"
+        )
+    return list(customers)
+
+
 @transaction.atomic
-def plan_create(*, by, subject: str, start_at, end_at, content: str = "", remarks: str = "") -> Plan:
+def plan_create(
+    *, by, subject: str, start_at, end_at, content: str = "", remarks: str = "", customers=()
+) -> Plan:
     """Add a plan to `by`'s own plans; author and created time are set here, never by a form."""
     if not policies.can_add_plan(by):
         raise PermissionDenied
     _check_times(start_at, end_at)
-    return Plan.objects.create(
+    customers = _check_customers(by, customers)
+    plan = Plan.objects.create(
         author=by, subject=subject, content=content, remarks=remarks, start_at=start_at, end_at=end_at
     )
+    plan.customers.set(customers)
+    return plan
 
 
 @transaction.atomic
@@ -37,10 +53,13 @@ def plan_update(*, plan: Plan, by, **changes) -> Plan:
     plan = Plan.objects.select_for_update().select_related("author").get(pk=plan.pk)
     if not policies.can_edit_plan(by, plan):
         raise PermissionDenied
+    customers = changes.pop("customers", None)
     for name, value in changes.items():
         setattr(plan, name, value)
     _check_times(plan.start_at, plan.end_at)
     plan.save(update_fields=[*changes, "updated_at"])
+    if customers is not None:
+        plan.customers.set(_check_customers(plan.author, customers))
     return plan
 
 

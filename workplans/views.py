@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -110,11 +110,15 @@ def plan_agenda(request):
 @require(policies.can_add_plan)
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    form = PlanForm(request.POST or None)
+    form = PlanForm(request.POST or None, author=request.user)
     if request.method == "POST" and form.is_valid():
-        plan = services.plan_create(by=request.user, **form.cleaned_data)
-        messages.success(request, _("Plan added."))
-        return redirect(plan)
+        try:
+            plan = services.plan_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:  # a customer changed hands while the form was open
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Plan added."))
+            return redirect(plan)
     return render(request, "workplans/plan_form.html", {"form": form, "plan": None})
 
 
@@ -123,8 +127,10 @@ def plan_create(request):
 def plan_detail(request, pk):
     plan = policies.get_plan_for(request.user, pk)
     history = plan.status_changes.select_related("by").order_by("at", "id")
+    customers, hidden = selectors.linked_customers(request.user, plan)
     return render(request, "workplans/plan_detail.html", {
-        "plan": plan, "history": history, **policies.flags_for(request.user, plan),
+        "plan": plan, "history": history, "customers": customers, "hidden_customers": hidden,
+        **policies.flags_for(request.user, plan),
     })
 
 
@@ -134,14 +140,17 @@ def plan_edit(request, pk):
     plan = policies.get_plan_for(request.user, pk)
     if not policies.can_edit_plan(request.user, plan):
         return _refuse(request, plan, "edit")
-    form = PlanForm(request.POST or None, instance=plan)
+    form = PlanForm(request.POST or None, instance=plan, author=plan.author)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(plan=plan, by=request.user, **form.cleaned_data)
         except PermissionDenied:  # completed by someone else while this form was open
             return _refuse(request, plan, "edit")
-        messages.success(request, _("Plan saved."))
-        return redirect(plan)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect(plan)
     return render(request, "workplans/plan_form.html", {"form": form, "plan": plan})
 
 
