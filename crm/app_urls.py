@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import customers
+from crm.views import customers, followups
 
 app_name = "crm"
 
@@ -16,6 +16,12 @@ urlpatterns = [
     path("customers/<int:pk>/photo/", customers.customer_photo, name="customer-photo"),
     path("customers/<int:pk>/share/", customers.customer_share, name="customer-share"),
     path("customers/<int:pk>/share/<int:user_pk>/revoke/", customers.customer_unshare, name="customer-unshare"),
+    path("customers/<int:pk>/followups/new/", followups.followup_create, name="followup-create"),
+    path("followups/", followups.followup_list, name="followup-list"),
+    path("followups/<int:pk>/", followups.followup_detail, name="followup-detail"),
+    path("followups/<int:pk>/edit/", followups.followup_edit, name="followup-edit"),
+    path("followups/<int:pk>/continue/", followups.followup_continue, name="followup-continue"),
+    path("followups/<int:pk>/delete/", followups.followup_delete, name="followup-delete"),
     path("searches/", customers.saved_search_create, name="saved-search-create"),
     path("searches/<int:pk>/delete/", customers.saved_search_delete, name="saved-search-delete"),
 ]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -10,7 +12,7 @@ from crm import policies
 from crm.models import Customer
 from crm.phones import validate_phone
 from crm.selectors import QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery
-from crm.timewindows import local_midnight
+from crm.timewindows import CustomWindowForm, local_midnight
 
 PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
@@ -203,3 +205,90 @@ class SavedSearchForm(forms.Form):
         if not query:
             raise forms.ValidationError(_("Type something to search for."), code="required")
         return query
+
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def _not_in_future(moment):
+    # A minute of grace for a browser clock a little ahead of the server's.
+    if moment and moment > timezone.now() + timedelta(minutes=1):
+        raise forms.ValidationError(_("The time of a conversation cannot be in the future."), code="future")
+    return moment
+
+
+class FollowUpForm(forms.Form):
+    """Log a conversation (SPEC §2.1): the author is the person logged in, set by the service."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    content = forms.CharField(label=_("What was said"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+    occurred_at = forms.DateTimeField(label=_("Time"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    next_contact_on = forms.DateField(
+        label=_("Next contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Pre-filled from the grade's follow-up cadence."),
+    )
+
+    def clean_subject(self):
+        return _required_text(self.cleaned_data["subject"], _("Enter a subject."))
+
+    def clean_content(self):
+        return _required_text(self.cleaned_data["content"], _("Write what was said."))
+
+    def clean_occurred_at(self):
+        return _not_in_future(self.cleaned_data["occurred_at"])
+
+
+def _required_text(value: str, message) -> str:
+    value = value.strip()
+    if not value:
+        raise forms.ValidationError(message, code="required")
+    return value
+
+
+class FollowUpEditForm(forms.Form):
+    """Fix a record's words (SPEC §2.5): no time field, so editing can never move it."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    content = forms.CharField(label=_("What was said"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+
+    def clean_subject(self):
+        return _required_text(self.cleaned_data["subject"], _("Enter a subject."))
+
+    def clean_content(self):
+        return _required_text(self.cleaned_data["content"], _("Write what was said."))
+
+
+class FollowUpContinueForm(forms.Form):
+    """Continue this topic (SPEC §2.4): today's notes are appended and the time moves."""
+
+    notes = forms.CharField(label=_("Today's notes"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    occurred_at = forms.DateTimeField(label=_("Time of this conversation"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+
+    def clean_notes(self):
+        return _required_text(self.cleaned_data["notes"], _("Write what was said."))
+
+    def clean_occurred_at(self):
+        return _not_in_future(self.cleaned_data["occurred_at"])
+
+
+class FollowUpFilterForm(CustomWindowForm):
+    """The follow-ups page's query string: a one-click window or a custom one, and who."""
+
+    WINDOWS = [
+        ("", _("All")),
+        ("today", _("Today")),
+        ("3days", _("Last 3 days")),
+        ("week", _("This week")),
+        ("month", _("This month")),
+        ("custom", _("Custom")),
+    ]
+    window = forms.ChoiceField(required=False, choices=WINDOWS)
+    author = forms.ModelChoiceField(queryset=None, required=False, label=_("Salesperson"), empty_label=_("Everyone"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_salesperson:
+            del self.fields["author"]
+        else:
+            self.fields["author"].queryset = roles.sales_staff_for(user)

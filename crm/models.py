@@ -194,6 +194,56 @@ class CustomerChange(models.Model):
         return f"{self.customer_id}.{self.field}: {self.old_value} -> {self.new_value}"
 
 
+class FollowUp(models.Model):
+    """One conversation with a customer (SPEC §2). `occurred_at` changes only by "continue this
+    topic" (SPEC §2.4); editing fixes the words, never the time (SPEC §2.5)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="followups")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups")
+    subject = models.CharField(_("subject"), max_length=200)
+    content = models.TextField(_("content"), max_length=20000)
+    occurred_at = models.DateTimeField(_("time"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at"], name="crm_fu_customer_time"),
+            models.Index(fields=["author", "-occurred_at"], name="crm_fu_author_time"),
+            models.Index(fields=["-occurred_at"], name="crm_fu_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:followup-detail", args=[self.pk])
+
+
+class FollowUpRevision(models.Model):
+    """What a follow-up said (and when) before an edit or a "continue this topic"."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", _("Edited")
+        CONTINUE = "continue", _("Continued")
+
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    previous_subject = models.CharField(max_length=200)
+    previous_content = models.TextField()
+    previous_occurred_at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.followup_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class SavedSearch(models.Model):
     """A salesperson's named search (SPEC §1.A.17): the text and the fields it looks in."""
 

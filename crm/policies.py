@@ -12,7 +12,7 @@ from django.http import Http404
 
 from accounts import policies as roles
 from accounts.models import User
-from crm.models import Customer, CustomerUserObjectPermission
+from crm.models import Customer, CustomerUserObjectPermission, FollowUp
 
 VIEW_SHARE = "view_customer"
 COFOLLOW_SHARE = "cofollow_customer"
@@ -137,6 +137,42 @@ def get_customer_for(user, pk, *, write=False) -> Customer:
     if write and not can_edit(user, customer):
         raise PermissionDenied
     return customer
+
+
+# --- Follow-ups (SPEC §2) ----------------------------------------------------------------------
+
+
+def visible_followups(user) -> QuerySet[FollowUp]:
+    """The follow-ups page: your own records; a supervisor's groups'; an admin everything.
+    (A customer's page shows its whole log to whoever may see the customer.)"""
+    if not roles.has_sales_role(user):
+        return FollowUp.objects.none()
+    if user.is_admin:
+        return FollowUp.objects.all()
+    if user.is_supervisor:
+        members = User.objects.filter(sales_group_id__in=roles.supervised_group_ids(user)).values("pk")
+        return FollowUp.objects.filter(Q(author_id=user.pk) | Q(author_id__in=members))
+    return FollowUp.objects.filter(author_id=user.pk)
+
+
+def get_followup_for(user, pk) -> FollowUp:
+    """A follow-up of a customer `user` may see, else 404 (the same as a missing one)."""
+    followup = (
+        FollowUp.objects.select_related("customer__owner__sales_group", "author__sales_group").filter(pk=pk).first()
+    )
+    if followup is None or not can_view(user, followup.customer):
+        raise Http404
+    return followup
+
+
+def can_change_followup(user, followup) -> bool:
+    """Edit its words or delete it: the author, the author's supervisor, or an admin."""
+    author = followup.author
+    return roles.can_see_work_of(user, author.pk, author.sales_group_id)
+
+
+def can_continue_followup(user, followup) -> bool:
+    return can_log_followup(user, followup.customer)
 
 
 def _rule(check):

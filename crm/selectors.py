@@ -2,6 +2,7 @@
 from the policy's queryset."""
 
 import re
+from datetime import timedelta
 from dataclasses import dataclass
 from typing import Callable
 
@@ -9,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from crm import policies, timewindows
-from crm.models import Custody, Customer, CustomerUserObjectPermission
+from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp
 from crm.phones import normalize_phone
 
 
@@ -197,3 +198,34 @@ def view_counts(user, *, now=None, cap=999) -> list[dict]:
         count = visible.filter(view.condition(now))[: cap + 1].count()
         tiles.append({"view": view, "count": min(count, cap), "capped": count > cap})
     return tiles
+
+
+# --- Follow-ups -------------------------------------------------------------------------------
+
+
+def followup_window(key: str, *, now=None):
+    """The one-click windows of the follow-ups page (SPEC §2.2)."""
+    if key == "today":
+        return timewindows.day_window(now)
+    if key == "3days":  # today and the two days before, from local midnight
+        day = timewindows.today(now)
+        return timewindows.Window(timewindows.local_midnight(day - timedelta(days=2)), None)
+    if key == "week":
+        return timewindows.week_window(now)
+    if key == "month":
+        return timewindows.month_window(now)
+    return None
+
+
+def followup_list(user, *, window=None, author=None) -> QuerySet[FollowUp]:
+    followups = policies.visible_followups(user)
+    if window is not None:
+        followups = followups.filter(**window.as_filter("occurred_at"))
+    if author is not None:
+        followups = followups.filter(author=author)
+    return followups.select_related("customer", "author").order_by("-occurred_at", "-id")
+
+
+def customer_log(customer: Customer, *, limit=50) -> list[FollowUp]:
+    """A customer's conversations, newest first: the whole log, whoever wrote it."""
+    return list(customer.followups.select_related("author").order_by("-occurred_at", "-id")[:limit])

@@ -5,13 +5,21 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from crm import policies
-from crm.models import Custody, Customer, CustomerChange, CustomerUserObjectPermission, SavedSearch
+from crm.models import (
+    Custody,
+    Customer,
+    CustomerChange,
+    CustomerUserObjectPermission,
+    FollowUp,
+    FollowUpRevision,
+    SavedSearch,
+)
 from crm.phones import normalize_phone
 
 log = logging.getLogger(__name__)
@@ -215,3 +223,81 @@ def saved_search_save(*, owner, name: str, query: str, fields: list[str]) -> Sav
 
 def saved_search_delete(*, search: SavedSearch, by) -> None:
     search.delete()
+
+
+# --- Follow-ups (SPEC §2) ------------------------------------------------------------------------
+
+
+def _touch_last_contact(customer_id: int) -> None:
+    """Last contact = the latest follow-up that remains (SPEC §2, DESIGN "Data")."""
+    latest = FollowUp.objects.filter(customer_id=customer_id).aggregate(latest=Max("occurred_at"))["latest"]
+    Customer.objects.filter(pk=customer_id).update(last_contact_at=latest, updated_at=timezone.now())
+
+
+@transaction.atomic
+def followup_create(*, customer: Customer, subject: str, content: str, occurred_at, next_contact_on=None, by) -> FollowUp:
+    """Log a conversation; the customer's last (and next) contact date move in the same transaction."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    followup = FollowUp.objects.create(
+        customer=customer, author=by, subject=subject, content=content, occurred_at=occurred_at
+    )
+    if customer.last_contact_at is None or occurred_at > customer.last_contact_at:
+        customer.last_contact_at = occurred_at
+    customer.next_contact_on = next_contact_on or default_next_contact(customer.grade, after=occurred_at)
+    customer.save(update_fields=["last_contact_at", "next_contact_on", "updated_at"])
+    return followup
+
+
+def _keep_revision(followup: FollowUp, *, kind, by) -> None:
+    FollowUpRevision.objects.create(
+        followup=followup,
+        kind=kind,
+        previous_subject=followup.subject,
+        previous_content=followup.content,
+        previous_occurred_at=followup.occurred_at,
+        by=by,
+    )
+
+
+@transaction.atomic
+def followup_edit(*, followup: FollowUp, subject: str, content: str, by) -> FollowUp:
+    """Fix a record's words (SPEC §2.5). Its time never changes here; the old text is kept."""
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if (subject, content) == (followup.subject, followup.content):
+        return followup
+    _keep_revision(followup, kind=FollowUpRevision.Kind.EDIT, by=by)
+    followup.subject, followup.content = subject, content
+    followup.save(update_fields=["subject", "content", "updated_at"])
+    return followup
+
+
+class FollowUpTimeError(ValueError):
+    pass
+
+
+@transaction.atomic
+def followup_continue(*, followup: FollowUp, notes: str, occurred_at, by) -> FollowUp:
+    """"Match" a record (SPEC §2.4): append today's notes and move its time to this conversation.
+    The only way a record's time changes; the previous text and time are kept in its history."""
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if occurred_at <= followup.occurred_at:
+        raise FollowUpTimeError(_("The continued conversation must be later than the record's current time."))
+    _keep_revision(followup, kind=FollowUpRevision.Kind.CONTINUE, by=by)
+    stamp = timezone.localtime(occurred_at).strftime("%Y-%m-%d %H:%M")
+    followup.content = f"{followup.content}\n\n[{stamp}] {notes}"
+    followup.occurred_at = occurred_at
+    followup.save(update_fields=["content", "occurred_at", "updated_at"])
+    customer = Customer.objects.select_for_update().get(pk=followup.customer_id)
+    if customer.last_contact_at is None or occurred_at > customer.last_contact_at:
+        customer.last_contact_at = occurred_at
+        customer.save(update_fields=["last_contact_at", "updated_at"])
+    return followup
+
+
+@transaction.atomic
+def followup_delete(*, followup: FollowUp, by) -> None:
+    """Delete a record no longer needed (SPEC §2.3); the last contact date is recomputed."""
+    Customer.objects.select_for_update().filter(pk=followup.customer_id).first()
+    customer_id = followup.customer_id
+    followup.delete()
+    _touch_last_contact(customer_id)

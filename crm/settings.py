@@ -176,6 +176,9 @@ CRM_PHOTO_MAX_BYTES = env_int("CRM_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Work plans (workplans/)
+# SPEC §4.2.D leaves open who may mark a plan done. Off: the salesperson marks it done and the
+# supervisor confirms or reopens it. On: only supervisors and admins mark plans done.
+WORKPLANS_ONLY_MANAGERS_COMPLETE = env_bool("WORKPLANS_ONLY_MANAGERS_COMPLETE", False)
 
 # --- Message board and suggestions (bulletin/)
 # SPEC §5 lets visitors post without logging in; a company exposed to the internet turns it off.

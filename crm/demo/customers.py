@@ -84,7 +84,7 @@ def _row(rng: random.Random, owner_ids: list[int], now, pool_share: float) -> li
         previous,
         created.isoformat(),
         (contacted or created).isoformat(),
-        contacted.isoformat() if contacted else None,
+        None,  # last contact: set by the follow-ups seeded next (crm.demo.followups)
         next_on.isoformat() if next_on else None,
         (contacted or created).isoformat() if in_pool else None,
         "长期跟进无进展" if in_pool else "",

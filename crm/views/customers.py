@@ -22,6 +22,7 @@ from crm.models import SavedSearch
 from crm.pagination import paginate
 
 sales_only = require(has_sales_role)
+LOG_LIMIT = 100  # the newest conversations on a customer's page
 
 
 @require_GET
@@ -80,6 +81,9 @@ def customer_detail(request, pk):
         "can_edit": policies.can_edit(user, customer),
         "can_delete": policies.can_delete(user, customer),
         "can_share": policies.can_share(user, customer),
+        "can_log": policies.can_log_followup(user, customer),
+        "log": selectors.customer_log(customer, limit=LOG_LIMIT),
+        "log_limit": LOG_LIMIT,
         "type_form": CustomerTypeForm(initial={"type": customer.type}),
         "grade_form": CustomerGradeForm(initial={"grade": customer.grade}),
         "today": timezone.localdate(),

@@ -8,6 +8,7 @@ from accounts.models import User
 from bulletin import demo as bulletin_demo
 from crm import demo
 from crm.demo.customers import seed_customers
+from crm.demo.followups import seed_followups
 
 DEFAULT_PASSWORD = "crm-demo-2026"
 
@@ -20,9 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--groups", type=int, default=2, help="number of sales groups (Group 1..N)")
         parser.add_argument("--salespeople", type=int, default=4, help="number of salespeople (sales1..N), spread over the groups")
         parser.add_argument("--customers", type=int, default=300, help="customers in all (added until there are this many)")
+        parser.add_argument("--followups", type=int, default=None, help="follow-ups in all (default: 3 per customer)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
 
-    def handle(self, *args, password, groups, salespeople, customers, seed, **options):
+    def handle(self, *args, password, groups, salespeople, customers, followups, seed, **options):
         if groups < 1 or salespeople < 0 or customers < 0:
             raise CommandError("--groups must be at least 1, --salespeople and --customers at least 0.")
         rng = random.Random(seed)
@@ -33,11 +35,15 @@ class Command(BaseCommand):
         )
         added = seed_customers(target=customers, owner_ids=owner_ids, rng=rng, progress=self._progress)
         summary["customers"] = added
+        logged = seed_followups(
+            target=3 * customers if followups is None else followups,
+            progress=self._progress_followups if customers >= 100_000 else None,
+        )
         people = list(User.objects.filter(is_active=True).order_by("pk")[:50])
         bulletin_demo.seed(people=people, rng=rng)
         self.stdout.write(self.style.SUCCESS(
             f"Demo company ready: {summary['groups']} groups, {summary['supervisors']} supervisors, "
-            f"{summary['salespeople']} salespeople; {added} customers added."
+            f"{summary['salespeople']} salespeople; {added} customers and {logged} follow-ups added."
         ))
         self.stdout.write("Demo logins (password for all: %s):" % password)
         for username, role in summary["logins"]:
@@ -46,3 +52,6 @@ class Command(BaseCommand):
     def _progress(self, done, total):
         if total >= 100_000:
             self.stdout.write(f"  customers: {done:,}/{total:,} ({time.strftime('%H:%M:%S')})")
+
+    def _progress_followups(self, done, total):
+        self.stdout.write(f"  follow-ups: {done:,}/{total:,} ({time.strftime('%H:%M:%S')})")

@@ -1,0 +1,60 @@
+"""Demo follow-ups, generated inside PostgreSQL (INSERT ... SELECT) so ten million take minutes."""
+
+from django.db import connection, transaction
+
+from crm.models import Customer, FollowUp
+
+SUBJECTS = ["电话沟通", "上门拜访", "发送报价", "样品寄送", "合同洽谈", "售后回访", "微信联系", "技术交流", "价格谈判", "节日问候"]
+CONTENTS = [
+    "客户对产品很感兴趣，要求下周再详细介绍。",
+    "客户认为价格偏高，希望给九折优惠。",
+    "已寄出样品，客户收到后会安排测试。",
+    "客户负责人出差，约好月底再联系。",
+    "合同条款基本谈妥，等待客户法务审核。",
+    "客户反馈上次的服务很满意，可能追加订单。",
+    "客户暂时没有预算，明年再跟进。",
+    "和客户技术部门开会，解答了三个问题。",
+]
+
+
+def seed_followups(*, target: int, batch_customers=20_000, progress=None) -> int:
+    """Add follow-ups until there are about `target` in all, spread over the customers (each gets
+    0..2*average, at times between its creation and now); last contact dates follow them."""
+    existing = FollowUp.objects.count()
+    customers = Customer.objects.count()
+    if target <= existing or customers == 0:
+        return 0
+    average = (target - existing) / customers
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM crm_customer")
+        low, high = cursor.fetchone()
+    added = 0
+    for start in range(low, high + 1, batch_customers):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH made AS (
+                  INSERT INTO crm_followup (customer_id, author_id, subject, content, occurred_at, created_at, updated_at)
+                  SELECT c.id, coalesce(c.owner_id, c.created_by_id),
+                         (%(subjects)s::text[])[1 + floor(random() * %(n_subjects)s)::int],
+                         (%(contents)s::text[])[1 + floor(random() * %(n_contents)s)::int],
+                         t.at, t.at, t.at
+                  FROM crm_customer c
+                  CROSS JOIN LATERAL generate_series(1, floor(random() * (2 * %(average)s + 1) + 0 * c.id)::int) AS g(n)
+                  CROSS JOIN LATERAL (SELECT c.created_at + random() * (now() - c.created_at) AS at) AS t
+                  WHERE c.id >= %(start)s AND c.id < %(end)s AND coalesce(c.owner_id, c.created_by_id) IS NOT NULL
+                  RETURNING customer_id, occurred_at
+                )
+                UPDATE crm_customer c SET last_contact_at = greatest(c.last_contact_at, latest.at)
+                FROM (SELECT customer_id, max(occurred_at) AS at, count(*) AS n FROM made GROUP BY customer_id) AS latest
+                WHERE c.id = latest.customer_id
+                """,
+                {"subjects": SUBJECTS, "n_subjects": len(SUBJECTS), "contents": CONTENTS, "n_contents": len(CONTENTS),
+                 "average": average, "start": start, "end": start + batch_customers},
+            )
+        added = FollowUp.objects.count() - existing if progress else added
+        if progress:
+            progress(added, target - existing)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE crm_followup")
+    return FollowUp.objects.count() - existing

@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.policies import has_sales_role, require
+from crm import policies, selectors, services
+from crm.forms import FollowUpContinueForm, FollowUpEditForm, FollowUpFilterForm, FollowUpForm
+from crm.pagination import paginate
+
+sales_only = require(has_sales_role)
+
+
+def _now_input():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+@require_GET
+@sales_only
+def followup_list(request):
+    form = FollowUpFilterForm(request.GET, user=request.user)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    key = data.get("window") or ""
+    window = form.window() if key == "custom" else selectors.followup_window(key)
+    if key == "custom" and form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    page = paginate(request, selectors.followup_list(request.user, window=window, author=data.get("author")))
+    return render(request, "crm/followup_list.html", {"form": form, "page_obj": page, "window": key})
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def followup_create(request, pk):
+    customer = policies.get_customer_for(request.user, pk)
+    if not policies.can_log_followup(request.user, customer):
+        raise PermissionDenied
+    initial = {"occurred_at": _now_input(), "next_contact_on": services.default_next_contact(customer.grade)}
+    form = FollowUpForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.followup_create(customer=customer, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Conversation logged."))
+        return redirect(customer)
+    return render(request, "crm/followup_form.html", {"form": form, "customer": customer, "mode": "create"})
+
+
+@require_GET
+@sales_only
+def followup_detail(request, pk):
+    followup = policies.get_followup_for(request.user, pk)
+    return render(request, "crm/followup_detail.html", {
+        "followup": followup,
+        "revisions": followup.revisions.select_related("by"),
+        "can_change": policies.can_change_followup(request.user, followup),
+        "can_continue": policies.can_continue_followup(request.user, followup),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def followup_edit(request, pk):
+    followup = policies.get_followup_for(request.user, pk)
+    if not policies.can_change_followup(request.user, followup):
+        raise PermissionDenied
+    form = FollowUpEditForm(request.POST or None, initial={"subject": followup.subject, "content": followup.content})
+    if request.method == "POST" and form.is_valid():
+        services.followup_edit(followup=followup, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Record corrected; its time is unchanged."))
+        return redirect(followup)
+    return render(request, "crm/followup_form.html", {"form": form, "followup": followup, "customer": followup.customer, "mode": "edit"})
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def followup_continue(request, pk):
+    followup = policies.get_followup_for(request.user, pk)
+    if not policies.can_continue_followup(request.user, followup):
+        raise PermissionDenied
+    form = FollowUpContinueForm(request.POST or None, initial={"occurred_at": _now_input()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.followup_continue(followup=followup, by=request.user, **form.cleaned_data)
+        except services.FollowUpTimeError as error:
+            form.add_error("occurred_at", str(error))
+        else:
+            messages.success(request, _("Topic continued: the record now carries today's time."))
+            return redirect(followup)
+    return render(request, "crm/followup_form.html", {"form": form, "followup": followup, "customer": followup.customer, "mode": "continue"})
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def followup_delete(request, pk):
+    followup = policies.get_followup_for(request.user, pk)
+    if not policies.can_change_followup(request.user, followup):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.followup_delete(followup=followup, by=request.user)
+        messages.success(request, _("Record deleted."))
+        return redirect(followup.customer)
+    return render(request, "crm/followup_delete.html", {"followup": followup})
