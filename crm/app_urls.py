@@ -36,6 +36,8 @@ urlpatterns += [
     path("customers/import/<int:pk>/status/", imports.customer_import_status, name="customer-import-status"),
     path("customers/import/<int:pk>/errors/", imports.customer_import_errors, name="customer-import-errors"),
     path("customers/export/", exports.customer_export, name="customer-export"),
+    path("customers/export/followups/", exports.followup_export, name="followup-export"),
+    path("customers/export/plans/", exports.plan_export, name="plan-export"),
     path("customers/export/<int:pk>/", exports.export_status, name="export-status"),
     path("customers/export/<int:pk>/download/", exports.export_download, name="export-download"),
 ]

@@ -365,38 +365,44 @@ def template_workbook() -> bytes:
 # --- Export ----------------------------------------------------------------------------------------
 
 
-def export_job_create(*, params: str, fmt: str, by) -> ExportJob:
-    return ExportJob.objects.create(created_by=by, params=params[:2000], format=fmt,
+def export_job_create(*, params: str, fmt: str, by, kind=ExportJob.Kind.CUSTOMERS) -> ExportJob:
+    return ExportJob.objects.create(created_by=by, kind=kind, params=params[:2000], format=fmt,
                                     language=translation.get_language() or "")
 
 
-def export_customers(*, customers, fmt: str, target, by, progress=None, every=5000) -> int:
-    """Write `customers` (already scoped by the policy) to `target`; recorded in the audit trail."""
-    resource = ie.CustomerResource()
-    writer = ie.XlsxWriter(target, sheet_name=_("Customers")) if fmt == ExportJob.Format.XLSX else ie.CsvWriter(target)
-    writer.header(resource.headers())
+def export_write(*, resource, queryset, fmt: str, target, by, kind="customers", progress=None, every=5000) -> int:
+    """Write `queryset` (already scoped by the policy) to `target`; recorded in the audit trail."""
+    writer = ie.XlsxWriter(target, sheet_name=str(ExportJob.Kind(kind).label)) if fmt == ExportJob.Format.XLSX \
+        else ie.CsvWriter(target)
     count = 0
-    for cells in resource.export_rows(customers):
-        writer.append(cells)
-        count += 1
-        if progress and count % every == 0:
-            progress(count)
-    writer.close()
-    audit.record(actor=by, action="customers.export", summary=f"{count} customers ({fmt})", count=count, format=fmt)
+    try:
+        writer.header(resource.headers())
+        for cells in resource.export_rows(queryset):
+            writer.append(cells)
+            count += 1
+            if progress and count % every == 0:
+                progress(count)
+    finally:
+        writer.close()
+    audit.record(actor=by, action=f"{kind}.export", summary=f"{count} {kind} ({fmt})", count=count, format=fmt)
     return count
 
 
-def export_filename(fmt: str) -> str:
-    return f"customers-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+def export_customers(*, customers, fmt: str, target, by, progress=None) -> int:
+    return export_write(resource=ie.CustomerResource(), queryset=customers, fmt=fmt, target=target, by=by, progress=progress)
 
 
-def export_run(*, job: ExportJob, customers) -> ExportJob:
+def export_filename(fmt: str, kind="customers") -> str:
+    return f"{kind}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+
+
+def export_job_run(*, job: ExportJob, resource, queryset) -> ExportJob:
     """Prepare a large export in the background (the task); the file waits for its creator."""
     relative, path = _new_private_file("exports", f".{job.format}")
-    ExportJob.objects.filter(pk=job.pk).update(total_rows=customers.count())
+    ExportJob.objects.filter(pk=job.pk).update(total_rows=queryset.count())
     with open(path, "wb") as handle:
-        export_customers(customers=customers, fmt=job.format, target=handle, by=job.created_by,
-                         progress=_progress_of(ExportJob, job.pk))
+        export_write(resource=resource, queryset=queryset, fmt=job.format, target=handle, by=job.created_by,
+                     kind=job.kind, progress=_progress_of(ExportJob, job.pk))
     job.refresh_from_db()
-    return _finish(job, status=ExportJob.Status.DONE, result_path=relative, filename=export_filename(job.format),
+    return _finish(job, status=ExportJob.Status.DONE, result_path=relative, filename=export_filename(job.format, job.kind),
                    processed_rows=job.total_rows)

@@ -24,7 +24,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
@@ -235,12 +235,49 @@ class CustomerResource(resources.ModelResource):
         """Every customer of the queryset as neutralised cells, fast: plain values rather than model
         instances (ModelResource.export builds a model and a dehydrate lookup per cell, ~4x slower),
         rendered by the same widgets."""
-        owner_name = Coalesce(NullIf("owner__full_name", Value("")), "owner__username")
+        owner_name = person_name_of("owner")
         plan = [("owner_name" if column.field == "owner" else column.field, self.fields[column.field].widget.render)
                 for column in COLUMNS]
         fields = [column.field for column in COLUMNS if column.field != "owner"]
         for row in customers.values(*fields, owner_name=owner_name).iterator(chunk_size=chunk_size):
             yield [neutralise(render(row[name])) for name, render in plan]
+
+
+class ValuesResource(resources.Resource):
+    """A read-only spreadsheet of a queryset: `columns` are (name, label, values() lookup, widget).
+    Rows come from values(), rendered by each column's widget and neutralised."""
+
+    columns: list = []
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for name, label, _lookup, widget in self.columns:
+            self.fields[name] = ie_fields.Field(attribute=name, column_name=str(label), widget=widget)
+
+    def headers(self) -> list[str]:
+        return [str(label) for _name, label, _lookup, _widget in self.columns]
+
+    def export_rows(self, queryset, chunk_size=5000):
+        lookups = {f"col_{name}": lookup for name, _label, lookup, _widget in self.columns}
+        plan = [(f"col_{name}", widget.render) for name, _label, _lookup, widget in self.columns]
+        for row in queryset.values(**lookups).iterator(chunk_size=chunk_size):
+            yield [neutralise(render(row[key])) for key, render in plan]
+
+
+def person_name_of(prefix: str):
+    """A person's display name (full name, else login) as a values() expression."""
+    return Coalesce(NullIf(f"{prefix}__full_name", Value("")), f"{prefix}__username")
+
+
+class FollowUpResource(ValuesResource):
+    columns = [
+        ("customer_number", gettext_lazy("Customer number"), F("customer__number"), widgets.CharWidget()),
+        ("customer", gettext_lazy("Customer"), F("customer__name"), widgets.CharWidget()),
+        ("occurred_at", gettext_lazy("Time"), F("occurred_at"), LenientDateWidget(with_time=True)),
+        ("subject", gettext_lazy("Subject"), F("subject"), widgets.CharWidget()),
+        ("content", gettext_lazy("Content"), F("content"), widgets.CharWidget()),
+        ("author", gettext_lazy("Salesperson"), person_name_of("author"), widgets.CharWidget()),
+    ]
 
 
 # --- Formula neutralisation (CWE-1236) --------------------------------------------------------

@@ -75,6 +75,8 @@ class ExportJob(models.Model):
 
     class Kind(models.TextChoices):
         CUSTOMERS = "customers", _("Customers")
+        FOLLOWUPS = "followups", _("Follow-ups")
+        PLANS = "plans", _("Work plans")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", _("Excel workbook (.xlsx)")

@@ -1,4 +1,5 @@
-"""Customer export (SPEC §1.D): exactly the list the person sees, filters and search included."""
+"""Exports (SPEC §1.D): exactly the list the person sees — customers with their filters and
+search, follow-ups of visible customers, work plans within scope."""
 
 import tempfile
 
@@ -10,13 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.policies import has_sales_role, require
 from crm import import_services
 from crm import importexport as ie
-from crm.import_tasks import export_queryset, run_export
+from crm.import_tasks import export_source, run_export
 from crm.job_models import ExportJob
 
 sales_only = require(has_sales_role)
 CONTENT_TYPES = {
     ExportJob.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportJob.Format.CSV: "text/csv; charset=utf-8",
+}
+LIST_URLS = {
+    ExportJob.Kind.CUSTOMERS: "crm:customer-list",
+    ExportJob.Kind.FOLLOWUPS: "crm:followup-list",
+    ExportJob.Kind.PLANS: "workplans:plan-list",
 }
 
 
@@ -31,26 +37,44 @@ def _list_params(query) -> str:
     return params.urlencode()
 
 
-@require_http_methods(["GET", "POST"])
-@sales_only
-def customer_export(request):
+def _export(request, kind):
     """GET: a small list downloads at once, a large one asks to be prepared in the background.
     POST: prepare it in the background."""
     if request.method == "POST":
-        params = QueryDict(request.POST.get("params", ""))
-        job = import_services.export_job_create(params=_list_params(params), fmt=_format(request.POST), by=request.user)
+        params = _list_params(QueryDict(request.POST.get("params", "")))
+        job = import_services.export_job_create(params=params, fmt=_format(request.POST), by=request.user, kind=kind)
         run_export.enqueue(job.pk)
         return redirect(job)
     fmt, params = _format(request.GET), _list_params(request.GET)
-    customers = export_queryset(request.user, params)
-    count = customers.count()
+    resource, queryset = export_source(kind, request.user, params)
+    count = queryset.count()
     if count > settings.EXPORT_BACKGROUND_THRESHOLD:
-        return render(request, "crm/export_confirm.html", {"count": count, "format": fmt, "params": params})
+        return render(request, "crm/export_confirm.html", {
+            "count": count, "format": fmt, "params": params, "list_url": LIST_URLS[kind], "kind": ExportJob.Kind(kind),
+        })
     target = tempfile.TemporaryFile()
-    import_services.export_customers(customers=customers, fmt=fmt, target=target, by=request.user)
+    import_services.export_write(resource=resource, queryset=queryset, fmt=fmt, target=target, by=request.user, kind=kind)
     target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=import_services.export_filename(fmt),
+    return FileResponse(target, as_attachment=True, filename=import_services.export_filename(fmt, kind),
                         content_type=CONTENT_TYPES[fmt])
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def customer_export(request):
+    return _export(request, ExportJob.Kind.CUSTOMERS)
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def followup_export(request):
+    return _export(request, ExportJob.Kind.FOLLOWUPS)
+
+
+@require_http_methods(["GET", "POST"])
+@sales_only
+def plan_export(request):
+    return _export(request, ExportJob.Kind.PLANS)
 
 
 @require_GET
@@ -58,7 +82,7 @@ def customer_export(request):
 def export_status(request, pk):
     job = ie.get_export_job_for(request.user, pk)
     template = "crm/_export_status.html" if request.headers.get("HX-Request") else "crm/export_status.html"
-    response = render(request, template, {"job": job})
+    response = render(request, template, {"job": job, "list_url": LIST_URLS[job.kind]})
     if request.headers.get("HX-Request") and job.finished:
         response["HX-Refresh"] = "true"
     return response

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 
 from crm import import_services
-from crm.import_tasks import export_queryset
+from crm.import_tasks import export_source
 from crm.job_models import ExportJob
 from tests.authz import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyone, staff
 
@@ -30,7 +30,8 @@ def build(world):
     import_services.import_confirm(job=world.import_failed, on_duplicate="skip", all_or_nothing=True, by=sales1)
     import_services.import_run(job=world.import_failed)
     job = import_services.export_job_create(params=QueryDict("").urlencode(), fmt=ExportJob.Format.XLSX, by=sales1)
-    world.export_job = import_services.export_run(job=job, customers=export_queryset(sales1, ""))
+    resource, queryset = export_source(job.kind, sales1, "")
+    world.export_job = import_services.export_job_run(job=job, resource=resource, queryset=queryset)
 
 
 def creator_only(ok):
@@ -74,4 +75,10 @@ ROWS = [
     Row("crm:export-status", "POST", everyone(NOT_ALLOWED), kwargs=export_job),
     Row("crm:export-download", "GET", creator_only(OK), kwargs=export_job),
     Row("crm:export-download", "POST", everyone(NOT_ALLOWED), kwargs=export_job),
+]
+ROWS += [
+    Row("crm:followup-export", "GET", staff(OK)),
+    Row("crm:followup-export", "POST", staff(REDIRECT), data={"params": "window=week", "format": "xlsx"}),
+    Row("crm:plan-export", "GET", staff(OK)),
+    Row("crm:plan-export", "POST", staff(REDIRECT), data={"params": "when=any", "format": "csv"}),
 ]

@@ -84,7 +84,7 @@ def test_a_large_export_is_prepared_in_the_background(cast, client_for, customer
     settings.EXPORT_BACKGROUND_THRESHOLD = 1
     client = client_for(cast.sup1)
     page = client.get(EXPORT, {"format": "csv"})
-    assert page.status_code == 200 and "This list has 2 customers" in page.content.decode()
+    assert page.status_code == 200 and "This list has 2 rows" in page.content.decode()
     assert not ExportJob.objects.exists()  # nothing starts until asked
     response = client.post(EXPORT, {"params": "q=", "format": "xlsx"})
     job = ExportJob.objects.get()
