@@ -88,7 +88,7 @@ def import_job_create(*, upload, owner, to_pool: bool, by) -> ImportJob:
             handle.write(chunk)
     return ImportJob.objects.create(
         created_by=by, original_name=Path(upload.name).name[:255], upload_path=relative,
-        owner=None if to_pool else owner, to_pool=to_pool,
+        owner=None if to_pool else owner, to_pool=to_pool, language=translation.get_language() or "",
     )
 
 

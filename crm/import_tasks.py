@@ -32,7 +32,8 @@ def _fail(model, pk, message):
 def analyse_import(job_id: int) -> None:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     try:
-        import_services.import_analyse(job=job)
+        with translation.override(job.language or None):
+            import_services.import_analyse(job=job)
     except Exception:
         log.exception("import %s: checking the file failed", job_id)
         _fail(ImportJob, job_id, _("The file could not be checked. Try again, or ask an administrator."))
@@ -42,7 +43,8 @@ def analyse_import(job_id: int) -> None:
 def run_import(job_id: int) -> None:
     job = ImportJob.objects.select_related("created_by", "owner").get(pk=job_id)
     try:
-        import_services.import_run(job=job)
+        with translation.override(job.language or None):
+            import_services.import_run(job=job)
     except Exception:
         log.exception("import %s failed", job_id)
         _fail(ImportJob, job_id, _("The import failed and nothing was imported. Try again, or ask an administrator."))

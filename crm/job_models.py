@@ -38,6 +38,7 @@ class ImportJob(models.Model):
     to_pool = models.BooleanField(default=False)
     on_duplicate = models.CharField(max_length=10, choices=OnDuplicate.choices, default=OnDuplicate.SKIP)
     all_or_nothing = models.BooleanField(default=True)
+    language = models.CharField(max_length=15, blank=True, help_text="The importer's language: row reasons are written in it.")
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)

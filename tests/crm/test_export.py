@@ -47,9 +47,8 @@ def test_export_follows_the_list_search_and_filters(cast, client_for, customers)
 def test_the_export_headers_follow_the_language(cast, client_for, customers):
     client = client_for(cast.sales1)
     assert read_xlsx(body(client.get(EXPORT)))[0][:3] == ["Customer number", "Name", "Company"]
-    client.cookies["django_language"] = "zh-hans"
     rows = read_xlsx(body(client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="zh-hans")))
-    assert rows[0][:3] == ["客户编号", "名称", "公司"] or rows[0][1] in ("姓名", "名称", "客户名称")
+    assert rows[0][:3] == ["客户编号", "名称", "公司"]
     assert rows[1][6] == "意向客户"
 
 

@@ -225,3 +225,15 @@ def test_colleagues_cannot_see_my_import(cast, client_for):
     _response, job = upload(client_for(cast.sales1), xlsx_bytes([["Name"], ["甲"]]))
     for user in (cast.sales1b, cast.sup1, cast.admin):
         assert client_for(user).get(job.get_absolute_url()).status_code == 404
+
+
+def test_it_speaks_chinese_to_a_chinese_browser(cast, client_for, customers):
+    client = client_for(cast.sales1)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    page = client.get(reverse("crm:customer-import")).content.decode()
+    assert "导入客户" in page and "下载模板" in page
+    content = xlsx_bytes([["客户名称", "电话"], ["新人", "13012345678"], ["李华", "13800138000"], ["", "1"]])
+    _response, job = upload(client, content)
+    preview = client.get(job.get_absolute_url()).content.decode()
+    assert "新客户" in preview and "与您的客户重复" in preview and "客户名称必填。" in preview
+    assert "已经是您的客户" in preview  # crm.services.duplicate_message, in the importer's language
