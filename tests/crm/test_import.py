@@ -87,6 +87,7 @@ def test_it_labels_every_row_new_duplicate_or_invalid(cast, client_for, customer
     assert "is already held by 赵六, Group A" in page
     assert customers.same_group.phone not in page  # the colleague's customer: owner named, nothing else
     assert "isolation pool" in page
+    assert "1 row is invalid: fix it and upload the file again" in page
     invalid = client.get(job.get_absolute_url(), {"label": "invalid"}).content.decode()
     assert "The name is required." in invalid
     assert "A phone number may contain only digits" in invalid
