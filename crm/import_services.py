@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg2
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
@@ -266,7 +267,7 @@ def _insert(rows, *, owner, by, now, note) -> int:
     try:
         with transaction.atomic():
             _copy(Customer._meta.db_table, COPY_COLUMNS, customer_rows())
-    except DatabaseError as error:
+    except (DatabaseError, psycopg2.Error) as error:  # copy_expert's errors are not wrapped by Django
         raise ImportRejected(_copy_failure(error, rows), reasons=_copy_reasons(error, rows)) from error
     _copy(Custody._meta.db_table, ["customer_id", "from_owner_id", "to_owner_id", "actor_id", "reason", "note", "created_at"],
           ([first + offset, None, owner_id, by.pk, Custody.Reason.IMPORTED, note[:255], stamp] for offset in range(len(rows))))

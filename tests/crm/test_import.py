@@ -238,3 +238,19 @@ def test_it_speaks_chinese_to_a_chinese_browser(cast, client_for, customers):
     preview = client.get(job.get_absolute_url()).content.decode()
     assert "新客户" in preview and "与您的客户重复" in preview and "客户名称必填。" in preview
     assert "已经是您的客户" in preview  # crm.services.duplicate_message, in the importer's language
+
+
+def test_a_row_the_database_refuses_rolls_back_every_row_and_is_named(cast, client_for, monkeypatch):
+    from dataclasses import replace
+
+    from crm import importexport
+
+    # Let a too-long name past the cell checks, so that PostgreSQL itself refuses the third row.
+    monkeypatch.setitem(importexport.COLUMNS_BY_FIELD, "name", replace(importexport.COLUMNS_BY_FIELD["name"], max_length=None))
+    client = client_for(cast.sales1)
+    _response, job = upload(client, xlsx_bytes([["Name"], ["甲"], ["乙"], ["长" * 150], ["丁"]]))
+    confirm(client, job)
+    assert job.status == ImportJob.Status.FAILED and not Customer.objects.exists()
+    assert "row 4 was refused" in job.message and "too long" in job.message
+    rows = read_xlsx(body(client.get(reverse("crm:customer-import-errors", args=[job.pk]))))
+    assert [row[1] for row in rows[1:]] == [4]
