@@ -427,28 +427,43 @@ def _read_part(archive, name, limit=8 * 1024 * 1024):
     return safe_fromstring(data)
 
 
+def _prolog_is_safe(data: bytes) -> bool | None:
+    """True when the XML before the root element holds only an XML declaration, processing
+    instructions, comments and whitespace; False on anything else (a DOCTYPE, where entities
+    would be declared); None when `data` ends before the root element starts."""
+    position = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while position < len(data) and data[position:position + 1] in (b" ", b"\t", b"\r", b"\n"):
+            position += 1
+        rest = data[position:]
+        if len(rest) < 2 or (rest.startswith(b"<!") and len(rest) < 4):
+            return None
+        if rest.startswith(b"<?") or rest.startswith(b"<!--"):
+            closing = b"?>" if rest.startswith(b"<?") else b"-->"
+            end = rest.find(closing)
+            if end < 0:
+                return None
+            position += end + len(closing)
+            continue
+        return rest[:1] == b"<" and (rest[1:2].isalpha() or rest[1:2] == b"_")
+
+
 def _safe_stream(handle):
     """Yield the bytes of an XML part, refusing a DOCTYPE (the only place entities can be declared)
     so the fast C parser cannot be led into entity expansion or external fetches."""
     prolog = b""
-    while True:
+    while prolog is not None:
         chunk = handle.read(CHUNK)
-        if not chunk:
-            break
-        if prolog is not None:
-            prolog += chunk
-            root = re.search(rb"<[A-Za-z_]", prolog)
-            if root is None and len(prolog) < 64 * 1024:
-                continue
-            head = prolog[: root.start()] if root else prolog
-            if root is None or b"<!" in head.replace(b"<!--", b""):
-                raise ImportFileError(_("The workbook is malformed."))
-            if not prolog.lstrip(b"\xef\xbb\xbf").startswith(b"<"):
-                raise ImportFileError(_("The workbook is malformed."))
-            chunk, prolog = prolog, None
-        yield chunk
-    if prolog:
+        prolog += chunk
+        verdict = _prolog_is_safe(prolog)
+        if verdict is None and chunk and len(prolog) < 64 * 1024:
+            continue
+        if not verdict:
+            raise ImportFileError(_("The workbook is malformed."))
         yield prolog
+        prolog = None
+    while chunk := handle.read(CHUNK):
+        yield chunk
 
 
 def _iter_elements(handle, tags):

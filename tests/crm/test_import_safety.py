@@ -111,3 +111,10 @@ def test_a_zip_that_is_not_a_workbook_is_explained(cast, client_for):
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("hello.txt", "hi")
     assert "not an Excel workbook" in _failed(client_for(cast.sales1), out.getvalue())
+
+
+def test_it_refuses_a_doctype_hidden_behind_a_comment(cast, client_for):
+    content = xlsx_bytes([["Name"], ["甲"]])
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    sneaky = sheet.replace(b"<worksheet", b'<!-- <a --><!DOCTYPE worksheet [<!ENTITY x "y">]><worksheet', 1)
+    assert "malformed" in _failed(client_for(cast.sales1), _replace_part(content, "xl/worksheets/sheet1.xml", sneaky))
