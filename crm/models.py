@@ -273,4 +273,6 @@ class CustomerUserObjectPermission(UserObjectPermissionBase):
 
 class CustomerGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
+
+
 from crm.job_models import ExportJob, ImportJob  # noqa: E402,F401
