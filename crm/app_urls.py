@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import customers
+from crm.views import backups, customers
 
 app_name = "crm"
 
@@ -18,4 +18,9 @@ urlpatterns = [
     path("customers/<int:pk>/share/<int:user_pk>/revoke/", customers.customer_unshare, name="customer-unshare"),
     path("searches/", customers.saved_search_create, name="saved-search-create"),
     path("searches/<int:pk>/delete/", customers.saved_search_delete, name="saved-search-delete"),
+    path("backups/", backups.backup_list, name="backup-list"),
+    path("backups/new/", backups.backup_create, name="backup-create"),
+    path("backups/status/", backups.backup_status, name="backup-status"),
+    path("backups/<int:pk>/verify/", backups.backup_verify, name="backup-verify"),
+    path("backups/<int:pk>/download/", backups.backup_download, name="backup-download"),
 ]
