@@ -201,6 +201,8 @@ BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 6)
 BACKUP_PG_BIN_DIR = env_str("PG_BIN_DIR", "")
 # Parallel pg_restore jobs for verification and restore (index builds run side by side).
 BACKUP_RESTORE_JOBS = env_int("BACKUP_RESTORE_JOBS", 2)
+# Memory per restore job for index builds (PostgreSQL's maintenance_work_mem, for that session only).
+BACKUP_RESTORE_MAINTENANCE_WORK_MEM = env_str("BACKUP_RESTORE_MAINTENANCE_WORK_MEM", "256MB")
 
 LOGGING = {
     "version": 1,
