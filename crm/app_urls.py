@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import customers, followups
+from crm.views import backups, customers, exports, followups, imports
 
 app_name = "crm"
 
@@ -24,9 +24,13 @@ urlpatterns = [
     path("followups/<int:pk>/delete/", followups.followup_delete, name="followup-delete"),
     path("searches/", customers.saved_search_create, name="saved-search-create"),
     path("searches/<int:pk>/delete/", customers.saved_search_delete, name="saved-search-delete"),
+    path("backups/", backups.backup_list, name="backup-list"),
+    path("backups/new/", backups.backup_create, name="backup-create"),
+    path("backups/status/", backups.backup_status, name="backup-status"),
+    path("backups/<int:pk>/verify/", backups.backup_verify, name="backup-verify"),
+    path("backups/<int:pk>/download/", backups.backup_download, name="backup-download"),
 ]
 
-from crm.views import exports, imports  # noqa: E402
 
 urlpatterns += [
     path("customers/import/", imports.customer_import, name="customer-import"),

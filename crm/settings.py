@@ -201,6 +201,21 @@ EXPORT_BACKGROUND_THRESHOLD = env_int("EXPORT_BACKGROUND_THRESHOLD", 5_000)
 # publicly; only the views that check who created the job hand them out.
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
 
+# --- Backups (crm/backups.py)
+# Where `manage.py backup` writes (one directory per backup); copy it off the machine too.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+# Retention: keep the newest backup of each of the last N days, ISO weeks and months.
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 6)
+# pg_dump/pg_restore/psql of the server's major version; empty: the embedded server's own,
+# else PATH, else /usr/lib/postgresql/<major>/bin.
+BACKUP_PG_BIN_DIR = env_str("PG_BIN_DIR", "")
+# Parallel pg_restore jobs for verification and restore (index builds run side by side).
+BACKUP_RESTORE_JOBS = env_int("BACKUP_RESTORE_JOBS", 2)
+# Memory per restore job for index builds (PostgreSQL's maintenance_work_mem, for that session only).
+BACKUP_RESTORE_MAINTENANCE_WORK_MEM = env_str("BACKUP_RESTORE_MAINTENANCE_WORK_MEM", "256MB")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -5,9 +5,18 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
 from tests.factories import SalesGroupFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """A request in Chinese leaves Chinese active in the thread; every test starts in English."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

@@ -1,0 +1,42 @@
+"""manage.py restore NAME --database-url URL: put a backup back.
+
+Restores the dump into an empty database (a non-empty one only with --force, which replaces its
+contents) and the uploaded files into MEDIA_ROOT (or --media-root); checksums are checked first.
+"""
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from crm import backups
+
+
+class Command(BaseCommand):
+    help = "Restore a backup into an empty database, plus its uploaded files."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help="The backup's name, e.g. crm-20260101-020000.")
+        parser.add_argument("--database-url", required=True,
+                            help="postgresql://user:pass@host:port/db of an existing, empty database.")
+        parser.add_argument("--media-root", help="Where the uploaded files go (default: MEDIA_ROOT).")
+        parser.add_argument("--no-media", action="store_true", help="Restore the database only.")
+        parser.add_argument("--force", action="store_true",
+                            help="Replace the contents of a non-empty database and write into a non-empty media directory.")
+
+    def handle(self, *args, name, database_url, media_root=None, no_media=False, force=False, **options):
+        media = None if no_media else Path(media_root or settings.MEDIA_ROOT)
+        started = time.monotonic()
+        try:
+            outcome = backups.backup_restore(name=name, database_url=database_url, media_root=media,
+                                             force=force, echo=self.stdout.write)
+        except backups.BackupError as error:
+            raise CommandError(f"Restore failed: {error}") from error
+        self.stdout.write(
+            f"Restored {outcome.tables} tables, {outcome.rows} rows into {outcome.database} "
+            f"in {outcome.database_seconds:.1f} s (row counts match the manifest)."
+        )
+        if media is not None:
+            self.stdout.write(f"Restored {outcome.media_files} uploaded files into {media} in {outcome.media_seconds:.1f} s.")
+        self.stdout.write(f"Total {time.monotonic() - started:.1f} s. If this code is newer than the backup, run manage.py migrate.")

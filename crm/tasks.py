@@ -1,0 +1,20 @@
+"""Background tasks (django-tasks): long work never runs inside a request."""
+
+from django_tasks import task
+
+from crm import backups
+from crm.backup_models import Backup
+
+
+@task()
+def run_backup(backup_id: int) -> dict:
+    """Write the backup whose catalogue row the page opened; the row shows progress and the result."""
+    outcome = backups.backup_run(backup=Backup.objects.get(pk=backup_id))
+    return {"name": outcome.name, "seconds": round(outcome.seconds, 1), "pruned": outcome.pruned}
+
+
+@task()
+def verify_backup(backup_id: int) -> dict:
+    """Verify a backup by a real restore into a scratch database; the row records the result."""
+    outcome = backups.backup_verify(name=Backup.objects.get(pk=backup_id).name)
+    return {"name": outcome.name, "ok": outcome.ok, "message": outcome.message}

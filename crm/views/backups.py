@@ -1,0 +1,90 @@
+"""The backups page: the only page a backup operator has (SPEC §8.4); admins see it too.
+
+It shows files and checksums, never customer data. Long work runs as background tasks.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import audit
+from accounts.policies import require
+from crm import backups, tasks
+from crm.backup_policies import get_backup_for, may_manage_backups, visible_backups
+
+backup_staff = require(may_manage_backups)
+
+
+def _table_context(user) -> dict:
+    rows = list(visible_backups(user).select_related("created_by")[:100])
+    busy = any(backup.is_busy for backup in rows)
+    return {"backups": rows, "busy": busy, "can_create": not any(b.is_running for b in rows)}
+
+
+@require_GET
+@backup_staff
+def backup_list(request):
+    return render(request, "crm/backup_list.html", {
+        **_table_context(request.user),
+        "backup_dir": settings.BACKUP_DIR,
+        "keep": {"daily": settings.BACKUP_KEEP_DAILY, "weekly": settings.BACKUP_KEEP_WEEKLY,
+                 "monthly": settings.BACKUP_KEEP_MONTHLY},
+    })
+
+
+@require_GET
+@backup_staff
+def backup_status(request):
+    """The table alone, polled by htmx while a backup or a verification runs."""
+    return render(request, "crm/_backup_table.html", _table_context(request.user))
+
+
+@require_POST
+@backup_staff
+def backup_create(request):
+    try:
+        backup = backups.backup_start(by=request.user)
+    except backups.BackupError as error:
+        messages.error(request, str(error))
+        return redirect("crm:backup-list")
+    audit.record(actor=request.user, action="backups.create", summary=backup.name, name=backup.name)
+    tasks.run_backup.enqueue(backup.pk)
+    messages.success(request, _("Backup %(name)s started.") % {"name": backup.name})
+    return redirect("crm:backup-list")
+
+
+@require_POST
+@backup_staff
+def backup_verify(request, pk):
+    backup = get_backup_for(request.user, pk)
+    try:
+        backups.backup_verify_start(backup=backup, by=request.user)
+    except backups.BackupError as error:
+        messages.error(request, str(error))
+        return redirect("crm:backup-list")
+    audit.record(actor=request.user, action="backups.verify", summary=backup.name, name=backup.name)
+    tasks.verify_backup.enqueue(backup.pk)
+    messages.success(request, _("Verification of %(name)s started.") % {"name": backup.name})
+    return redirect("crm:backup-list")
+
+
+@require_GET
+@backup_staff
+def backup_download(request, pk):
+    """The backup as one tar file, streamed; every download is in the audit trail."""
+    backup = get_backup_for(request.user, pk)
+    try:
+        size = backups.archive_size(backup.name) if backup.succeeded else None
+    except backups.BackupError:
+        size = None
+    if size is None:
+        raise Http404
+    audit.record(actor=request.user, action="backups.download", summary=backup.name, name=backup.name, bytes=size)
+    response = StreamingHttpResponse(backups.iter_archive(backup.name), content_type="application/x-tar")
+    response["Content-Length"] = str(size)
+    response["Content-Disposition"] = f'attachment; filename="{backup.name}.tar"'
+    response["Cache-Control"] = "no-store"
+    return response
