@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 DEFAULT_PER_PAGE = 10  # SPEC §3.3: ten a page
 COUNT_CAP = 10_000
+SEARCH_COUNT_CAP = 1_000  # a search's matches are counted row by row: stop sooner
 
 
 class CappedPaginator(Paginator):
@@ -20,14 +21,14 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         # COUNT over a LIMITed subquery: bounded work however large the table is.
-        return self.object_list[: self.cap + 1].count()
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
 
 
-def paginate(request, queryset, *, default_per_page=DEFAULT_PER_PAGE) -> Page:
+def paginate(request, queryset, *, default_per_page=DEFAULT_PER_PAGE, cap=COUNT_CAP) -> Page:
     """The page asked for by ?page= and ?per_page= (a bad value falls back to the first page)."""
     try:
         per_page = int(request.GET.get("per_page", default_per_page))
@@ -35,7 +36,7 @@ def paginate(request, queryset, *, default_per_page=DEFAULT_PER_PAGE) -> Page:
         per_page = default_per_page
     if per_page not in PER_PAGE_CHOICES:
         per_page = default_per_page
-    paginator = CappedPaginator(queryset, per_page)
+    paginator = CappedPaginator(queryset, per_page, cap=cap)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage:

@@ -88,6 +88,12 @@ def search_terms(query: str) -> list[str]:
     return [term for term in re.split(r"\s+", (query or "").strip().lower()) if term][:5]
 
 
+def _too_common(term: str) -> bool:
+    """Terms whose grams would narrow little: one character, or a few digits (only a hundred
+    digit pairs exist, and every phone has many)."""
+    return len(term) == 1 or (term.isdigit() and len(term) <= 4)
+
+
 def _gender_q(term: str) -> Q:
     return Q(gender__in=[gender for gender, words in _GENDER_WORDS.items() if term in words])
 
@@ -113,7 +119,9 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
                 recheck = Q()
                 for field in text_fields:
                     recheck |= _field_q(field, term)
-            condition = Q(search_grams__contains=_grams(term)) & recheck
+            # A single character is too common for its gram to narrow much (李 is in one name
+            # of seven): walking the list's own index with the substring check is faster.
+            condition = recheck if _too_common(term) else Q(search_grams__contains=_grams(term)) & recheck
             if "gender" in chosen:
                 condition |= _gender_q(term)
         queryset = queryset.filter(condition)
