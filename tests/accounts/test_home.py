@@ -60,3 +60,21 @@ def test_home_counts_each_quick_view_within_the_persons_scope(cast, client_for):
     assert counts["prospects"] == 2 and counts["intentions"] == 0
     admin_tiles = client_for(cast.admin).get(reverse("home")).context["tiles"]
     assert {tile["view"].key: tile["count"] for tile in admin_tiles}["prospects"] == 3
+
+
+def test_home_shows_todays_plans_and_latest_conversations(cast, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm import services
+    from tests.factories import CustomerFactory
+    from workplans.models import Plan
+
+    customer = CustomerFactory(owner=cast.sales1)
+    services.followup_create(customer=customer, subject="回访电话", content="c", occurred_at=timezone.now(), by=cast.sales1)
+    start = timezone.localtime().replace(hour=23, minute=0, second=0, microsecond=0)
+    Plan.objects.create(author=cast.sales1, subject="拜访宏达", start_at=start, end_at=start + timedelta(minutes=30))
+    page = client_for(cast.sales1).get(reverse("home")).content.decode()
+    assert "回访电话" in page and "拜访宏达" in page
+    assert "Plans this week" in client_for(cast.sup1).get(reverse("home")).content.decode()

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from accounts.models import SalesGroup, User
 from bulletin.models import Post
+from workplans.models import Plan
 from crm.models import Custody, Customer, FollowUp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,7 @@ def test_seed_demo_twice_gives_the_same_company(capsys):
     assert pooled.count() == Custody.objects.filter(reason=Custody.Reason.GAVE_UP).count()
     assert Customer.objects.filter(name__regex=r"^[\u4e00-\u9fff]{2,3}$").count() == 60  # Chinese names
     assert Post.objects.exists()
+    assert Plan.objects.filter(author__username="sales1").exists()
     assert 60 <= FollowUp.objects.count() <= 360  # about three per customer, not doubled by the second run
     with_log = Customer.objects.filter(followups__isnull=False).distinct()
     assert all(c.last_contact_at == c.followups.latest("occurred_at").occurred_at for c in with_log)

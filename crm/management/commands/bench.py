@@ -38,6 +38,8 @@ def pages(user):
         sample = Customer.objects.order_by("-id").values_list("pk", flat=True).first()
     if sample:
         result.append(("customer detail", f"/customers/{sample}/"))
+    result += [(f"followups:{key or 'all'}", f"/followups/?window={key}") for key in ("", "today", "3days", "week", "month")]
+    result.append(("followups:last 2 hours", "/followups/?window=custom&last_n=2&last_unit=hours"))
     result.append(("home", "/"))
     return result
 

@@ -3,9 +3,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from bulletin import demo as bulletin_demo
+from workplans import demo as plans_demo
 from crm import demo
 from crm.demo.customers import seed_customers
 from crm.demo.followups import seed_followups
@@ -41,6 +43,7 @@ class Command(BaseCommand):
         )
         people = list(User.objects.filter(is_active=True).order_by("pk")[:50])
         bulletin_demo.seed(people=people, rng=rng)
+        plans_demo.seed(people=people, rng=rng, now=timezone.now())
         self.stdout.write(self.style.SUCCESS(
             f"Demo company ready: {summary['groups']} groups, {summary['supervisors']} supervisors, "
             f"{summary['salespeople']} salespeople; {added} customers and {logged} follow-ups added."
