@@ -40,6 +40,13 @@ def pages(user):
         result.append(("customer detail", f"/customers/{sample}/"))
     result += [(f"followups:{key or 'all'}", f"/followups/?window={key}") for key in ("", "today", "3days", "week", "month")]
     result.append(("followups:last 2 hours", "/followups/?window=custom&last_n=2&last_unit=hours"))
+    result += [
+        ("plans:this week", "/plans/"),
+        ("plans:today", "/plans/?when=today"),
+        ("plans:month overdue", "/plans/?when=month&status=overdue"),
+        ("plans:any time done", "/plans/?when=any&status=done"),
+        ("board", "/board/posts/"),
+    ]
     result.append(("home", "/"))
     return result
 

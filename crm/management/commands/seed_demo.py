@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from bulletin import demo as bulletin_demo
 from workplans import demo as plans_demo
+from workplans.models import Plan
 from crm import demo
 from crm.demo.customers import seed_customers
 from crm.demo.followups import seed_followups
@@ -24,9 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--salespeople", type=int, default=4, help="number of salespeople (sales1..N), spread over the groups")
         parser.add_argument("--customers", type=int, default=300, help="customers in all (added until there are this many)")
         parser.add_argument("--followups", type=int, default=None, help="follow-ups in all (default: 3 per customer)")
+        parser.add_argument("--plans", type=int, default=0, help="extra plans in bulk, for the benchmark (e.g. 2000000)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
 
-    def handle(self, *args, password, groups, salespeople, customers, followups, seed, **options):
+    def handle(self, *args, password, groups, salespeople, customers, followups, plans, seed, **options):
         if groups < 1 or salespeople < 0 or customers < 0:
             raise CommandError("--groups must be at least 1, --salespeople and --customers at least 0.")
         rng = random.Random(seed)
@@ -44,6 +46,9 @@ class Command(BaseCommand):
         people = list(User.objects.filter(is_active=True).order_by("pk")[:50])
         bulletin_demo.seed(people=people, rng=rng)
         plans_demo.seed(people=people, rng=rng, now=timezone.now())
+        missing_plans = plans - Plan.objects.count()
+        if missing_plans > 0:
+            plans_demo.bulk_seed(author_ids=owner_ids, count=missing_plans, rng=rng, now=timezone.now())
         self.stdout.write(self.style.SUCCESS(
             f"Demo company ready: {summary['groups']} groups, {summary['supervisors']} supervisors, "
             f"{summary['salespeople']} salespeople; {added} customers and {logged} follow-ups added."
