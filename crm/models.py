@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Func, Value
 from django.db.models.functions import Cast, LPad
@@ -192,6 +193,15 @@ class CustomerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}.{self.field}: {self.old_value} -> {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field's name in the reader's language ("grade" -> 等级)."""
+        name = self.field.removesuffix("_id")
+        try:
+            return Customer._meta.get_field(name).verbose_name
+        except FieldDoesNotExist:  # a field since removed keeps its stored name
+            return self.field
 
 
 class FollowUp(models.Model):

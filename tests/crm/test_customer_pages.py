@@ -225,3 +225,10 @@ def test_customer_pages_speak_chinese(customers, cast, client_for):
     assert "今天要拜访的客户" in listing and "添加客户" in listing and "1 条结果" in listing
     detail = client.get(customers.own.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "归属历史" in detail and "意向客户" in detail
+
+
+def test_the_change_history_names_fields_in_the_readers_language(customers, cast, client_for):
+    client = client_for(cast.sales1)
+    client.post(reverse("crm:customer-grade", args=[customers.own.pk]), {"grade": "vip"})
+    page = client.get(customers.own.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "张三: 等级" in page and ": grade" not in page
