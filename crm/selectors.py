@@ -94,6 +94,12 @@ def _too_common(term: str) -> bool:
     return len(term) == 1 or (term.isdigit() and len(term) <= 4)
 
 
+def is_broad_search(query: str) -> bool:
+    """Every term is too common to narrow much: the page counts fewer matches before "more than"."""
+    terms = search_terms(query)
+    return bool(terms) and all(_too_common(term) for term in terms)
+
+
 def _gender_q(term: str) -> Q:
     return Q(gender__in=[gender for gender, words in _GENDER_WORDS.items() if term in words])
 

@@ -89,3 +89,17 @@ def test_salesperson_cannot_delete_someone_elses_saved_search(people, client_for
     search = SavedSearch.objects.create(owner=people.sales2, name="mine", query="李")
     response = client_for(people.sales1).post(reverse("crm:saved-search-delete", args=[search.pk]))
     assert response.status_code == 404 and SavedSearch.objects.filter(pk=search.pk).exists()
+
+
+def test_pages_run_on_past_the_counted_matches(cast, client_for, monkeypatch):
+    from crm.views import customers as views
+
+    monkeypatch.setattr(views, "BROAD_SEARCH_COUNT_CAP", 20)
+    for i in range(35):
+        CustomerFactory(name=f"李{i}", owner=cast.sales1)
+    client = client_for(cast.sales1)
+    assert "More than 20 results" in client.get(reverse("crm:customer-list"), {"q": "李"}).content.decode()
+    fourth = client.get(reverse("crm:customer-list"), {"q": "李", "page": 4}).context["page_obj"]
+    assert fourth.number == 4 and len(fourth.object_list) == 5  # 35 matches, 10 a page
+    assert not fourth.has_next()
+    assert client.get(reverse("crm:customer-list"), {"q": "李", "page": 3}).context["page_obj"].has_next()
