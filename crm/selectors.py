@@ -127,7 +127,9 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
                     recheck |= _field_q(field, term)
             # A single character is too common for its gram to narrow much (李 is in one name
             # of seven): walking the list's own index with the substring check is faster.
-            condition = recheck if _too_common(term) else Q(search_grams__contains=_grams(term)) & recheck
+            # With chosen fields the match is rarer than the gram, so the gram index pays again.
+            use_grams = text_fields or not _too_common(term)
+            condition = Q(search_grams__contains=_grams(term)) & recheck if use_grams else recheck
             if "gender" in chosen:
                 condition |= _gender_q(term)
         queryset = queryset.filter(condition)
