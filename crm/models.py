@@ -125,7 +125,8 @@ class Customer(models.Model):
             models.Index(fields=["owner", "next_contact_on"], name="crm_cust_owner_next"),
             models.Index(fields=["owner", "type", "-created_at"], name="crm_cust_owner_type"),
             models.Index(fields=["last_contact_at"], name="crm_cust_contact"),
-            models.Index(fields=["next_contact_on"], name="crm_cust_next"),
+            # Owned customers only, so the admin's "to visit" views count from the index alone.
+            models.Index(fields=["next_contact_on", "id"], name="crm_cust_next_owned", condition=models.Q(owner__isnull=False)),
             models.Index(fields=["type", "-created_at"], name="crm_cust_type_created"),
             models.Index(fields=["normalized_phone"], name="crm_cust_phone"),
             models.Index(fields=["name", "company"], name="crm_cust_name_company"),
