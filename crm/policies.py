@@ -136,6 +136,31 @@ def share_candidates(user, customer) -> QuerySet[User]:
     )
 
 
+def can_claim(user, customer) -> bool:
+    """Every sales role may claim a pool customer (the fairness rules are the service's)."""
+    return roles.has_sales_role(user) and customer.owner_id is None
+
+
+def can_assign_from_pool(user, customer) -> bool:
+    """Supervisors (to their groups' people) and admins (to anyone) hand pool customers out."""
+    return customer.owner_id is None and roles.has_sales_role(user) and (user.is_supervisor or user.is_admin)
+
+
+def pool_previous_owner_choices(user) -> QuerySet[User]:
+    """Whom the pool may be filtered by as previous owner: the pool is open, so all sales staff."""
+    if not roles.has_sales_role(user):
+        return User.objects.none()
+    return User.objects.filter(role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR]).order_by("username")
+
+
+def get_pool_customer_for(user, pk) -> Customer:
+    """A customer to claim or assign: 404 when `user` may not see it, 403 when it is not in the pool."""
+    customer = get_customer_for(user, pk)
+    if customer.owner_id is not None:
+        raise PermissionDenied
+    return customer
+
+
 def get_customer_for(user, pk, *, write=False) -> Customer:
     """The customer `user` may see, else 404 as if it did not exist; with write=True, 403 when
     they may see it but not change it."""

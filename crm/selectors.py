@@ -6,7 +6,7 @@ from datetime import timedelta
 from dataclasses import dataclass
 from typing import Callable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from crm import policies, timewindows
@@ -237,3 +237,53 @@ def followup_list(user, *, window=None, author=None) -> QuerySet[FollowUp]:
 def customer_log(customer: Customer, *, limit=50) -> list[FollowUp]:
     """A customer's conversations, newest first: the whole log, whoever wrote it."""
     return list(customer.followups.select_related("author").order_by("-occurred_at", "-id")[:limit])
+
+
+# --- The pool (SPEC §3) -------------------------------------------------------------------------
+
+# One-click windows by time in the pool: the last day, 3 days, week, month, year.
+POOL_WINDOWS = {"day": 1, "3days": 3, "week": 7, "month": 30, "year": 365}
+
+
+@dataclass
+class PoolQuery:
+    """What the pool page asks for, already validated by its form."""
+
+    window: object = None  # a timewindows.Window over pooled_at, or None
+    q: str = ""
+    grade: str = ""
+    type: str = ""
+    source: str = ""
+    industry: str = ""
+    previous_owner: object = None
+
+
+def _let_go():
+    """The latest custody row that put a customer in the pool (given up or recycled)."""
+    return Custody.objects.filter(
+        customer_id=OuterRef("pk"), reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED]
+    ).order_by("-created_at", "-id")
+
+
+def pool_list(user, query: PoolQuery) -> QuerySet[Customer]:
+    """The pool customers `user` may browse, newest in the pool first, with who let each go."""
+    customers = policies.pool_customers(user)
+    if query.window is not None:
+        customers = customers.filter(**query.window.as_filter("pooled_at"))
+    for field in ("grade", "type", "source"):
+        if getattr(query, field):
+            customers = customers.filter(**{field: getattr(query, field)})
+    if query.industry:
+        customers = customers.filter(industry__icontains=query.industry)
+    if query.previous_owner is not None:
+        customers = customers.filter(
+            pk__in=Custody.objects.filter(
+                from_owner=query.previous_owner, reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED]
+            ).values("customer_id")
+        )
+    if query.q:
+        customers = apply_search(customers, query.q)
+    return customers.annotate(
+        previous_owner_name=Subquery(_let_go().values("from_owner__full_name")[:1]),
+        previous_owner_username=Subquery(_let_go().values("from_owner__username")[:1]),
+    ).order_by(F("pooled_at").desc(nulls_last=True), "-id")

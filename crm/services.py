@@ -8,9 +8,10 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
-from crm import policies
+from crm import policies, timewindows
 from crm.models import (
     Custody,
     Customer,
@@ -301,3 +302,120 @@ def followup_delete(*, followup: FollowUp, by) -> None:
     customer_id = followup.customer_id
     followup.delete()
     _touch_last_contact(customer_id)
+
+
+# --- Pool (SPEC §3) ------------------------------------------------------------------------------
+
+
+class ClaimRefused(Exception):
+    """A claim or assignment that changed nothing; `message` is safe to show to the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+ALREADY_CLAIMED = _lazy("This customer was already claimed by someone else.")
+
+
+def _lock_claims_of(user) -> None:
+    """Serialise one person's claims until this transaction ends, so two tabs cannot both pass
+    the daily limit or the ownership cap."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"pool-claim:{user.pk}"])
+
+
+def _check_fairness(*, customer, by, now) -> None:
+    day_start = timewindows.local_midnight(timewindows.today(now))
+    claimed_today = Custody.objects.filter(to_owner=by, reason=Custody.Reason.CLAIMED, created_at__gte=day_start).count()
+    if claimed_today >= settings.POOL_DAILY_CLAIM_LIMIT:
+        raise ClaimRefused(_("You have claimed %(limit)d customers today, the daily limit. Try again tomorrow.")
+                           % {"limit": settings.POOL_DAILY_CLAIM_LIMIT})
+    if Customer.objects.filter(owner=by).count() >= settings.POOL_MAX_OWNED:
+        raise ClaimRefused(_("You already own %(cap)d customers, the most one salesperson may hold. "
+                             "Give some up before claiming more.") % {"cap": settings.POOL_MAX_OWNED})
+    wait = timedelta(days=settings.POOL_RECLAIM_WAIT_DAYS)
+    let_go = (
+        Custody.objects.filter(customer_id=customer.pk, from_owner=by, reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED])
+        .order_by("-created_at").values_list("created_at", flat=True).first()
+    )
+    if let_go is not None and now - let_go < wait:
+        raise ClaimRefused(_("You let this customer go to the pool on %(date)s; you may claim it back from %(when)s.") % {
+            "date": timezone.localtime(let_go).strftime("%Y-%m-%d"),
+            "when": timezone.localtime(let_go + wait).strftime("%Y-%m-%d %H:%M"),
+        })
+
+
+def _take_from_pool(*, customer, owner, now) -> None:
+    """The one guarded UPDATE: it changes 0 rows when someone else took the customer first."""
+    taken = Customer.objects.filter(pk=customer.pk, owner__isnull=True).update(
+        owner=owner, pooled_at=None, pool_reason="", updated_at=now,
+        next_contact_on=default_next_contact(customer.grade, after=now),
+    )
+    if not taken:
+        raise ClaimRefused(str(ALREADY_CLAIMED))
+
+
+@transaction.atomic
+def customer_claim(*, customer: Customer, by, now=None) -> Customer:
+    """Claim a pool customer for yourself. Exactly one of any number of simultaneous claims wins;
+    the others, and claims over a fairness rule, raise ClaimRefused and change nothing."""
+    now = now or timezone.now()
+    _lock_claims_of(by)
+    _check_fairness(customer=customer, by=by, now=now)
+    _take_from_pool(customer=customer, owner=by, now=now)
+    _record_custody(customer, from_owner_id=None, to_owner_id=by.pk, reason=Custody.Reason.CLAIMED, by=by, at=now)
+    customer.refresh_from_db()
+    return customer
+
+
+@transaction.atomic
+def customer_assign_from_pool(*, customer: Customer, owner, by, now=None) -> Customer:
+    """A supervisor or admin hands a pool customer to a salesperson (checked by the form's choices)."""
+    now = now or timezone.now()
+    _take_from_pool(customer=customer, owner=owner, now=now)
+    _record_custody(customer, from_owner_id=None, to_owner_id=owner.pk, reason=Custody.Reason.REASSIGNED, by=by, at=now)
+    customer.refresh_from_db()
+    return customer
+
+
+RECYCLE_LOCK_KEY = "crm.recycle_pool"
+
+_RECYCLE_SQL = """
+WITH due AS (
+    SELECT id, owner_id FROM crm_customer
+    WHERE owner_id IS NOT NULL AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE crm_customer c SET owner_id = NULL, pooled_at = %s, pool_reason = %s, updated_at = %s
+FROM due WHERE c.id = due.id
+RETURNING c.id, due.owner_id
+"""
+
+
+def pool_recycle(*, now=None) -> dict | None:
+    """Return to the pool every owned customer not contacted (or, never contacted, created) for
+    the grade's number of days, with a "recycled" custody row each, all in one transaction.
+    None when another run holds the lock; otherwise how many were recycled per grade."""
+    now = now or timezone.now()
+    rules = [
+        (Customer.Grade.VIP, "grade = 'vip'", settings.POOL_RECYCLE_DAYS_VIP),
+        (Customer.Grade.NORMAL, "grade <> 'vip'", settings.POOL_RECYCLE_DAYS_NORMAL),
+    ]
+    done = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [RECYCLE_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return None
+        for grade, condition, days in rules:
+            reason = _("No contact for %(days)d days: recycled automatically") % {"days": days}
+            cursor.execute(_RECYCLE_SQL.format(grade_condition=condition), [now - timedelta(days=days), now, reason, now])
+            rows = cursor.fetchall()
+            Custody.objects.bulk_create(
+                [Custody(customer_id=pk, from_owner_id=owner_id, reason=Custody.Reason.RECYCLED, note=reason[:255], created_at=now)
+                 for pk, owner_id in rows],
+                batch_size=5000,
+            )
+            CustomerUserObjectPermission.objects.filter(content_object_id__in=[pk for pk, _owner in rows]).delete()
+            done[grade] = len(rows)
+    return done

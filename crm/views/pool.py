@@ -1,0 +1,66 @@
+"""The isolation pool (SPEC §3): browse it, claim a customer, hand one out."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.policies import has_sales_role, require
+from crm import policies, selectors, services
+from crm.forms import PoolAssignForm, PoolFilterForm
+from crm.pagination import COUNT_CAP, SEARCH_COUNT_CAP, paginate
+
+sales_only = require(has_sales_role)
+
+
+@require_GET
+@sales_only
+def pool_list(request):
+    form = PoolFilterForm(request.GET, user=request.user)
+    query = form.query()
+    if form.data.get("window") == "custom":
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    page = paginate(request, selectors.pool_list(request.user, query), cap=SEARCH_COUNT_CAP if query.q else COUNT_CAP)
+    return render(request, "crm/pool_list.html", {
+        "form": form,
+        "query": query,
+        "page_obj": page,
+        "window": form.data.get("window", ""),
+        "can_assign": request.user.is_supervisor or request.user.is_admin,
+    })
+
+
+@require_POST
+@sales_only
+def pool_claim(request, pk):
+    customer = policies.get_pool_customer_for(request.user, pk)
+    try:
+        services.customer_claim(customer=customer, by=request.user)
+    except services.ClaimRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("crm:pool-list")
+    messages.success(request, _("%(name)s is now your customer.") % {"name": customer.name})
+    return redirect(customer)
+
+
+@require_POST
+@sales_only
+def pool_assign(request, pk):
+    customer = policies.get_pool_customer_for(request.user, pk)
+    if not policies.can_assign_from_pool(request.user, customer):
+        raise PermissionDenied
+    form = PoolAssignForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the offered salespeople."))
+        return redirect(customer)
+    owner = form.cleaned_data["owner"]
+    try:
+        services.customer_assign_from_pool(customer=customer, owner=owner, by=request.user)
+    except services.ClaimRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("crm:pool-list")
+    messages.success(request, _("%(name)s now belongs to %(owner)s.") % {"name": customer.name, "owner": owner.display_name})
+    return redirect(customer)
