@@ -131,19 +131,23 @@ def test_it_tells_the_second_claimer_it_was_already_claimed(cast, customers):
     assert Custody.objects.filter(customer=stale, reason=Custody.Reason.CLAIMED).count() == 1
 
 
-def test_the_loser_of_a_claim_sees_the_message(cast, client_for, customers):
-    client = client_for(cast.sales2)
-    stale = Customer.objects.get(pk=customers.pool.pk)
+@pytest.mark.parametrize("loser", ["sales1b", "sales2"])
+def test_the_loser_of_a_claim_sees_the_message_and_nothing_changes(cast, client_for, customers, loser):
     _claim(customers.pool, cast.sales1)
-    # The page the loser clicked on was loaded while the customer was still in the pool.
-    from crm.views import pool as pool_views
-    original = pool_views.policies.get_pool_customer_for
-    pool_views.policies.get_pool_customer_for = lambda user, pk: stale
-    try:
-        response = client.post(reverse("crm:pool-claim", args=[stale.pk]), follow=True)
-    finally:
-        pool_views.policies.get_pool_customer_for = original
+    # The loser clicked "Claim" on a page loaded while the customer was still in the pool,
+    # whether or not they may see the winner's customers.
+    response = client_for(getattr(cast, loser)).post(reverse("crm:pool-claim", args=[customers.pool.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("crm:pool-list")
     assert "already claimed by someone else" in response.content.decode()
+    assert Customer.objects.get(pk=customers.pool.pk).owner == cast.sales1
+    assert Custody.objects.filter(customer=customers.pool, reason=Custody.Reason.CLAIMED).count() == 1
+
+
+def test_a_customer_claimed_long_ago_is_no_longer_claimable(cast, client_for, customers):
+    _claim(customers.pool, cast.sales1)
+    Custody.objects.filter(reason=Custody.Reason.CLAIMED).update(created_at=timezone.now() - timedelta(hours=2))
+    assert client_for(cast.sales2).post(reverse("crm:pool-claim", args=[customers.pool.pk])).status_code == 404
+    assert client_for(cast.sales1).post(reverse("crm:pool-claim", args=[customers.pool.pk])).status_code == 403
 
 
 def test_daily_claim_limit_bites_at_its_boundary(cast, settings):
@@ -319,3 +323,4 @@ def test_recycle_skips_when_another_run_holds_the_lock(capsys):
     finally:
         other.close()
     assert "Another recycle_pool run holds the lock" in capsys.readouterr().out
+
