@@ -50,4 +50,5 @@ urlpatterns += [
     path("pool/", pool.pool_list, name="pool-list"),
     path("customers/<int:pk>/claim/", pool.pool_claim, name="pool-claim"),
     path("customers/<int:pk>/assign/", pool.pool_assign, name="pool-assign"),
+    path("customers/<int:pk>/lock/", pool.customer_lock, name="customer-lock"),
 ]

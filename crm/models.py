@@ -100,6 +100,10 @@ class Customer(models.Model):
     next_contact_on = models.DateField(_("next contact date"), null=True, blank=True)
     pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True, editable=False)
     pool_reason = models.CharField(_("reason given up"), max_length=255, blank=True, editable=False)
+    locked = models.BooleanField(
+        _("key customer"), default=False, db_default=False, editable=False,
+        help_text=_("Marked by a supervisor or admin: never recycled to the pool automatically."),
+    )
 
     normalized_phone = models.GeneratedField(
         expression=NormalizedPhone(F("phone")), output_field=models.CharField(max_length=30), db_persist=True

@@ -139,6 +139,11 @@ def share_candidates(user, customer) -> QuerySet[User]:
     )
 
 
+def can_lock(user, customer) -> bool:
+    """Marking a key customer (never recycled) is for the owner's supervisor or an admin."""
+    return can_edit(user, customer) and (user.is_supervisor or user.is_admin)
+
+
 def can_claim(user, customer) -> bool:
     """Every sales role may claim a pool customer (the fairness rules are the service's)."""
     return roles.has_sales_role(user) and customer.owner_id is None

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 # Fields whose changes are recorded in CustomerChange (who changed what, when).
 TRACKED_FIELDS = [
     "name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
-    "gender", "next_contact_on", "owner_id",
+    "gender", "next_contact_on", "owner_id", "locked",
 ]
 
 
@@ -349,7 +349,7 @@ def _check_fairness(*, customer, by, now) -> None:
 def _take_from_pool(*, customer, owner, now) -> None:
     """The one guarded UPDATE: it changes 0 rows when someone else took the customer first."""
     taken = Customer.objects.filter(pk=customer.pk, owner__isnull=True).update(
-        owner=owner, pooled_at=None, pool_reason="", updated_at=now,
+        owner=owner, pooled_at=None, pool_reason="", locked=False, updated_at=now,
         next_contact_on=default_next_contact(customer.grade, after=now),
     )
     if not taken:
@@ -384,7 +384,7 @@ RECYCLE_LOCK_KEY = "crm.recycle_pool"
 _RECYCLE_SQL = """
 WITH due AS (
     SELECT id, owner_id FROM crm_customer
-    WHERE owner_id IS NOT NULL AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
+    WHERE owner_id IS NOT NULL AND NOT locked AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
     FOR UPDATE SKIP LOCKED
 )
 UPDATE crm_customer c SET owner_id = NULL, pooled_at = %s, pool_reason = %s, updated_at = %s
@@ -393,9 +393,15 @@ RETURNING c.id, due.owner_id
 """
 
 
+def customer_set_locked(*, customer: Customer, locked: bool, by) -> Customer:
+    """Mark (or unmark) a key customer: recycle_pool leaves it with its owner. Recorded as a change."""
+    return customer_update(customer=customer, data={"locked": locked}, by=by, override_duplicates=True)
+
+
 def pool_recycle(*, now=None) -> dict | None:
     """Return to the pool every owned customer not contacted (or, never contacted, created) for
     the grade's number of days, with a "recycled" custody row each, all in one transaction.
+    Key customers (`locked`) stay.
     None when another run holds the lock; otherwise how many were recycled per grade."""
     now = now or timezone.now()
     rules = [

@@ -64,3 +64,18 @@ def pool_assign(request, pk):
         return redirect("crm:pool-list")
     messages.success(request, _("%(name)s now belongs to %(owner)s.") % {"name": customer.name, "owner": owner.display_name})
     return redirect(customer)
+
+
+@require_POST
+@sales_only
+def customer_lock(request, pk):
+    customer = policies.get_customer_for(request.user, pk)
+    if not policies.can_lock(request.user, customer):
+        raise PermissionDenied
+    locked = request.POST.get("locked") == "1"
+    services.customer_set_locked(customer=customer, locked=locked, by=request.user)
+    if locked:
+        messages.success(request, _("%(name)s is a key customer: it will not be recycled to the pool.") % {"name": customer.name})
+    else:
+        messages.success(request, _("%(name)s is no longer a key customer.") % {"name": customer.name})
+    return redirect(customer)

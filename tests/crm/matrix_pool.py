@@ -29,4 +29,12 @@ ROWS = [
     Row("crm:pool-claim", "GET", everyone(NOT_ALLOWED), kwargs=customer),
     Row("crm:pool-assign", "POST", pool_only(FORBIDDEN, REDIRECT, REDIRECT), kwargs=customer, data=assignee),
     Row("crm:pool-assign", "GET", everyone(NOT_ALLOWED), kwargs=customer),
+    Row("crm:customer-lock", "POST", {
+        "anonymous": LOGIN,
+        "salesperson": by_relation(own=FORBIDDEN, same_group=NOT_FOUND, other_group=NOT_FOUND, pool=FORBIDDEN),
+        "supervisor": by_relation(own=REDIRECT, same_group=REDIRECT, other_group=NOT_FOUND, pool=FORBIDDEN),
+        "admin": by_relation(own=REDIRECT, same_group=REDIRECT, other_group=REDIRECT, pool=FORBIDDEN),
+        "backup": NOT_FOUND,
+    }, kwargs=customer, data={"locked": "1"}),
+    Row("crm:customer-lock", "GET", everyone(NOT_ALLOWED), kwargs=customer),
 ]

@@ -324,3 +324,29 @@ def test_recycle_skips_when_another_run_holds_the_lock(capsys):
         other.close()
     assert "Another recycle_pool run holds the lock" in capsys.readouterr().out
 
+
+# --- Key customers -------------------------------------------------------------------------------
+
+
+def test_recycle_skips_key_customers(cast):
+    key = _owned(cast.sales1, contacted_days_ago=400)
+    Customer.objects.filter(pk=key.pk).update(locked=True)
+    plain = _owned(cast.sales1, contacted_days_ago=400)
+    assert services.pool_recycle() == {"vip": 0, "normal": 1}
+    assert Customer.objects.get(pk=key.pk).owner == cast.sales1
+    assert Customer.objects.get(pk=plain.pk).owner is None
+
+
+def test_supervisor_can_mark_a_key_customer(cast, client_for, customers):
+    response = client_for(cast.sup1).post(reverse("crm:customer-lock", args=[customers.own.pk]), {"locked": "1"})
+    assert response.status_code == 302
+    assert Customer.objects.get(pk=customers.own.pk).locked
+    assert customers.own.changes.get(field="locked").new_value == "True"
+    client_for(cast.sup1).post(reverse("crm:customer-lock", args=[customers.own.pk]), {"locked": "0"})
+    assert not Customer.objects.get(pk=customers.own.pk).locked
+
+
+def test_salesperson_cannot_mark_their_own_key_customer(cast, client_for, customers):
+    response = client_for(cast.sales1).post(reverse("crm:customer-lock", args=[customers.own.pk]), {"locked": "1"})
+    assert response.status_code == 403
+    assert not Customer.objects.get(pk=customers.own.pk).locked
