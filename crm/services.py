@@ -8,7 +8,6 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from crm import policies, timewindows
@@ -315,9 +314,6 @@ class ClaimRefused(Exception):
         self.message = message
 
 
-ALREADY_CLAIMED = _lazy("This customer was already claimed by someone else.")
-
-
 def _lock_claims_of(user) -> None:
     """Serialise one person's claims until this transaction ends, so two tabs cannot both pass
     the daily limit or the ownership cap."""
@@ -353,7 +349,7 @@ def _take_from_pool(*, customer, owner, now) -> None:
         next_contact_on=default_next_contact(customer.grade, after=now),
     )
     if not taken:
-        raise ClaimRefused(str(ALREADY_CLAIMED))
+        raise ClaimRefused(_("This customer was already claimed by someone else."))
 
 
 @transaction.atomic
