@@ -6,7 +6,10 @@ from datetime import timedelta
 from dataclasses import dataclass
 from typing import Callable
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm import policies, timewindows
@@ -275,15 +278,40 @@ def pool_list(user, query: PoolQuery) -> QuerySet[Customer]:
             customers = customers.filter(**{field: getattr(query, field)})
     if query.industry:
         customers = customers.filter(industry__icontains=query.industry)
-    if query.previous_owner is not None:
-        customers = customers.filter(
-            pk__in=Custody.objects.filter(
-                from_owner=query.previous_owner, reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED]
-            ).values("customer_id")
-        )
     if query.q:
         customers = apply_search(customers, query.q)
-    return customers.annotate(
+    customers = customers.annotate(
+        previous_owner_id=Subquery(_let_go().values("from_owner_id")[:1]),
         previous_owner_name=Subquery(_let_go().values("from_owner__full_name")[:1]),
         previous_owner_username=Subquery(_let_go().values("from_owner__username")[:1]),
-    ).order_by(F("pooled_at").desc(nulls_last=True), "-id")
+    )
+    if query.previous_owner is not None:
+        customers = customers.filter(previous_owner_id=query.previous_owner.pk)
+    return customers.order_by(F("pooled_at").desc(nulls_last=True), "-id")
+
+
+def recycle_days(grade: str) -> int:
+    """Days without a contact after which recycle_pool returns a customer of this grade."""
+    return settings.POOL_RECYCLE_DAYS_VIP if grade == Customer.Grade.VIP else settings.POOL_RECYCLE_DAYS_NORMAL
+
+
+def recycle_soon(user, *, within_days=3, now=None) -> list[Customer]:
+    """`user`'s own customers that recycle_pool will return to the pool within `within_days`
+    (key customers never are): the 20 longest without a contact, soonest recycled first, each
+    with `recycle_at` and `recycle_after_days`."""
+    now = now or timezone.now()
+    horizon = now + timedelta(days=within_days)
+    due = Q()
+    for grade in Customer.Grade.values:
+        cutoff = horizon - timedelta(days=recycle_days(grade))
+        due |= Q(grade=grade, contact_or_created__lt=cutoff)
+    customers = (
+        policies.visible_customers(user).filter(owner_id=user.pk, locked=False)
+        .annotate(contact_or_created=Coalesce("last_contact_at", "created_at"))
+        .filter(due).order_by("contact_or_created", "id")[:20]
+    )
+    found = list(customers)
+    for customer in found:
+        customer.recycle_after_days = recycle_days(customer.grade)
+        customer.recycle_at = max(now, customer.contact_or_created + timedelta(days=customer.recycle_after_days))
+    return sorted(found, key=lambda customer: customer.recycle_at)

@@ -82,14 +82,28 @@ def test_it_filters_the_pool_by_search_grade_source_industry_and_previous_owner(
     assert names(industry="电子") == {"乙"}
     assert names(q="宏达") == {"乙"}
     assert names(previous_owner=cast.sales1b.pk) == {"乙"}
+    assert names(previous_owner=cast.sales1.pk) == set()
     assert names(type="intention") == {"甲", "乙"}
+
+
+def test_previous_owner_is_whoever_let_the_customer_go_last(cast, client_for):
+    customer = _pooled(by=cast.sales2, name="丙")
+    _claim(customer, cast.sales1b)
+    services.customer_give_up(customer=Customer.objects.get(pk=customer.pk), reason="again", by=cast.sales1b)
+    client = client_for(cast.sales1)
+    shown = lambda owner: [c.name for c in client.get(reverse("crm:pool-list"), {"previous_owner": owner.pk}).context["page_obj"]]  # noqa: E731
+    assert shown(cast.sales1b) == ["丙"]
+    assert shown(cast.sales2) == []
+
+
+QUERIES = 6  # the same for 1 row or 100: never one query per row
 
 
 def test_pool_page_runs_a_constant_number_of_queries(cast, client_for, django_assert_max_num_queries):
     for i in range(12):
         _pooled(by=cast.sales2 if i % 2 else cast.sales1b)
     client = client_for(cast.sales1)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(QUERIES):
         response = client.get(reverse("crm:pool-list"), {"per_page": 20})
     assert len(response.context["page_obj"]) == 12
 
@@ -350,3 +364,20 @@ def test_salesperson_cannot_mark_their_own_key_customer(cast, client_for, custom
     response = client_for(cast.sales1).post(reverse("crm:customer-lock", args=[customers.own.pk]), {"locked": "1"})
     assert response.status_code == 403
     assert not Customer.objects.get(pk=customers.own.pk).locked
+
+
+# --- Warning before recycling ----------------------------------------------------------------------
+
+
+def test_home_warns_a_salesperson_of_customers_recycled_within_3_days(cast, client_for, settings):
+    settings.POOL_RECYCLE_DAYS_NORMAL, settings.POOL_RECYCLE_DAYS_VIP = 90, 180
+    soon = _owned(cast.sales1, contacted_days_ago=88)
+    _owned(cast.sales1, contacted_days_ago=86)  # four days left
+    vip_soon = _owned(cast.sales1, grade="vip", contacted_days_ago=179)
+    _owned(cast.sales1, grade="vip", contacted_days_ago=100)
+    key = _owned(cast.sales1, contacted_days_ago=89)
+    Customer.objects.filter(pk=key.pk).update(locked=True)
+    _owned(cast.sales1b, contacted_days_ago=89)  # a colleague's
+    response = client_for(cast.sales1).get(reverse("home"))
+    assert [c.pk for c in response.context["recycle_soon"]] == [vip_soon.pk, soon.pk]
+    assert "no contact for 90 days" in response.content.decode()
