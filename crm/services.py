@@ -375,30 +375,56 @@ def customer_assign_from_pool(*, customer: Customer, owner, by, now=None) -> Cus
     return customer
 
 
-RECYCLE_LOCK_KEY = "crm.recycle_pool"
-
-_RECYCLE_SQL = """
-WITH due AS (
-    SELECT id, owner_id FROM crm_customer
-    WHERE owner_id IS NOT NULL AND NOT locked AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE crm_customer c SET owner_id = NULL, pooled_at = %s, pool_reason = %s, updated_at = %s
-FROM due WHERE c.id = due.id
-RETURNING c.id, due.owner_id
-"""
-
-
 def customer_set_locked(*, customer: Customer, locked: bool, by) -> Customer:
     """Mark (or unmark) a key customer: recycle_pool leaves it with its owner. Recorded as a change."""
     return customer_update(customer=customer, data={"locked": locked}, by=by, override_duplicates=True)
 
 
+RECYCLE_LOCK_KEY = "crm.recycle_pool"
+
+_RECYCLE_UPDATE = """
+UPDATE crm_customer c SET owner_id = NULL, pooled_at = %s, pool_reason = %s, updated_at = %s
+FROM due WHERE c.id = due.id
+RETURNING c.id, due.owner_id
+"""
+
+_NEGLECTED_SQL = """
+WITH due AS (
+    SELECT id, owner_id FROM crm_customer
+    WHERE owner_id IS NOT NULL AND NOT locked AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
+    FOR UPDATE SKIP LOCKED
+)""" + _RECYCLE_UPDATE
+
+# Claimed (the latest custody row, and still with the claimer) but no contact since the claim.
+_PROBATION_SQL = """
+WITH due AS (
+    SELECT c.id, c.owner_id FROM crm_custody k JOIN crm_customer c ON c.id = k.customer_id
+    WHERE k.reason = 'claimed' AND k.created_at < %s AND c.owner_id = k.to_owner_id AND NOT c.locked
+      AND (c.last_contact_at IS NULL OR c.last_contact_at < k.created_at)
+      AND NOT EXISTS (SELECT 1 FROM crm_custody later WHERE later.customer_id = k.customer_id
+                      AND (later.created_at, later.id) > (k.created_at, k.id))
+    FOR UPDATE OF c SKIP LOCKED
+)""" + _RECYCLE_UPDATE
+
+
+def _recycle(cursor, sql, params, *, reason, now) -> int:
+    cursor.execute(sql, [*params, now, reason, now])
+    rows = cursor.fetchall()
+    Custody.objects.bulk_create(
+        [Custody(customer_id=pk, from_owner_id=owner_id, reason=Custody.Reason.RECYCLED, note=reason[:255], created_at=now)
+         for pk, owner_id in rows],
+        batch_size=5000,
+    )
+    CustomerUserObjectPermission.objects.filter(content_object_id__in=[pk for pk, _owner in rows]).delete()
+    return len(rows)
+
+
 def pool_recycle(*, now=None) -> dict | None:
     """Return to the pool every owned customer not contacted (or, never contacted, created) for
-    the grade's number of days, with a "recycled" custody row each, all in one transaction.
-    Key customers (`locked`) stay.
-    None when another run holds the lock; otherwise how many were recycled per grade."""
+    the grade's number of days, and every customer claimed more than POOL_CLAIM_PROBATION_HOURS
+    ago without a contact since (0 turns that off), with a "recycled" custody row each, all in
+    one transaction. Key customers (`locked`) stay.
+    None when another run holds the lock; otherwise how many were recycled, by rule."""
     now = now or timezone.now()
     rules = [
         (Customer.Grade.VIP, "grade = 'vip'", settings.POOL_RECYCLE_DAYS_VIP),
@@ -409,15 +435,13 @@ def pool_recycle(*, now=None) -> dict | None:
         cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [RECYCLE_LOCK_KEY])
         if not cursor.fetchone()[0]:
             return None
+        hours = settings.POOL_CLAIM_PROBATION_HOURS
+        done["probation"] = 0
+        if hours > 0:
+            reason = _("Not contacted within %(hours)d hours of being claimed: recycled automatically") % {"hours": hours}
+            done["probation"] = _recycle(cursor, _PROBATION_SQL, [now - timedelta(hours=hours)], reason=reason, now=now)
         for grade, condition, days in rules:
             reason = _("No contact for %(days)d days: recycled automatically") % {"days": days}
-            cursor.execute(_RECYCLE_SQL.format(grade_condition=condition), [now - timedelta(days=days), now, reason, now])
-            rows = cursor.fetchall()
-            Custody.objects.bulk_create(
-                [Custody(customer_id=pk, from_owner_id=owner_id, reason=Custody.Reason.RECYCLED, note=reason[:255], created_at=now)
-                 for pk, owner_id in rows],
-                batch_size=5000,
-            )
-            CustomerUserObjectPermission.objects.filter(content_object_id__in=[pk for pk, _owner in rows]).delete()
-            done[grade] = len(rows)
+            sql = _NEGLECTED_SQL.format(grade_condition=condition)
+            done[grade] = _recycle(cursor, sql, [now - timedelta(days=days)], reason=reason, now=now)
     return done

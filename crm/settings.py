@@ -180,6 +180,8 @@ POOL_RECLAIM_WAIT_DAYS = env_int("POOL_RECLAIM_WAIT_DAYS", 7)
 # recycle_pool returns a customer to the pool after this many days without a contact, by grade.
 POOL_RECYCLE_DAYS_NORMAL = env_int("POOL_RECYCLE_DAYS_NORMAL", 90)
 POOL_RECYCLE_DAYS_VIP = env_int("POOL_RECYCLE_DAYS_VIP", 180)
+# Claim probation: a claimed customer not contacted within this many hours goes back (0: off).
+POOL_CLAIM_PROBATION_HOURS = env_int("POOL_CLAIM_PROBATION_HOURS", 72)
 CRM_PHOTO_MAX_BYTES = env_int("CRM_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

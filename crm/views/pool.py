@@ -1,5 +1,6 @@
 """The isolation pool (SPEC §3): browse it, claim a customer, hand one out."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -43,6 +44,9 @@ def pool_claim(request, pk):
         messages.error(request, refused.message)
         return redirect("crm:pool-list")
     messages.success(request, _("%(name)s is now your customer.") % {"name": customer.name})
+    if settings.POOL_CLAIM_PROBATION_HOURS > 0:
+        messages.info(request, _("Contact them within %(hours)d hours, or they go back to the pool.")
+                      % {"hours": settings.POOL_CLAIM_PROBATION_HOURS})
     return redirect(customer)
 
 

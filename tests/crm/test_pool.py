@@ -346,7 +346,7 @@ def test_recycle_skips_key_customers(cast):
     key = _owned(cast.sales1, contacted_days_ago=400)
     Customer.objects.filter(pk=key.pk).update(locked=True)
     plain = _owned(cast.sales1, contacted_days_ago=400)
-    assert services.pool_recycle() == {"vip": 0, "normal": 1}
+    assert services.pool_recycle() == {"vip": 0, "normal": 1, "probation": 0}
     assert Customer.objects.get(pk=key.pk).owner == cast.sales1
     assert Customer.objects.get(pk=plain.pk).owner is None
 
@@ -381,3 +381,45 @@ def test_home_warns_a_salesperson_of_customers_recycled_within_3_days(cast, clie
     response = client_for(cast.sales1).get(reverse("home"))
     assert [c.pk for c in response.context["recycle_soon"]] == [vip_soon.pk, soon.pk]
     assert "no contact for 90 days" in response.content.decode()
+
+
+# --- Claim probation -------------------------------------------------------------------------------
+
+
+def _claimed_hours_ago(customer, user, hours):
+    _claim(customer, user)
+    Custody.objects.filter(customer=customer, reason=Custody.Reason.CLAIMED).update(
+        created_at=timezone.now() - timedelta(hours=hours)
+    )
+
+
+def test_a_claimed_customer_not_contacted_within_probation_goes_back(cast, settings):
+    settings.POOL_CLAIM_PROBATION_HOURS = 72
+    neglected, contacted, recent = (_pooled(by=cast.sales2, days_ago=30) for _ in range(3))
+    _claimed_hours_ago(neglected, cast.sales1, 73)
+    _claimed_hours_ago(contacted, cast.sales1, 73)
+    services.followup_create(customer=contacted, subject="call", content="ok",
+                             occurred_at=timezone.now() - timedelta(hours=70), by=cast.sales1)
+    _claimed_hours_ago(recent, cast.sales1, 71)
+    assert services.pool_recycle()["probation"] == 1
+    assert Customer.objects.get(pk=neglected.pk).owner is None
+    assert Customer.objects.get(pk=contacted.pk).owner == cast.sales1
+    assert Customer.objects.get(pk=recent.pk).owner == cast.sales1
+    row = Custody.objects.filter(customer=neglected).first()
+    assert (row.reason, row.from_owner) == (Custody.Reason.RECYCLED, cast.sales1)
+    assert services.pool_recycle()["probation"] == 0
+
+
+def test_the_claimer_is_told_of_the_probation(cast, client_for, settings):
+    settings.POOL_CLAIM_PROBATION_HOURS = 48
+    customer = _pooled(by=cast.sales2)
+    response = client_for(cast.sales1).post(reverse("crm:pool-claim", args=[customer.pk]), follow=True)
+    assert "within 48 hours" in response.content.decode()
+
+
+def test_claim_probation_zero_is_off(cast, settings):
+    settings.POOL_CLAIM_PROBATION_HOURS = 0
+    customer = _pooled(by=cast.sales2)
+    _claimed_hours_ago(customer, cast.sales1, 500)
+    assert services.pool_recycle()["probation"] == 0
+    assert Customer.objects.get(pk=customer.pk).owner == cast.sales1

@@ -11,7 +11,8 @@ from crm import services
 
 
 class Command(BaseCommand):
-    help = "Return to the pool every customer not contacted for POOL_RECYCLE_DAYS_NORMAL/VIP days."
+    help = ("Return to the pool every customer not contacted for POOL_RECYCLE_DAYS_NORMAL/VIP days, "
+            "or within POOL_CLAIM_PROBATION_HOURS of being claimed.")
 
     def handle(self, *args, **options):
         done = services.pool_recycle()
@@ -21,5 +22,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Recycled {sum(done.values())} customers to the pool: "
             f"{done['vip']} VIP (no contact for {settings.POOL_RECYCLE_DAYS_VIP} days), "
-            f"{done['normal']} normal (no contact for {settings.POOL_RECYCLE_DAYS_NORMAL} days)."
+            f"{done['normal']} normal (no contact for {settings.POOL_RECYCLE_DAYS_NORMAL} days), "
+            f"{done['probation']} claimed but not contacted within {settings.POOL_CLAIM_PROBATION_HOURS} hours."
         )
