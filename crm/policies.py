@@ -149,9 +149,13 @@ def can_claim(user, customer) -> bool:
     return roles.has_sales_role(user) and customer.owner_id is None
 
 
-def can_assign_from_pool(user, customer) -> bool:
+def may_hand_out_pool(user) -> bool:
     """Supervisors (to their groups' people) and admins (to anyone) hand pool customers out."""
-    return customer.owner_id is None and roles.has_sales_role(user) and (user.is_supervisor or user.is_admin)
+    return roles.has_sales_role(user) and (user.is_supervisor or user.is_admin)
+
+
+def can_assign_from_pool(user, customer) -> bool:
+    return customer.owner_id is None and may_hand_out_pool(user)
 
 
 def pool_previous_owner_choices(user) -> QuerySet[User]:

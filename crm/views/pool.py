@@ -30,7 +30,7 @@ def pool_list(request):
         "query": query,
         "page_obj": page,
         "window": form.data.get("window", ""),
-        "can_assign": request.user.is_supervisor or request.user.is_admin,
+        "can_assign": policies.may_hand_out_pool(request.user),
     })
 
 
@@ -54,7 +54,7 @@ def pool_claim(request, pk):
 @sales_only
 def pool_assign(request, pk):
     customer = policies.get_pool_customer_for(request.user, pk)
-    if not policies.can_assign_from_pool(request.user, customer):
+    if not policies.may_hand_out_pool(request.user):
         raise PermissionDenied
     form = PoolAssignForm(request.POST, user=request.user)
     if not form.is_valid():

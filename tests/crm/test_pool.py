@@ -273,6 +273,15 @@ def test_admin_can_assign_to_anyone(cast, client_for, customers):
     assert Customer.objects.get(pk=customers.pool.pk).owner == cast.sales2
 
 
+def test_supervisor_assigning_a_just_claimed_customer_is_told_so(cast, client_for, customers):
+    _claim(customers.pool, cast.sales2)
+    response = client_for(cast.sup1).post(
+        reverse("crm:pool-assign", args=[customers.pool.pk]), {"owner": cast.sales1b.pk}, follow=True
+    )
+    assert "already claimed by someone else" in response.content.decode()
+    assert Customer.objects.get(pk=customers.pool.pk).owner == cast.sales2
+
+
 def test_salesperson_cannot_assign(cast, client_for, customers):
     response = client_for(cast.sales1).post(reverse("crm:pool-assign", args=[customers.pool.pk]), {"owner": cast.sales1.pk})
     assert response.status_code == 403
