@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -269,7 +269,7 @@ def _let_go():
 
 
 def pool_list(user, query: PoolQuery) -> QuerySet[Customer]:
-    """The pool customers `user` may browse, newest in the pool first, with who let each go."""
+    """The pool customers `user` may browse, newest in the pool first."""
     customers = policies.pool_customers(user)
     if query.window is not None:
         customers = customers.filter(**query.window.as_filter("pooled_at"))
@@ -280,14 +280,26 @@ def pool_list(user, query: PoolQuery) -> QuerySet[Customer]:
         customers = customers.filter(industry__icontains=query.industry)
     if query.q:
         customers = apply_search(customers, query.q)
-    customers = customers.annotate(
-        previous_owner_id=Subquery(_let_go().values("from_owner_id")[:1]),
-        previous_owner_name=Subquery(_let_go().values("from_owner__full_name")[:1]),
-        previous_owner_username=Subquery(_let_go().values("from_owner__username")[:1]),
-    )
     if query.previous_owner is not None:
-        customers = customers.filter(previous_owner_id=query.previous_owner.pk)
-    return customers.order_by(F("pooled_at").desc(nulls_last=True), "-id")
+        customers = customers.annotate(previous_owner_id=Subquery(_let_go().values("from_owner_id")[:1])).filter(
+            previous_owner_id=query.previous_owner.pk
+        )
+    # Newest in the pool first, walking the partial index crm_cust_pooled (DESC, nulls first).
+    return customers.order_by("-pooled_at", "-id")
+
+
+def with_previous_owners(customers) -> list[Customer]:
+    """Set `previous_owner` (who let each go last, or None) on one page of pool customers, in one
+    query: annotating the whole list would run the lookup for every row the page count touches."""
+    customers = list(customers)
+    rows = (
+        Custody.objects.filter(customer_id__in=[c.pk for c in customers], reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED])
+        .select_related("from_owner").order_by("customer_id", "-created_at", "-id").distinct("customer_id")
+    )
+    latest = {row.customer_id: row.from_owner for row in rows}
+    for customer in customers:
+        customer.previous_owner = latest.get(customer.pk)
+    return customers
 
 
 def recycle_days(grade: str) -> int:

@@ -29,6 +29,7 @@ def pool_list(request):
         "form": form,
         "query": query,
         "page_obj": page,
+        "customers": selectors.with_previous_owners(page),
         "window": form.data.get("window", ""),
         "can_assign": policies.may_hand_out_pool(request.user),
     })

@@ -41,6 +41,8 @@ def pages(user):
     result += [(f"followups:{key or 'all'}", f"/followups/?window={key}") for key in ("", "today", "3days", "week", "month")]
     result.append(("followups:last 2 hours", "/followups/?window=custom&last_n=2&last_unit=hours"))
     result.append(("home", "/"))
+    result += [(f"pool:{key or 'all'}", f"/pool/?window={key}") for key in ("", "day", "3days", "week", "month", "year")]
+    result += [("pool:search 李", "/pool/?q=李"), ("pool:vip", "/pool/?grade=vip")]
     return result
 
 
