@@ -382,10 +382,16 @@ def customer_set_locked(*, customer: Customer, locked: bool, by) -> Customer:
 
 RECYCLE_LOCK_KEY = "crm.recycle_pool"
 
-_RECYCLE_UPDATE = """
-UPDATE crm_customer c SET owner_id = NULL, pooled_at = %s, pool_reason = %s, updated_at = %s
-FROM due WHERE c.id = due.id
-RETURNING c.id, due.owner_id
+# One statement per rule: lock the due rows, move them to the pool and write their custody rows.
+_RECYCLE_MOVE = """,
+moved AS (
+    UPDATE crm_customer c SET owner_id = NULL, pooled_at = %s, pool_reason = %s, updated_at = %s
+    FROM due WHERE c.id = due.id
+    RETURNING c.id, due.owner_id
+)
+INSERT INTO crm_custody (customer_id, from_owner_id, to_owner_id, actor_id, reason, note, created_at)
+SELECT id, owner_id, NULL, NULL, 'recycled', %s, %s FROM moved
+RETURNING customer_id
 """
 
 _NEGLECTED_SQL = """
@@ -393,7 +399,7 @@ WITH due AS (
     SELECT id, owner_id FROM crm_customer
     WHERE owner_id IS NOT NULL AND NOT locked AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
     FOR UPDATE SKIP LOCKED
-)""" + _RECYCLE_UPDATE
+)""" + _RECYCLE_MOVE
 
 # Claimed (the latest custody row, and still with the claimer) but no contact since the claim.
 _PROBATION_SQL = """
@@ -404,19 +410,14 @@ WITH due AS (
       AND NOT EXISTS (SELECT 1 FROM crm_custody later WHERE later.customer_id = k.customer_id
                       AND (later.created_at, later.id) > (k.created_at, k.id))
     FOR UPDATE OF c SKIP LOCKED
-)""" + _RECYCLE_UPDATE
+)""" + _RECYCLE_MOVE
 
 
 def _recycle(cursor, sql, params, *, reason, now) -> int:
-    cursor.execute(sql, [*params, now, reason, now])
-    rows = cursor.fetchall()
-    Custody.objects.bulk_create(
-        [Custody(customer_id=pk, from_owner_id=owner_id, reason=Custody.Reason.RECYCLED, note=reason[:255], created_at=now)
-         for pk, owner_id in rows],
-        batch_size=5000,
-    )
-    CustomerUserObjectPermission.objects.filter(content_object_id__in=[pk for pk, _owner in rows]).delete()
-    return len(rows)
+    cursor.execute(sql, [*params, now, reason, now, reason[:255], now])
+    moved = [row[0] for row in cursor.fetchall()]
+    CustomerUserObjectPermission.objects.filter(content_object_id__in=moved).delete()
+    return len(moved)
 
 
 def pool_recycle(*, now=None) -> dict | None:
