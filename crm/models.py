@@ -132,7 +132,11 @@ class Customer(models.Model):
             models.Index(fields=["type", "-created_at"], name="crm_cust_type_created"),
             models.Index(fields=["normalized_phone"], name="crm_cust_phone"),
             models.Index(fields=["name", "company"], name="crm_cust_name_company"),
-            models.Index(fields=["-pooled_at"], name="crm_cust_pooled", condition=models.Q(owner__isnull=True)),
+            # The pool page's order (-pooled_at, -id): a recycle run gives thousands one pooled_at.
+            models.Index(fields=["-pooled_at", "-id"], name="crm_cust_pooled_order", condition=models.Q(owner__isnull=True)),
+            models.Index(
+                fields=["grade", "-pooled_at", "-id"], name="crm_cust_pooled_grade", condition=models.Q(owner__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
