@@ -325,7 +325,7 @@ class PoolFilterForm(CustomWindowForm):
         self.is_valid()
         data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
         key = data.get("window") or ""
-        if key == "custom":
+        if key == "custom" or data.get("date_from") or data.get("date_to"):  # dates typed in win
             window = self.window(now)
         elif key in POOL_WINDOWS:
             window = timewindows.last(now, days=POOL_WINDOWS[key])

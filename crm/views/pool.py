@@ -20,7 +20,7 @@ sales_only = require(has_sales_role)
 def pool_list(request):
     form = PoolFilterForm(request.GET, user=request.user)
     query = form.query()
-    if form.data.get("window") == "custom":
+    if form.errors:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)

@@ -72,6 +72,22 @@ def test_it_takes_a_custom_window(cast, client_for):
     assert [c.name for c in response.context["page_obj"]] == ["ten"]
 
 
+def test_dates_typed_in_choose_a_custom_window_whatever_window_was_on(cast, client_for):
+    _pooled(by=cast.sales2, days_ago=10, name="ten")
+    _pooled(by=cast.sales2, days_ago=1, name="one")
+    start = (timezone.localdate() - timedelta(days=15)).isoformat()
+    end = (timezone.localdate() - timedelta(days=5)).isoformat()
+    for window in ("", "week"):
+        response = client_for(cast.sales1).get(reverse("crm:pool-list"), {"window": window, "date_from": start, "date_to": end})
+        assert [c.name for c in response.context["page_obj"]] == ["ten"]
+
+
+def test_a_reversed_custom_window_is_explained(cast, client_for):
+    response = client_for(cast.sales1).get(reverse("crm:pool-list"), {"date_from": "2026-05-10", "date_to": "2026-05-01"}, follow=True)
+    assert response.status_code == 200
+    assert "before its start" in response.content.decode()
+
+
 def test_it_filters_the_pool_by_search_grade_source_industry_and_previous_owner(cast, client_for):
     _pooled(by=cast.sales2, name="甲", grade="vip", source="referral", industry="化工")
     _pooled(by=cast.sales1b, name="乙", company="宏达", industry="电子")
