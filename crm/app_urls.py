@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import backups, customers, exports, followups, imports
+from crm.views import backups, customers, exports, followups, imports, pool
 
 app_name = "crm"
 
@@ -44,4 +44,11 @@ urlpatterns += [
     path("customers/export/plans/", exports.plan_export, name="plan-export"),
     path("customers/export/<int:pk>/", exports.export_status, name="export-status"),
     path("customers/export/<int:pk>/download/", exports.export_download, name="export-download"),
+]
+
+urlpatterns += [
+    path("pool/", pool.pool_list, name="pool-list"),
+    path("customers/<int:pk>/claim/", pool.pool_claim, name="pool-claim"),
+    path("customers/<int:pk>/assign/", pool.pool_assign, name="pool-assign"),
+    path("customers/<int:pk>/lock/", pool.customer_lock, name="customer-lock"),
 ]

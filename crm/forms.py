@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from accounts import policies as roles
-from crm import policies
+from crm import policies, timewindows
 from crm.models import Customer
 from crm.phones import validate_phone
-from crm.selectors import QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery
+from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery, PoolQuery
 from crm.timewindows import CustomWindowForm, local_midnight
 
 PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -292,3 +292,55 @@ class FollowUpFilterForm(CustomWindowForm):
             del self.fields["author"]
         else:
             self.fields["author"].queryset = roles.sales_staff_for(user)
+
+
+class PoolFilterForm(CustomWindowForm):
+    """The pool page's query string: a one-click or custom window, the search box and filters.
+    Bad values are dropped, never an error page."""
+
+    WINDOWS = [
+        ("", _("All")),
+        ("day", _("Within a day")),
+        ("3days", _("Within 3 days")),
+        ("week", _("Within a week")),
+        ("month", _("Within a month")),
+        ("year", _("Within a year")),
+        ("custom", _("Custom")),
+    ]
+    window = forms.ChoiceField(required=False, choices=WINDOWS)
+    q = forms.CharField(required=False, max_length=100, label=_("Search"))
+    grade = forms.ChoiceField(required=False, choices=[("", _("Any grade"))] + Customer.Grade.choices, label=_("Grade"))
+    type = forms.ChoiceField(required=False, choices=[("", _("Any type"))] + Customer.Type.choices, label=_("Type"))
+    source = forms.ChoiceField(required=False, choices=[("", _("Any source"))] + Customer.Source.choices, label=_("Source"))
+    industry = forms.CharField(required=False, max_length=100, label=_("Industry"))
+    previous_owner = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Previous salesperson"), empty_label=_("Anyone")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["previous_owner"].queryset = policies.pool_previous_owner_choices(user)
+
+    def query(self, now=None) -> PoolQuery:
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        key = data.get("window") or ""
+        if key == "custom" or data.get("date_from") or data.get("date_to"):  # dates typed in win
+            window = self.window(now)
+        elif key in POOL_WINDOWS:
+            window = timewindows.last(now, days=POOL_WINDOWS[key])
+        else:
+            window = None
+        return PoolQuery(
+            window=window, q=data.get("q") or "", grade=data.get("grade") or "", type=data.get("type") or "",
+            source=data.get("source") or "", industry=(data.get("industry") or "").strip(),
+            previous_owner=data.get("previous_owner"),
+        )
+
+
+class PoolAssignForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=None, label=_("Salesperson"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = policies.assignable_owners(user)

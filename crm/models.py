@@ -101,6 +101,10 @@ class Customer(models.Model):
     next_contact_on = models.DateField(_("next contact date"), null=True, blank=True)
     pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True, editable=False)
     pool_reason = models.CharField(_("reason given up"), max_length=255, blank=True, editable=False)
+    locked = models.BooleanField(
+        _("key customer"), default=False, db_default=False, editable=False,
+        help_text=_("Marked by a supervisor or admin: never recycled to the pool automatically."),
+    )
 
     normalized_phone = models.GeneratedField(
         expression=NormalizedPhone(F("phone")), output_field=models.CharField(max_length=30), db_persist=True
@@ -130,7 +134,11 @@ class Customer(models.Model):
             models.Index(fields=["type", "-created_at"], name="crm_cust_type_created"),
             models.Index(fields=["normalized_phone"], name="crm_cust_phone"),
             models.Index(fields=["name", "company"], name="crm_cust_name_company"),
-            models.Index(fields=["-pooled_at"], name="crm_cust_pooled", condition=models.Q(owner__isnull=True)),
+            # The pool page's order (-pooled_at, -id): a recycle run gives thousands one pooled_at.
+            models.Index(fields=["-pooled_at", "-id"], name="crm_cust_pooled_order", condition=models.Q(owner__isnull=True)),
+            models.Index(
+                fields=["grade", "-pooled_at", "-id"], name="crm_cust_pooled_grade", condition=models.Q(owner__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:

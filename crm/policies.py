@@ -6,13 +6,16 @@ Rules come from columns: a customer's owner and the owner's sales group; the poo
 foreign-key table CustomerUserObjectPermission. Views never ask guardian themselves.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts import policies as roles
 from accounts.models import User
-from crm.models import Customer, CustomerUserObjectPermission, FollowUp
+from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp
 
 VIEW_SHARE = "view_customer"
 COFOLLOW_SHARE = "cofollow_customer"
@@ -134,6 +137,59 @@ def share_candidates(user, customer) -> QuerySet[User]:
         .select_related("sales_group")
         .order_by("sales_group__name", "username")
     )
+
+
+def can_lock(user, customer) -> bool:
+    """Marking a key customer (never recycled) is for the owner's supervisor or an admin."""
+    return can_edit(user, customer) and (user.is_supervisor or user.is_admin)
+
+
+def can_claim(user, customer) -> bool:
+    """Every sales role may claim a pool customer (the fairness rules are the service's)."""
+    return roles.has_sales_role(user) and customer.owner_id is None
+
+
+def may_hand_out_pool(user) -> bool:
+    """Supervisors (to their groups' people) and admins (to anyone) hand pool customers out."""
+    return roles.has_sales_role(user) and (user.is_supervisor or user.is_admin)
+
+
+def can_assign_from_pool(user, customer) -> bool:
+    return customer.owner_id is None and may_hand_out_pool(user)
+
+
+def pool_previous_owner_choices(user) -> QuerySet[User]:
+    """Whom the pool may be filtered by as previous owner: the pool is open, so all sales staff."""
+    if not roles.has_sales_role(user):
+        return User.objects.none()
+    return User.objects.filter(role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR]).order_by("username")
+
+
+# A customer that left the pool this recently is still answered as a pool customer, so whoever
+# lost the race to claim it hears "already claimed by someone else" (from the service), not 404.
+JUST_CLAIMED = timedelta(hours=1)
+
+
+def _left_pool_recently(customer) -> bool:
+    return Custody.objects.filter(
+        customer_id=customer.pk,
+        from_owner__isnull=True,
+        reason__in=[Custody.Reason.CLAIMED, Custody.Reason.REASSIGNED],
+        created_at__gte=timezone.now() - JUST_CLAIMED,
+    ).exists()
+
+
+def get_pool_customer_for(user, pk) -> Customer:
+    """A customer to claim or assign: one in the pool (or just taken from it, see JUST_CLAIMED);
+    else 404 when `user` may not see it and 403 when they may."""
+    customer = Customer.objects.select_related("owner__sales_group").filter(pk=pk).first()
+    if customer is None or not roles.has_sales_role(user):
+        raise Http404
+    if customer.owner_id is None or _left_pool_recently(customer):
+        return customer
+    if not can_view(user, customer):
+        raise Http404
+    raise PermissionDenied
 
 
 def get_customer_for(user, pk, *, write=False) -> Customer:

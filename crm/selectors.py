@@ -6,7 +6,10 @@ from datetime import timedelta
 from dataclasses import dataclass
 from typing import Callable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm import policies, timewindows
@@ -245,3 +248,90 @@ def followup_list(user, *, window=None, author=None) -> QuerySet[FollowUp]:
 def customer_log(customer: Customer, *, limit=50) -> list[FollowUp]:
     """A customer's conversations, newest first: the whole log, whoever wrote it."""
     return list(customer.followups.select_related("author").order_by("-occurred_at", "-id")[:limit])
+
+
+# --- The pool (SPEC §3) -------------------------------------------------------------------------
+
+# One-click windows by time in the pool: the last day, 3 days, week, month, year.
+POOL_WINDOWS = {"day": 1, "3days": 3, "week": 7, "month": 30, "year": 365}
+
+
+@dataclass
+class PoolQuery:
+    """What the pool page asks for, already validated by its form."""
+
+    window: object = None  # a timewindows.Window over pooled_at, or None
+    q: str = ""
+    grade: str = ""
+    type: str = ""
+    source: str = ""
+    industry: str = ""
+    previous_owner: object = None
+
+
+def _let_go():
+    """The latest custody row that put a customer in the pool (given up or recycled)."""
+    return Custody.objects.filter(
+        customer_id=OuterRef("pk"), reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED]
+    ).order_by("-created_at", "-id")
+
+
+def pool_list(user, query: PoolQuery) -> QuerySet[Customer]:
+    """The pool customers `user` may browse, newest in the pool first."""
+    customers = policies.pool_customers(user)
+    if query.window is not None:
+        customers = customers.filter(**query.window.as_filter("pooled_at"))
+    for field in ("grade", "type", "source"):
+        if getattr(query, field):
+            customers = customers.filter(**{field: getattr(query, field)})
+    if query.industry:
+        customers = customers.filter(industry__icontains=query.industry)
+    if query.q:
+        customers = apply_search(customers, query.q)
+    if query.previous_owner is not None:
+        customers = customers.annotate(previous_owner_id=Subquery(_let_go().values("from_owner_id")[:1])).filter(
+            previous_owner_id=query.previous_owner.pk
+        )
+    # Newest in the pool first, walking the partial index crm_cust_pooled (DESC, nulls first).
+    return customers.order_by("-pooled_at", "-id")
+
+
+def with_previous_owners(customers) -> list[Customer]:
+    """Set `previous_owner` (who let each go last, or None) on one page of pool customers, in one
+    query: annotating the whole list would run the lookup for every row the page count touches."""
+    customers = list(customers)
+    rows = (
+        Custody.objects.filter(customer_id__in=[c.pk for c in customers], reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED])
+        .select_related("from_owner").order_by("customer_id", "-created_at", "-id").distinct("customer_id")
+    )
+    latest = {row.customer_id: row.from_owner for row in rows}
+    for customer in customers:
+        customer.previous_owner = latest.get(customer.pk)
+    return customers
+
+
+def recycle_days(grade: str) -> int:
+    """Days without a contact after which recycle_pool returns a customer of this grade."""
+    return settings.POOL_RECYCLE_DAYS_VIP if grade == Customer.Grade.VIP else settings.POOL_RECYCLE_DAYS_NORMAL
+
+
+def recycle_soon(user, *, within_days=3, now=None) -> list[Customer]:
+    """`user`'s own customers that recycle_pool will return to the pool within `within_days`
+    (key customers never are): the 20 longest without a contact, soonest recycled first, each
+    with `recycle_at` and `recycle_after_days`."""
+    now = now or timezone.now()
+    horizon = now + timedelta(days=within_days)
+    due = Q()
+    for grade in Customer.Grade.values:
+        cutoff = horizon - timedelta(days=recycle_days(grade))
+        due |= Q(grade=grade, contact_or_created__lt=cutoff)
+    customers = (
+        policies.visible_customers(user).filter(owner_id=user.pk, locked=False)
+        .annotate(contact_or_created=Coalesce("last_contact_at", "created_at"))
+        .filter(due).order_by("contact_or_created", "id")[:20]
+    )
+    found = list(customers)
+    for customer in found:
+        customer.recycle_after_days = recycle_days(customer.grade)
+        customer.recycle_at = max(now, customer.contact_or_created + timedelta(days=customer.recycle_after_days))
+    return sorted(found, key=lambda customer: customer.recycle_at)

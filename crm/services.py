@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from crm import policies
+from crm import policies, timewindows
 from crm.models import (
     Custody,
     Customer,
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 # Fields whose changes are recorded in CustomerChange (who changed what, when).
 TRACKED_FIELDS = [
     "name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
-    "gender", "next_contact_on", "owner_id",
+    "gender", "next_contact_on", "owner_id", "locked",
 ]
 
 
@@ -301,3 +301,148 @@ def followup_delete(*, followup: FollowUp, by) -> None:
     customer_id = followup.customer_id
     followup.delete()
     _touch_last_contact(customer_id)
+
+
+# --- Pool (SPEC §3) ------------------------------------------------------------------------------
+
+
+class ClaimRefused(Exception):
+    """A claim or assignment that changed nothing; `message` is safe to show to the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _lock_claims_of(user) -> None:
+    """Serialise one person's claims until this transaction ends, so two tabs cannot both pass
+    the daily limit or the ownership cap."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"pool-claim:{user.pk}"])
+
+
+def _check_fairness(*, customer, by, now) -> None:
+    day_start = timewindows.local_midnight(timewindows.today(now))
+    claimed_today = Custody.objects.filter(to_owner=by, reason=Custody.Reason.CLAIMED, created_at__gte=day_start).count()
+    if claimed_today >= settings.POOL_DAILY_CLAIM_LIMIT:
+        raise ClaimRefused(_("You have claimed %(limit)d customers today, the daily limit. Try again tomorrow.")
+                           % {"limit": settings.POOL_DAILY_CLAIM_LIMIT})
+    if Customer.objects.filter(owner=by).count() >= settings.POOL_MAX_OWNED:
+        raise ClaimRefused(_("You already own %(cap)d customers, the most one salesperson may hold. "
+                             "Give some up before claiming more.") % {"cap": settings.POOL_MAX_OWNED})
+    wait = timedelta(days=settings.POOL_RECLAIM_WAIT_DAYS)
+    let_go = (
+        Custody.objects.filter(customer_id=customer.pk, from_owner=by, reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED])
+        .order_by("-created_at").values_list("created_at", flat=True).first()
+    )
+    if let_go is not None and now - let_go < wait:
+        raise ClaimRefused(_("You let this customer go to the pool on %(date)s; you may claim it back from %(when)s.") % {
+            "date": timezone.localtime(let_go).strftime("%Y-%m-%d"),
+            "when": timezone.localtime(let_go + wait).strftime("%Y-%m-%d %H:%M"),
+        })
+
+
+def _take_from_pool(*, customer, owner, now) -> None:
+    """The one guarded UPDATE: it changes 0 rows when someone else took the customer first."""
+    taken = Customer.objects.filter(pk=customer.pk, owner__isnull=True).update(
+        owner=owner, pooled_at=None, pool_reason="", locked=False, updated_at=now,
+        next_contact_on=default_next_contact(customer.grade, after=now),
+    )
+    if not taken:
+        raise ClaimRefused(_("This customer was already claimed by someone else."))
+
+
+@transaction.atomic
+def customer_claim(*, customer: Customer, by, now=None) -> Customer:
+    """Claim a pool customer for yourself. Exactly one of any number of simultaneous claims wins;
+    the others, and claims over a fairness rule, raise ClaimRefused and change nothing."""
+    now = now or timezone.now()
+    _lock_claims_of(by)
+    _check_fairness(customer=customer, by=by, now=now)
+    _take_from_pool(customer=customer, owner=by, now=now)
+    _record_custody(customer, from_owner_id=None, to_owner_id=by.pk, reason=Custody.Reason.CLAIMED, by=by, at=now)
+    customer.refresh_from_db()
+    return customer
+
+
+@transaction.atomic
+def customer_assign_from_pool(*, customer: Customer, owner, by, now=None) -> Customer:
+    """A supervisor or admin hands a pool customer to a salesperson (checked by the form's choices)."""
+    now = now or timezone.now()
+    _take_from_pool(customer=customer, owner=owner, now=now)
+    _record_custody(customer, from_owner_id=None, to_owner_id=owner.pk, reason=Custody.Reason.REASSIGNED, by=by, at=now)
+    customer.refresh_from_db()
+    return customer
+
+
+def customer_set_locked(*, customer: Customer, locked: bool, by) -> Customer:
+    """Mark (or unmark) a key customer: recycle_pool leaves it with its owner. Recorded as a change."""
+    return customer_update(customer=customer, data={"locked": locked}, by=by, override_duplicates=True)
+
+
+RECYCLE_LOCK_KEY = "crm.recycle_pool"
+
+# One statement per rule: lock the due rows, move them to the pool and write their custody rows.
+_RECYCLE_MOVE = """,
+moved AS (
+    UPDATE crm_customer c SET owner_id = NULL, pooled_at = %s, pool_reason = %s, updated_at = %s
+    FROM due WHERE c.id = due.id
+    RETURNING c.id, due.owner_id
+)
+INSERT INTO crm_custody (customer_id, from_owner_id, to_owner_id, actor_id, reason, note, created_at)
+SELECT id, owner_id, NULL, NULL, 'recycled', %s, %s FROM moved
+RETURNING customer_id
+"""
+
+_NEGLECTED_SQL = """
+WITH due AS (
+    SELECT id, owner_id FROM crm_customer
+    WHERE owner_id IS NOT NULL AND NOT locked AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
+    FOR UPDATE SKIP LOCKED
+)""" + _RECYCLE_MOVE
+
+# Claimed (the latest custody row, and still with the claimer) but no contact since the claim.
+_PROBATION_SQL = """
+WITH due AS (
+    SELECT c.id, c.owner_id FROM crm_custody k JOIN crm_customer c ON c.id = k.customer_id
+    WHERE k.reason = 'claimed' AND k.created_at < %s AND c.owner_id = k.to_owner_id AND NOT c.locked
+      AND (c.last_contact_at IS NULL OR c.last_contact_at < k.created_at)
+      AND NOT EXISTS (SELECT 1 FROM crm_custody later WHERE later.customer_id = k.customer_id
+                      AND (later.created_at, later.id) > (k.created_at, k.id))
+    FOR UPDATE OF c SKIP LOCKED
+)""" + _RECYCLE_MOVE
+
+
+def _recycle(cursor, sql, params, *, reason, now) -> int:
+    cursor.execute(sql, [*params, now, reason, now, reason[:255], now])
+    moved = [row[0] for row in cursor.fetchall()]
+    CustomerUserObjectPermission.objects.filter(content_object_id__in=moved).delete()
+    return len(moved)
+
+
+def pool_recycle(*, now=None) -> dict | None:
+    """Return to the pool every owned customer not contacted (or, never contacted, created) for
+    the grade's number of days, and every customer claimed more than POOL_CLAIM_PROBATION_HOURS
+    ago without a contact since (0 turns that off), with a "recycled" custody row each, all in
+    one transaction. Key customers (`locked`) stay.
+    None when another run holds the lock; otherwise how many were recycled, by rule."""
+    now = now or timezone.now()
+    rules = [
+        (Customer.Grade.VIP, "grade = 'vip'", settings.POOL_RECYCLE_DAYS_VIP),
+        (Customer.Grade.NORMAL, "grade <> 'vip'", settings.POOL_RECYCLE_DAYS_NORMAL),
+    ]
+    done = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [RECYCLE_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return None
+        hours = settings.POOL_CLAIM_PROBATION_HOURS
+        done["probation"] = 0
+        if hours > 0:
+            reason = _("Not contacted within %(hours)d hours of being claimed: recycled automatically") % {"hours": hours}
+            done["probation"] = _recycle(cursor, _PROBATION_SQL, [now - timedelta(hours=hours)], reason=reason, now=now)
+        for grade, condition, days in rules:
+            reason = _("No contact for %(days)d days: recycled automatically") % {"days": days}
+            sql = _NEGLECTED_SQL.format(grade_condition=condition)
+            done[grade] = _recycle(cursor, sql, [now - timedelta(days=days)], reason=reason, now=now)
+    return done

@@ -172,6 +172,16 @@ CRM_FOLLOWUP_CADENCE_DAYS = {
     "vip": env_int("CRM_CADENCE_VIP_DAYS", 7),
     "normal": env_int("CRM_CADENCE_NORMAL_DAYS", 30),
 }
+# The pool's fairness rules (SPEC §3): claims per salesperson per day, customers one person may
+# own before claiming more, and days whoever let a customer go waits before claiming it back.
+POOL_DAILY_CLAIM_LIMIT = env_int("POOL_DAILY_CLAIM_LIMIT", 10)
+POOL_MAX_OWNED = env_int("POOL_MAX_OWNED", 500)
+POOL_RECLAIM_WAIT_DAYS = env_int("POOL_RECLAIM_WAIT_DAYS", 7)
+# recycle_pool returns a customer to the pool after this many days without a contact, by grade.
+POOL_RECYCLE_DAYS_NORMAL = env_int("POOL_RECYCLE_DAYS_NORMAL", 90)
+POOL_RECYCLE_DAYS_VIP = env_int("POOL_RECYCLE_DAYS_VIP", 180)
+# Claim probation: a claimed customer not contacted within this many hours goes back (0: off).
+POOL_CLAIM_PROBATION_HOURS = env_int("POOL_CLAIM_PROBATION_HOURS", 72)
 CRM_PHOTO_MAX_BYTES = env_int("CRM_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

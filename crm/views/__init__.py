@@ -21,4 +21,5 @@ def home(request):
         "plans": plan_selectors.todays_plans(user),
         "plan_summary": [] if user.is_salesperson else plan_selectors.week_summary(user),
         "recent_followups": selectors.followup_list(user)[:5],
+        "recycle_soon": selectors.recycle_soon(user),
     })

@@ -15,6 +15,7 @@ from crm.forms import (
     CustomerGradeForm,
     CustomerTypeForm,
     GiveUpForm,
+    PoolAssignForm,
     SavedSearchForm,
     ShareForm,
 )
@@ -85,6 +86,9 @@ def customer_detail(request, pk):
         "can_delete": policies.can_delete(user, customer),
         "can_share": policies.can_share(user, customer),
         "can_log": policies.can_log_followup(user, customer),
+        "can_claim": policies.can_claim(user, customer),
+        "can_lock": policies.can_lock(user, customer),
+        "assign_form": PoolAssignForm(user=user) if policies.can_assign_from_pool(user, customer) else None,
         "log": selectors.customer_log(customer, limit=LOG_LIMIT),
         "log_limit": LOG_LIMIT,
         "type_form": CustomerTypeForm(initial={"type": customer.type}),

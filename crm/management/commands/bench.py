@@ -48,6 +48,8 @@ def pages(user):
         ("board", "/board/posts/"),
     ]
     result.append(("home", "/"))
+    result += [(f"pool:{key or 'all'}", f"/pool/?window={key}") for key in ("", "day", "3days", "week", "month", "year")]
+    result += [("pool:search 李", "/pool/?q=李"), ("pool:vip", "/pool/?grade=vip")]
     return result
 
 
