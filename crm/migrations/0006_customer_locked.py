@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0004_backups'),
+        ('crm', '0005_owned_next_contact_index'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0005_customer_locked'),
+        ('crm', '0006_customer_locked'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
