@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm import policies, timewindows
+from crm import pagination, policies, timewindows
 from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp
 from crm.phones import normalize_phone
 
@@ -101,6 +101,13 @@ def is_broad_search(query: str) -> bool:
     """Every term is too common to narrow much: the page counts fewer matches before "more than"."""
     terms = search_terms(query)
     return bool(terms) and all(_too_common(term) for term in terms)
+
+
+def search_count_cap(query: str) -> int:
+    """How far a list counts its rows: far for plain lists, less for searches, least for broad ones."""
+    if not query:
+        return pagination.COUNT_CAP
+    return pagination.BROAD_SEARCH_COUNT_CAP if is_broad_search(query) else pagination.SEARCH_COUNT_CAP
 
 
 def _gender_q(term: str) -> Q:

@@ -20,7 +20,7 @@ from crm.forms import (
     ShareForm,
 )
 from crm.models import SavedSearch
-from crm.pagination import BROAD_SEARCH_COUNT_CAP, COUNT_CAP, SEARCH_COUNT_CAP, paginate
+from crm.pagination import paginate
 
 sales_only = require(has_sales_role)
 LOG_LIMIT = 100  # the newest conversations on a customer's page
@@ -31,10 +31,7 @@ LOG_LIMIT = 100  # the newest conversations on a customer's page
 def customer_list(request):
     form = CustomerFilterForm(request.GET, user=request.user)
     query = form.query()
-    cap = COUNT_CAP
-    if query.q:
-        cap = BROAD_SEARCH_COUNT_CAP if selectors.is_broad_search(query.q) else SEARCH_COUNT_CAP
-    page = paginate(request, selectors.customer_list(request.user, query), cap=cap)
+    page = paginate(request, selectors.customer_list(request.user, query), cap=selectors.search_count_cap(query.q))
     return render(request, "crm/customer_list.html", {
         "form": form,
         "query": query,

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.policies import has_sales_role, require
 from crm import policies, selectors, services
 from crm.forms import PoolAssignForm, PoolFilterForm
-from crm.pagination import COUNT_CAP, SEARCH_COUNT_CAP, paginate
+from crm.pagination import paginate
+from crm.selectors import search_count_cap
 
 sales_only = require(has_sales_role)
 
@@ -24,7 +25,7 @@ def pool_list(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = paginate(request, selectors.pool_list(request.user, query), cap=SEARCH_COUNT_CAP if query.q else COUNT_CAP)
+    page = paginate(request, selectors.pool_list(request.user, query), cap=search_count_cap(query.q))
     return render(request, "crm/pool_list.html", {
         "form": form,
         "query": query,
