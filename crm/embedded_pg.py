@@ -6,6 +6,7 @@ a unix socket there only and keeps running between manage.py commands.
 """
 
 import os
+import secrets
 import sys
 import warnings
 from pathlib import Path
@@ -31,6 +32,16 @@ def database_url() -> str:
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return server.get_uri(DATABASE_NAME)
+
+
+def local_secret_key() -> str:
+    """A random signing key for this machine's embedded installation, made once."""
+    path = PROJECT_DIR / "var" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def stop() -> None:

@@ -9,8 +9,18 @@ from crm.env import database_from_url, env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-# A development key only when DEBUG is on; production must set SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production" if DEBUG else None)
+# Production (a DATABASE_URL) must set SECRET_KEY. With DEBUG a fixed development key; on a
+# machine using the embedded database a random key kept in var/secret_key (git-ignored).
+if env_str("SECRET_KEY", ""):
+    SECRET_KEY = env_str("SECRET_KEY")
+elif DEBUG:
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+elif not env_str("DATABASE_URL", ""):
+    from crm.embedded_pg import local_secret_key
+
+    SECRET_KEY = local_secret_key()
+else:
+    SECRET_KEY = env_str("SECRET_KEY")  # raises: "Set the environment variable SECRET_KEY."
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

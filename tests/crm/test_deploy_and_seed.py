@@ -66,3 +66,18 @@ def test_seed_demo_twice_gives_the_same_company(capsys):
     assert 60 <= FollowUp.objects.count() <= 360  # about three per customer, not doubled by the second run
     with_log = Customer.objects.filter(followups__isnull=False).distinct()
     assert all(c.last_contact_at == c.followups.latest("occurred_at").occurred_at for c in with_log)
+
+
+def test_a_machine_on_the_embedded_database_gets_its_own_random_key():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "crm.settings", "DEBUG": "0"})
+    script = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first, second = (
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=120)
+        for _ in range(2)
+    )
+    assert first.returncode == 0, first.stderr
+    key = first.stdout.strip().splitlines()[-1]
+    assert len(key) >= 50 and "insecure" not in key
+    assert second.stdout.strip().splitlines()[-1] == key
