@@ -27,7 +27,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,7 +37,6 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
 
 from accounts.models import User
-from crm.job_models import ExportJob, ImportJob
 from crm.models import Customer
 from crm.phones import normalize_phone, validate_phone
 from crm.services import duplicate_message
@@ -920,15 +918,3 @@ def template_headers() -> list[str]:
 
 def error_rows_headers(headers) -> list:
     return [*headers, _("Row"), _("Reason")]
-
-
-# --- Who may see a job ---------------------------------------------------------------------------
-
-
-def get_import_job_for(user, pk):
-    """A job is its creator's alone: anyone else gets the 404 of a job that does not exist."""
-    return get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk, created_by_id=user.pk)
-
-
-def get_export_job_for(user, pk):
-    return get_object_or_404(ExportJob, pk=pk, created_by_id=user.pk)

@@ -11,7 +11,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-class ImportJob(models.Model):
+class JobProgress:
+    """What an import or export job shows while it runs (both have status, total and processed rows)."""
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.finished else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ImportJob(JobProgress, models.Model):
     class Status(models.TextChoices):
         ANALYSING = "analysing", _("Checking the file")
         PREVIEW = "preview", _("Waiting for your confirmation")
@@ -57,18 +71,8 @@ class ImportJob(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("crm:customer-import-preview", args=[self.pk])
 
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.finished else 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
-
-
-class ExportJob(models.Model):
+class ExportJob(JobProgress, models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", _("Preparing")
         DONE = "done", _("Ready")
@@ -106,13 +110,3 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("crm:export-status", args=[self.pk])
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.finished else 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -11,11 +11,12 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import policies as roles
 from accounts.models import User
-from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp
+from crm.models import Custody, Customer, CustomerUserObjectPermission, ExportJob, FollowUp, ImportJob
 
 VIEW_SHARE = "view_customer"
 COFOLLOW_SHARE = "cofollow_customer"
@@ -234,6 +235,18 @@ def can_change_followup(user, followup) -> bool:
 
 def can_continue_followup(user, followup) -> bool:
     return can_log_followup(user, followup.customer)
+
+
+# --- Import and export jobs ---------------------------------------------------------------------
+
+
+def get_import_job_for(user, pk) -> ImportJob:
+    """A job is its creator's alone: anyone else gets the 404 of a job that does not exist."""
+    return get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk, created_by_id=user.pk)
+
+
+def get_export_job_for(user, pk) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, created_by_id=user.pk)
 
 
 def _rule(check):

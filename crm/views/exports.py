@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import has_sales_role, require
-from crm import import_services
-from crm import importexport as ie
+from crm import import_services, policies
 from crm.import_tasks import export_source, run_export
 from crm.job_models import ExportJob
 
@@ -80,7 +79,7 @@ def plan_export(request):
 @require_GET
 @sales_only
 def export_status(request, pk):
-    job = ie.get_export_job_for(request.user, pk)
+    job = policies.get_export_job_for(request.user, pk)
     template = "crm/_export_status.html" if request.headers.get("HX-Request") else "crm/export_status.html"
     response = render(request, template, {"job": job, "list_url": LIST_URLS[job.kind]})
     if request.headers.get("HX-Request") and job.finished:
@@ -91,7 +90,7 @@ def export_status(request, pk):
 @require_GET
 @sales_only
 def export_download(request, pk):
-    job = ie.get_export_job_for(request.user, pk)
+    job = policies.get_export_job_for(request.user, pk)
     if job.status != ExportJob.Status.DONE or not job.result_path:
         raise Http404
     return FileResponse(open(import_services.private_path(job.result_path), "rb"), as_attachment=True,

@@ -80,7 +80,7 @@ def customer_import(request):
 @require_GET
 @sales_only
 def customer_import_preview(request, pk):
-    job = ie.get_import_job_for(request.user, pk)
+    job = policies.get_import_job_for(request.user, pk)
     context = {"job": job, "labels": ie.LABELS, "confirm_form": ImportConfirmForm()}
     if job.status == ImportJob.Status.PREVIEW:
         preview = import_services.import_preview(job)
@@ -95,7 +95,7 @@ def customer_import_preview(request, pk):
 @require_POST
 @sales_only
 def customer_import_confirm(request, pk):
-    job = ie.get_import_job_for(request.user, pk)
+    job = policies.get_import_job_for(request.user, pk)
     form = ImportConfirmForm(request.POST)
     if job.status == ImportJob.Status.PREVIEW and form.is_valid():
         if import_services.import_confirm(job=job, on_duplicate=form.cleaned_data["on_duplicate"],
@@ -108,7 +108,7 @@ def customer_import_confirm(request, pk):
 @sales_only
 def customer_import_status(request, pk):
     """The progress bar, polled by htmx; a finished job reloads the page to show the outcome."""
-    job = ie.get_import_job_for(request.user, pk)
+    job = policies.get_import_job_for(request.user, pk)
     response = render(request, "crm/_import_status.html", {"job": job})
     if job.status not in (ImportJob.Status.ANALYSING, ImportJob.Status.IMPORTING):
         response["HX-Refresh"] = "true"
@@ -118,7 +118,7 @@ def customer_import_status(request, pk):
 @require_GET
 @sales_only
 def customer_import_errors(request, pk):
-    job = ie.get_import_job_for(request.user, pk)
+    job = policies.get_import_job_for(request.user, pk)
     if not job.errors_path:
         raise Http404
     name = f"{Path(job.original_name).stem}-{_('rejected')}.xlsx"
