@@ -24,7 +24,8 @@ class SearchText(Func):
 
 
 class SearchGrams(Func):
-    """crm_grams(crm_search_text(...)): every 1- and 2-character gram, for the GIN index."""
+    """crm_grams(search_text): every 1- and 2-character gram, the key of the GIN expression index
+    (migration 0008). Queries alias it under the same expression so the index answers them."""
 
     function = "crm_grams"
     output_field = ArrayField(models.TextField())
@@ -112,18 +113,15 @@ class Customer(models.Model):
     search_text = models.GeneratedField(
         expression=SearchText(*_search_columns()), output_field=models.TextField(), db_persist=True
     )
-    search_grams = models.GeneratedField(
-        expression=SearchGrams(SearchText(*_search_columns())),
-        output_field=ArrayField(models.TextField()),
-        db_persist=True,
-    )
 
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         permissions = [("cofollow_customer", "Can log follow-ups on the customer")]
         indexes = [
-            GinIndex(fields=["search_grams"], name="crm_customer_grams_gin"),
+            # An expression index, not a stored column: the grams are computed once, by the index,
+            # and a restore or bulk load does not write them into every row first.
+            GinIndex(SearchGrams(F("search_text")), name="crm_customer_grams_gin"),
             models.Index(fields=["owner", "-created_at"], name="crm_cust_owner_created"),
             models.Index(fields=["owner", "last_contact_at"], name="crm_cust_owner_contact"),
             models.Index(fields=["owner", "next_contact_on"], name="crm_cust_owner_next"),

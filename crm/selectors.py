@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm import pagination, policies, timewindows
-from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp
+from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SearchGrams
 from crm.phones import normalize_phone
 
 
@@ -126,6 +126,8 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
     `fields` limits the search to some columns (SPEC §1.A.17); none means every text column."""
     chosen = [field for field in (fields or []) if field in SEARCH_FIELD_NAMES]
     text_fields = [field for field in chosen if field != "gender"]
+    # The same expression as the GIN index crm_customer_grams_gin, so the planner uses it.
+    queryset = queryset.alias(search_grams=SearchGrams(F("search_text")))
     for term in search_terms(query):
         if chosen and not text_fields:
             condition = _gender_q(term)

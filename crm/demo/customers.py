@@ -1,6 +1,6 @@
 """Realistic Chinese demo customers, in bulk: PostgreSQL COPY, so a million rows take minutes.
 
-Generated columns (number, normalized_phone, search_text, search_grams) are filled by the
+Generated columns (number, normalized_phone, search_text) are filled by the
 database, exactly as for customers entered through the interface.
 """
 

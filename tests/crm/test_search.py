@@ -1,8 +1,9 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 
-from crm.models import SavedSearch
-from crm.selectors import CustomerQuery, customer_list
+from crm.models import Customer, SavedSearch
+from crm.selectors import CustomerQuery, apply_search, customer_list
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,28 @@ def test_pages_run_on_past_the_counted_matches(cast, client_for, monkeypatch):
     assert fourth.number == 4 and len(fourth.object_list) == 5  # 35 matches, 10 a page
     assert not fourth.has_next()
     assert client.get(reverse("crm:customer-list"), {"q": "李", "page": 3}).context["page_obj"].has_next()
+
+
+@pytest.mark.parametrize("text", [
+    "李四", "北京 朝阳区", "a b\nc", "张\u3000三丰", "ab", "odd", "x", "", "  ", "😀李😀", "KH00000001\n138 0013 8000",
+])
+def test_the_index_holds_every_gram_a_search_can_ask_for(text):
+    """The GIN index finds a row only through its grams: every 1- and 2-character piece of the
+    text that has no whitespace must be among them, whatever the spacing and length."""
+    wanted = {text[i : i + size] for size in (1, 2) for i in range(len(text) - size + 1)}
+    wanted = {gram for gram in wanted if not any(ch.isspace() for ch in gram)}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT crm_grams(%s)", [text])
+        grams = set(cursor.fetchone()[0])
+    assert wanted <= grams
+
+
+def test_the_search_uses_the_gram_index(people):
+    """The query's gram expression must be the index's own, or every search reads the whole table."""
+    customers = apply_search(Customer.objects.all(), "王芳")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = customers.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "crm_customer_grams_gin" in plan
