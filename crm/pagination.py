@@ -1,6 +1,16 @@
-"""Pagination that never counts a million rows: counts stop at a cap ("10,000+")."""
+"""Pagination that never counts a million rows and never walks them.
 
+Counts stop at a cap ("10,000+"). The Next and Previous links carry a cursor, the ordering
+values of the last (or first) row shown, so a deep page reached by clicking reads only its own
+rows from the ordering index ("keyset" paging) instead of skipping every row before it.
+"""
+
+import base64
+import json
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
+from django.db.models import Q
 from django.utils.functional import cached_property
 
 PER_PAGE_CHOICES = (10, 20, 50, 100)
@@ -52,14 +62,120 @@ class CappedPaginator(Paginator):
 
 
 class CappedPage(Page):
+    next_cursor = previous_cursor = ""
+
     def has_next(self):
         if self.paginator.capped and self.number >= self.paginator.num_pages:
             return len(self.object_list) == self.paginator.per_page
         return super().has_next()
 
 
+class KeysetPage(CappedPage):
+    """A page read after (or before) a cursor: it knows whether more rows follow from the rows
+    it fetched, never from an offset."""
+
+    def __init__(self, object_list, number, paginator, *, has_more):
+        super().__init__(object_list, number, paginator)
+        self._has_more = has_more
+
+    def has_next(self):
+        return self._has_more
+
+    def has_previous(self):
+        return self.number > 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def start_index(self):
+        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
+
+    def end_index(self):
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
+
+
+class Keyset:
+    """The ordering of a queryset as (field, descending) pairs, when it can page by cursor: plain
+    columns of the model ending in a unique one (the id or the customer number)."""
+
+    UNIQUE_LAST = {"id", "pk", "number"}
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.fields = []
+        ordering = queryset.query.order_by
+        if not ordering or not all(isinstance(item, str) for item in ordering):
+            return
+        model = queryset.model
+        for item in ordering:
+            name = item.lstrip("-")
+            try:
+                field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+            except FieldDoesNotExist:
+                return self.fields.clear()
+            if not field.concrete or field.is_relation or "__" in name:
+                return self.fields.clear()
+            self.fields.append((field, item.startswith("-")))
+        if ordering[-1].lstrip("-") not in self.UNIQUE_LAST:
+            self.fields.clear()
+
+    def __bool__(self):
+        return bool(self.fields)
+
+    def cursor(self, row) -> str:
+        values = [field.value_to_string(row) if getattr(row, field.attname) is not None else None for field, _ in self.fields]
+        return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str):
+        """The cursor's values as Python objects, or None when it is not one of ours."""
+        try:
+            values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            if not isinstance(values, list) or len(values) != len(self.fields):
+                return None
+            return [None if value is None else field.to_python(value) for (field, _), value in zip(self.fields, values)]
+        except (ValueError, TypeError, ValidationError):
+            return None
+
+    def rows_after(self, values, *, backwards=False):
+        """The queryset from the row after `values` on (before it, read in reverse, if `backwards`)."""
+        condition, equal_so_far = Q(pk__in=[]), Q()
+        for (field, descending), value in zip(self.fields, values):
+            descending ^= backwards
+            name = field.attname
+            if value is None:  # NULLs sort first descending, last ascending (PostgreSQL)
+                beyond = Q(**{f"{name}__isnull": False}) if descending else Q(pk__in=[])
+                equal = Q(**{f"{name}__isnull": True})
+            else:
+                beyond = Q(**{f"{name}__lt" if descending else f"{name}__gt": value})
+                if field.null and not descending:
+                    beyond |= Q(**{f"{name}__isnull": True})
+                equal = Q(**{name: value})
+            condition |= equal_so_far & beyond
+            equal_so_far &= equal
+        rows = self.queryset.filter(condition)
+        first, descending = self.fields[0]
+        if values[0] is not None and (descending ^ backwards or not first.null):
+            # The same bound on the leading column alone: the ordering index starts there.
+            lookup = "lte" if descending ^ backwards else "gte"
+            rows = rows.filter(**{f"{first.attname}__{lookup}": values[0]})
+        if backwards:
+            rows = rows.reverse()
+        return rows
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
 def paginate(request, queryset, *, default_per_page=DEFAULT_PER_PAGE, cap=COUNT_CAP) -> Page:
-    """The page asked for by ?page= and ?per_page= (a bad value falls back to the first page)."""
+    """The page asked for by ?page= and ?per_page= (a bad value falls back to the first page),
+    read after the ?after= cursor or before the ?before= cursor when the links carry one."""
     try:
         per_page = int(request.GET.get("per_page", default_per_page))
     except ValueError:
@@ -67,7 +183,35 @@ def paginate(request, queryset, *, default_per_page=DEFAULT_PER_PAGE, cap=COUNT_
     if per_page not in PER_PAGE_CHOICES:
         per_page = default_per_page
     paginator = CappedPaginator(queryset, per_page, cap=cap)
-    try:
-        return paginator.page(request.GET.get("page") or 1)
-    except InvalidPage:
-        return paginator.page(1)
+    keyset = Keyset(queryset)
+    page = None
+    if keyset:
+        page = _keyset_page(request, paginator, keyset)
+    if page is None:
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage:
+            page = paginator.page(1)
+    if keyset and page.object_list:
+        rows = list(page.object_list)
+        page.object_list = rows
+        page.next_cursor = keyset.cursor(rows[-1]) if page.has_next() else ""
+        page.previous_cursor = keyset.cursor(rows[0]) if page.number > 2 else ""  # page 1 needs none
+    return page
+
+
+def _keyset_page(request, paginator, keyset):
+    number = _page_number(request.GET.get("page"))
+    for param, backwards in (("after", False), ("before", True)):
+        values = keyset.decode(request.GET.get(param, ""))
+        if values is None or number == 1:
+            continue
+        rows = list(keyset.rows_after(values, backwards=backwards)[: paginator.per_page + 1])
+        has_more = len(rows) > paginator.per_page
+        rows = rows[: paginator.per_page]
+        if not backwards:
+            return KeysetPage(rows, number, paginator, has_more=has_more)
+        if not has_more:  # back at the start: the ordinary first page
+            return paginator.page(1)
+        return KeysetPage(rows[::-1], number, paginator, has_more=True)
+    return None

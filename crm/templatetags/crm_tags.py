@@ -28,6 +28,9 @@ def bootstrap_form(form):
 def query_replace(context, **changes):
     """The current query string with some parameters replaced (pagination, sorting links)."""
     params = context["request"].GET.copy()
+    if "page" in changes:  # a page cursor belongs to the page it came from
+        for cursor in ("after", "before"):
+            params.pop(cursor, None)
     for key, value in changes.items():
         if value is None or value == "":
             params.pop(key, None)

@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from crm.models import Customer
-from crm.selectors import QUERY_VIEWS
+from crm.pagination import Keyset
+from crm.selectors import QUERY_VIEWS, CustomerQuery, customer_list
 
 ROLES = {"salesperson": "sales1", "supervisor": "sup1", "admin": "admin"}
 
@@ -31,7 +32,7 @@ def pages(user):
         ("search:3+ CJK 科技有限", f"{listing}?q=科技有限"),
         ("search:digits 138", f"{listing}?q=138"),
         ("search:name only 李", f"{listing}?q=李&fields=name"),
-        ("search:李 page 50", f"{listing}?q=李&page=50"),
+        ("search:李 page 50", _deep_page(user, listing, "李", 50)),
     ]
     sample = Customer.objects.filter(owner=user).order_by("-id").values_list("pk", flat=True).first()
     if sample is None and user.is_admin:
@@ -51,6 +52,15 @@ def pages(user):
     result += [(f"pool:{key or 'all'}", f"/pool/?window={key}") for key in ("", "day", "3days", "week", "month", "year")]
     result += [("pool:search 李", "/pool/?q=李"), ("pool:vip", "/pool/?grade=vip")]
     return result
+
+
+def _deep_page(user, listing, q, number, per_page=10):
+    """Page `number` of a search as a user reaches it: by Next links, which carry a cursor."""
+    rows = customer_list(user, CustomerQuery(q=q))
+    last_row_before = rows[(number - 1) * per_page - 1 : (number - 1) * per_page].first()
+    if last_row_before is None:
+        return f"{listing}?q={q}&page={number}"
+    return f"{listing}?q={q}&page={number}&after={Keyset(rows).cursor(last_row_before)}"
 
 
 def percentile(values, fraction):
