@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts import audit
 from crm import policies, timewindows
 from crm.models import (
     Custody,
@@ -191,10 +192,12 @@ def customer_give_up(*, customer: Customer, reason: str, by) -> Customer:
 
 
 @transaction.atomic
-def customer_delete(*, customer: Customer, by) -> None:
+def customer_delete(*, customer: Customer, by, ip=None) -> None:
     """Really delete a customer and everything recorded about it (admin only, checked by the view)."""
     photo = customer.photo.name if customer.photo else ""
     log.info("customer %s (%s) deleted by user %s", customer.pk, customer.number, by.pk)
+    audit.record(actor=by, action="customers.delete", summary=f"{customer.number} {customer.name}", count=1, ip=ip,
+                 customer=customer.pk)
     customer.delete()
     if photo:
         transaction.on_commit(lambda: customer.photo.storage.delete(photo))

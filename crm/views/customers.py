@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import audit
 from accounts.models import User
 from accounts.policies import has_sales_role, require
 from crm import policies, selectors, services
@@ -155,7 +156,7 @@ def customer_delete(request, pk):
     if not policies.can_delete(request.user, customer):
         raise PermissionDenied
     if request.method == "POST":
-        services.customer_delete(customer=customer, by=request.user)
+        services.customer_delete(customer=customer, by=request.user, ip=audit.client_ip(request))
         messages.success(request, _("Customer %(name)s and everything recorded about them were deleted.") % {"name": customer.name})
         return redirect("crm:customer-list")
     return render(request, "crm/customer_delete.html", {"customer": customer, "loses": selectors.deletion_summary(customer)})
