@@ -53,6 +53,14 @@ def _attempted_username(credentials) -> str:
     return str((credentials or {}).get("username") or "")[:150]
 
 
+def lockout_username(request, credentials) -> str:
+    """The username axes counts failures for: at most as long as a real one can be (150), so a
+    pasted essay in the username box is one more failure, not a database error."""
+    if credentials:
+        return _attempted_username(credentials)
+    return str(getattr(request, "POST", {}).get("username", ""))[:150]
+
+
 @receiver(user_login_failed, dispatch_uid="audit-login-failed")
 def _login_failed(sender, credentials=None, request=None, **kwargs):
     username = _attempted_username(credentials)

@@ -117,6 +117,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.audit.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.audit.lockout_username"
 AXES_VERBOSE = False
 # Behind a proxy the client's address is the last X-Forwarded-For entry the proxy appended.
 TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
