@@ -95,7 +95,7 @@ def import_job_create(*, upload, owner, to_pool: bool, by) -> ImportJob:
 
 def _progress_of(model, pk):
     def progress(done, total=None):
-        changes = {"processed_rows": done}
+        changes = {"processed_rows": done, "updated_at": timezone.now()}  # also the job's heartbeat
         if total is not None:
             changes["total_rows"] = total
         model.objects.filter(pk=pk).update(**changes)

@@ -236,6 +236,8 @@ BULLETIN_SUGGESTION_WINDOW_SECONDS = env_int("BULLETIN_SUGGESTION_WINDOW_SECONDS
 # --- Import and export (crm/importexport.py)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+# A running import with no progress for this long, that no worker holds, is marked failed (retryable).
+IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 15)
 # Above this many rows an export is prepared in the background instead of streamed at once.
 EXPORT_BACKGROUND_THRESHOLD = env_int("EXPORT_BACKGROUND_THRESHOLD", 5_000)
 # Uploads, previews, error workbooks and exports: outside MEDIA_ROOT so nothing can serve them
