@@ -1,5 +1,6 @@
 """Every write to customers: keyword-only, atomic, and every change of owner writes custody."""
 
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -38,6 +39,26 @@ class DuplicateCustomer(Exception):
     def __init__(self, messages):
         super().__init__("; ".join(messages))
         self.messages = messages
+
+
+class CustomerChanged(Exception):
+    """Someone saved the customer after this editor opened the form: nothing was saved."""
+
+    def __init__(self, customer):
+        super().__init__(f"customer {customer.pk} changed meanwhile")
+        self.customer = customer
+
+
+# What the edit form shows; a change to any of them by someone else makes an open form stale.
+EDITED_FIELDS = ["name", "company", "job_title", "phone", "address", "type", "grade", "source", "industry", "gender",
+                 "next_contact_on", "notes", "photo", "locked", "owner_id"]
+
+
+def customer_version(customer: Customer) -> str:
+    """A fingerprint of the edited fields (not of last contact: logging a call must not make a
+    colleague's open edit form stale)."""
+    values = "\x1f".join(str(getattr(customer, name) or "") for name in EDITED_FIELDS)
+    return hashlib.sha256(values.encode()).hexdigest()[:32]
 
 
 def cadence_days(grade: str) -> int:
@@ -147,9 +168,13 @@ def _record_changes(customer, before: dict, *, by) -> None:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, data: dict, by, override_duplicates=False) -> Customer:
-    """Edit details; every changed field is recorded with who and when. Ownership is not changed here."""
+def customer_update(*, customer: Customer, data: dict, by, override_duplicates=False, expected_version=None) -> Customer:
+    """Edit details; every changed field is recorded with who and when. Ownership is not changed here.
+    With `expected_version` (the form's customer_version), raises CustomerChanged if someone
+    saved the customer since: the second of two simultaneous editors never overwrites the first."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if expected_version and customer_version(customer) != expected_version:
+        raise CustomerChanged(customer)
     merged = {f: data.get(f, getattr(customer, f)) for f in ("name", "company", "phone")}
     _check_duplicates(data=merged, viewer=by, exclude_pk=customer.pk, override=override_duplicates)
     before = {field: getattr(customer, field) for field in TRACKED_FIELDS}
