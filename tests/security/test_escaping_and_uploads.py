@@ -47,7 +47,7 @@ def _seed(cast):
     search = SavedSearch.objects.create(owner=cast.admin, name=PAYLOAD[:50], query=PAYLOAD[:100])
     job = ImportJob.objects.create(created_by=cast.admin, owner=cast.admin, original_name=PAYLOAD, upload_path="x.csv",
                                    status=ImportJob.Status.FAILED, message=PAYLOAD)
-    return customer, sorted({o.pk for o in (customer, followup, plan, post, reply, suggestion, search, job)})
+    return customer, [o.pk for o in (customer, followup, plan, post, reply, suggestion, search, job)]
 
 
 def test_no_page_renders_user_text_as_markup(cast, client_for, capsys):
