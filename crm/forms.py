@@ -255,6 +255,8 @@ class FollowUpEditForm(forms.Form):
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
     content = forms.CharField(label=_("What was said"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+    # The record's version when the form was opened (services.followup_version).
+    version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean_subject(self):
         return _required_text(self.cleaned_data["subject"], _("Enter a subject."))

@@ -61,6 +61,19 @@ def customer_version(customer: Customer) -> str:
     return hashlib.sha256(values.encode()).hexdigest()[:32]
 
 
+class FollowUpChanged(Exception):
+    """Someone corrected or continued the record after this editor opened the form: nothing was saved."""
+
+    def __init__(self, followup):
+        super().__init__(f"follow-up {followup.pk} changed meanwhile")
+        self.followup = followup
+
+
+def followup_version(followup) -> str:
+    values = "\x1f".join([followup.subject, followup.content, followup.occurred_at.isoformat()])
+    return hashlib.sha256(values.encode()).hexdigest()[:32]
+
+
 def cadence_days(grade: str) -> int:
     return settings.CRM_FOLLOWUP_CADENCE_DAYS.get(grade, settings.CRM_FOLLOWUP_CADENCE_DAYS[Customer.Grade.NORMAL])
 
@@ -288,9 +301,13 @@ def _keep_revision(followup: FollowUp, *, kind, by) -> None:
 
 
 @transaction.atomic
-def followup_edit(*, followup: FollowUp, subject: str, content: str, by) -> FollowUp:
-    """Fix a record's words (SPEC §2.5). Its time never changes here; the old text is kept."""
+def followup_edit(*, followup: FollowUp, subject: str, content: str, by, expected_version=None) -> FollowUp:
+    """Fix a record's words (SPEC §2.5). Its time never changes here; the old text is kept.
+    With `expected_version` (followup_version when the form was opened), raises FollowUpChanged
+    if someone corrected or continued the record since."""
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if expected_version and followup_version(followup) != expected_version:
+        raise FollowUpChanged(followup)
     if (subject, content) == (followup.subject, followup.content):
         return followup
     _keep_revision(followup, kind=FollowUpRevision.Kind.EDIT, by=by)

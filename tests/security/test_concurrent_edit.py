@@ -1,13 +1,14 @@
-"""Two people editing the same customer at once: the second save is told the customer changed,
+"""Two people editing the same customer (or follow-up record) at once: the second save is told the customer changed,
 sees what it holds now, and overwrites nothing; saving again is then a deliberate choice."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.models import Customer
+from crm.models import Customer, FollowUp
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,26 @@ def test_a_quick_type_change_meanwhile_is_a_change(cast, client_for):
     response = owner.post(reverse("crm:customer-edit", args=[customer.pk]), {**form, "notes": "改备注"})
     assert response.status_code == 200 and "customer-conflicts" in response.content.decode()
     assert Customer.objects.get(pk=customer.pk).type == Customer.Type.PROSPECT
+
+
+def test_a_follow_up_corrected_by_two_people_at_once_keeps_the_first_correction(cast, client_for):
+    customer = CustomerFactory(name="周丽", owner=cast.sales1)
+    followup = FollowUp.objects.create(customer=customer, author=cast.sales1, subject="报价", content="价格 100",
+                                       occurred_at=timezone.now() - timedelta(hours=2))
+    url = reverse("crm:followup-edit", args=[followup.pk])
+    owner, supervisor = client_for(cast.sales1), client_for(cast.sup1)
+    mine = re.search(r'name="version" value="([0-9a-f]+)"', owner.get(url).content.decode()).group(1)
+    theirs = re.search(r'name="version" value="([0-9a-f]+)"', supervisor.get(url).content.decode()).group(1)
+    assert supervisor.post(url, {"subject": "报价", "content": "价格 120", "version": theirs}).status_code == 302
+
+    response = owner.post(url, {"subject": "报价", "content": "价格 100 元", "version": mine})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else changed this record" in page and "价格 120" in page
+    followup.refresh_from_db()
+    assert followup.content == "价格 120"
+
+    again = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
+    assert owner.post(url, {"subject": "报价", "content": "价格 100 元", "version": again}).status_code == 302
+    followup.refresh_from_db()
+    assert followup.content == "价格 100 元"
