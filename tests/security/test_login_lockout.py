@@ -83,3 +83,12 @@ def test_a_successful_login_resets_the_count(cast, client):
     assert _login(client, "sales1", PASSWORD).status_code == 302
     client.post(reverse("accounts:logout"))
     assert _fail(client, "sales1", times=LIMIT - 1).status_code == 200
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(cast, client, settings):
+    settings.TRUST_X_FORWARDED_FOR = True
+    _login(client, "sales1", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")  # first entry: the client's word
+    assert AuditEvent.objects.get(action="auth.login_failed").ip == "203.0.113.9"
+    settings.TRUST_X_FORWARDED_FOR = False
+    _login(client, "sales1", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert AuditEvent.objects.filter(action="auth.login_failed").latest("id").ip == "10.0.0.1"
