@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import policies  # noqa: F401  (registers the role rules)
+        from axes.signals import user_locked_out
+
+        from accounts import audit, policies  # noqa: F401  (registers the role rules, the audit's login hooks)
+
+        user_locked_out.connect(audit._locked_out, dispatch_uid="audit-locked-out")

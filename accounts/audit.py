@@ -1,10 +1,91 @@
-"""Write the audit trail: who did what, when, to how many."""
+"""Write the audit trail: who did what, when, to how many, from which address.
+
+Also the login-lockout hooks (django-axes): every failed login and every lockout is recorded
+with the client's address, and a locked-out visitor sees the login page with one translated
+message that never says whether the username exists.
+"""
+
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
+from django.dispatch import receiver
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import AuditEvent
 
 
-def record(*, actor, action: str, summary: str = "", count: int | None = None, **data) -> AuditEvent:
-    """Append one audit event. `action` is a short dotted name such as "customers.export"."""
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind our own proxy the entry it appended last."""
+    if request is None:
+        return None
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return _valid_ip(forwarded[-1])
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        validate_ipv46_address(value)
+    except ValidationError:
+        return None
+    return value
+
+
+def record(*, actor, action: str, summary: str = "", count: int | None = None, request=None, ip=None,
+           **data) -> AuditEvent:
+    """Append one audit event. `action` is a short dotted name such as "customers.export";
+    pass the `request` (or the `ip`) so the trail says where it came from."""
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None, action=action, summary=summary[:255], count=count, data=data
+        actor=actor if getattr(actor, "pk", None) else None, action=action, summary=summary[:255], count=count,
+        ip=ip or client_ip(request), data=data,
     )
+
+
+# --- Login failures and lockouts (django-axes) -----------------------------------------------------
+
+
+def _attempted_username(credentials) -> str:
+    return str((credentials or {}).get("username") or "")[:150]
+
+
+def lockout_username(request, credentials) -> str:
+    """The username axes counts failures for: at most as long as a real one can be (150), so a
+    pasted essay in the username box is one more failure, not a database error."""
+    if credentials:
+        return _attempted_username(credentials)
+    return str(getattr(request, "POST", {}).get("username", ""))[:150]
+
+
+@receiver(user_login_failed, dispatch_uid="audit-login-failed")
+def _login_failed(sender, credentials=None, request=None, **kwargs):
+    username = _attempted_username(credentials)
+    record(actor=None, action="auth.login_failed", summary=username, request=request, username=username)
+
+
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    username = str(username or "")[:150]
+    record(actor=None, action="auth.lockout", summary=username, request=request, ip=ip_address, username=username)
+
+
+def lockout_message() -> str:
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return ngettext(
+        "Too many failed logins from this computer. Wait %(minutes)s minute and try again.",
+        "Too many failed logins from this computer. Wait %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The login page again, with the lockout message and status 429 (Too Many Requests).
+    The same for every username, existing or not."""
+    from accounts.forms import LoginForm
+
+    form = LoginForm(request)
+    return render(request, "accounts/login.html", {"form": form, "lockout_message": lockout_message(),
+                                                   "next": request.POST.get("next", "")}, status=429)

@@ -109,6 +109,7 @@ class AuditEvent(models.Model):
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     count = models.IntegerField(_("count"), null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

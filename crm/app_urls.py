@@ -39,6 +39,7 @@ urlpatterns += [
     path("customers/import/<int:pk>/confirm/", imports.customer_import_confirm, name="customer-import-confirm"),
     path("customers/import/<int:pk>/status/", imports.customer_import_status, name="customer-import-status"),
     path("customers/import/<int:pk>/errors/", imports.customer_import_errors, name="customer-import-errors"),
+    path("customers/import/<int:pk>/retry/", imports.customer_import_retry, name="customer-import-retry"),
     path("customers/export/", exports.customer_export, name="customer-export"),
     path("customers/export/followups/", exports.followup_export, name="followup-export"),
     path("customers/export/plans/", exports.plan_export, name="plan-export"),

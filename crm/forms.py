@@ -28,6 +28,8 @@ class CustomerForm(forms.ModelForm):
     override_duplicates = forms.BooleanField(
         label=_("Save even if it looks like a duplicate (admin only)"), required=False
     )
+    # Editing: the customer's version when the form was opened (services.customer_version).
+    version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     class Meta:
         model = Customer
@@ -50,7 +52,9 @@ class CustomerForm(forms.ModelForm):
             self.fields["owner"].initial = user.pk if user.is_supervisor else None
         else:
             del self.fields["owner"]
-        if not creating:
+        if creating:
+            del self.fields["version"]
+        else:
             del self.fields["last_contact_date"]
         if not policies.can_override_duplicates(user):
             del self.fields["override_duplicates"]
@@ -251,6 +255,8 @@ class FollowUpEditForm(forms.Form):
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
     content = forms.CharField(label=_("What was said"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+    # The record's version when the form was opened (services.followup_version).
+    version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean_subject(self):
         return _required_text(self.cleaned_data["subject"], _("Enter a subject."))

@@ -95,7 +95,7 @@ def import_job_create(*, upload, owner, to_pool: bool, by) -> ImportJob:
 
 def _progress_of(model, pk):
     def progress(done, total=None):
-        changes = {"processed_rows": done}
+        changes = {"processed_rows": done, "updated_at": timezone.now()}  # also the job's heartbeat
         if total is not None:
             changes["total_rows"] = total
         model.objects.filter(pk=pk).update(**changes)
@@ -371,7 +371,8 @@ def export_job_create(*, params: str, fmt: str, by, kind=ExportJob.Kind.CUSTOMER
                                     language=translation.get_language() or "")
 
 
-def export_write(*, resource, queryset, fmt: str, target, by, kind="customers", progress=None, every=5000) -> int:
+def export_write(*, resource, queryset, fmt: str, target, by, kind="customers", progress=None, every=5000,
+                 ip=None) -> int:
     """Write `queryset` (already scoped by the policy) to `target`; recorded in the audit trail."""
     writer = ie.XlsxWriter(target, sheet_name=str(ExportJob.Kind(kind).label)) if fmt == ExportJob.Format.XLSX \
         else ie.CsvWriter(target)
@@ -385,7 +386,7 @@ def export_write(*, resource, queryset, fmt: str, target, by, kind="customers", 
                 progress(count)
     finally:
         writer.close()
-    audit.record(actor=by, action=f"{kind}.export", summary=f"{count} {kind} ({fmt})", count=count, format=fmt)
+    audit.record(actor=by, action=f"{kind}.export", summary=f"{count} {kind} ({fmt})", count=count, ip=ip, format=fmt)
     return count
 
 

@@ -1,5 +1,6 @@
 """Every write to customers: keyword-only, atomic, and every change of owner writes custody."""
 
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts import audit
 from crm import policies, timewindows
 from crm.models import (
     Custody,
@@ -37,6 +39,39 @@ class DuplicateCustomer(Exception):
     def __init__(self, messages):
         super().__init__("; ".join(messages))
         self.messages = messages
+
+
+class CustomerChanged(Exception):
+    """Someone saved the customer after this editor opened the form: nothing was saved."""
+
+    def __init__(self, customer):
+        super().__init__(f"customer {customer.pk} changed meanwhile")
+        self.customer = customer
+
+
+# What the edit form shows; a change to any of them by someone else makes an open form stale.
+EDITED_FIELDS = ["name", "company", "job_title", "phone", "address", "type", "grade", "source", "industry", "gender",
+                 "next_contact_on", "notes", "photo", "locked", "owner_id"]
+
+
+def customer_version(customer: Customer) -> str:
+    """A fingerprint of the edited fields (not of last contact: logging a call must not make a
+    colleague's open edit form stale)."""
+    values = "\x1f".join(str(getattr(customer, name) or "") for name in EDITED_FIELDS)
+    return hashlib.sha256(values.encode()).hexdigest()[:32]
+
+
+class FollowUpChanged(Exception):
+    """Someone corrected or continued the record after this editor opened the form: nothing was saved."""
+
+    def __init__(self, followup):
+        super().__init__(f"follow-up {followup.pk} changed meanwhile")
+        self.followup = followup
+
+
+def followup_version(followup) -> str:
+    values = "\x1f".join([followup.subject, followup.content, followup.occurred_at.isoformat()])
+    return hashlib.sha256(values.encode()).hexdigest()[:32]
 
 
 def cadence_days(grade: str) -> int:
@@ -146,9 +181,13 @@ def _record_changes(customer, before: dict, *, by) -> None:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, data: dict, by, override_duplicates=False) -> Customer:
-    """Edit details; every changed field is recorded with who and when. Ownership is not changed here."""
+def customer_update(*, customer: Customer, data: dict, by, override_duplicates=False, expected_version=None) -> Customer:
+    """Edit details; every changed field is recorded with who and when. Ownership is not changed here.
+    With `expected_version` (the form's customer_version), raises CustomerChanged if someone
+    saved the customer since: the second of two simultaneous editors never overwrites the first."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if expected_version and customer_version(customer) != expected_version:
+        raise CustomerChanged(customer)
     merged = {f: data.get(f, getattr(customer, f)) for f in ("name", "company", "phone")}
     _check_duplicates(data=merged, viewer=by, exclude_pk=customer.pk, override=override_duplicates)
     before = {field: getattr(customer, field) for field in TRACKED_FIELDS}
@@ -191,10 +230,12 @@ def customer_give_up(*, customer: Customer, reason: str, by) -> Customer:
 
 
 @transaction.atomic
-def customer_delete(*, customer: Customer, by) -> None:
+def customer_delete(*, customer: Customer, by, ip=None) -> None:
     """Really delete a customer and everything recorded about it (admin only, checked by the view)."""
     photo = customer.photo.name if customer.photo else ""
     log.info("customer %s (%s) deleted by user %s", customer.pk, customer.number, by.pk)
+    audit.record(actor=by, action="customers.delete", summary=f"{customer.number} {customer.name}", count=1, ip=ip,
+                 customer=customer.pk)
     customer.delete()
     if photo:
         transaction.on_commit(lambda: customer.photo.storage.delete(photo))
@@ -260,9 +301,13 @@ def _keep_revision(followup: FollowUp, *, kind, by) -> None:
 
 
 @transaction.atomic
-def followup_edit(*, followup: FollowUp, subject: str, content: str, by) -> FollowUp:
-    """Fix a record's words (SPEC §2.5). Its time never changes here; the old text is kept."""
+def followup_edit(*, followup: FollowUp, subject: str, content: str, by, expected_version=None) -> FollowUp:
+    """Fix a record's words (SPEC §2.5). Its time never changes here; the old text is kept.
+    With `expected_version` (followup_version when the form was opened), raises FollowUpChanged
+    if someone corrected or continued the record since."""
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if expected_version and followup_version(followup) != expected_version:
+        raise FollowUpChanged(followup)
     if (subject, content) == (followup.subject, followup.content):
         return followup
     _keep_revision(followup, kind=FollowUpRevision.Kind.EDIT, by=by)

@@ -1,5 +1,6 @@
 """Settings for the CRM. Everything that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "guardian",
+    "axes",
     "import_export",
     "csp",
     "django_tasks",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -89,6 +92,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and permissions
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username + address
     "accounts.backends.RolePolicyBackend",  # role rules from columns: answers has_perm first
     "guardian.backends.ObjectPermissionBackend",  # explicit per-object grants
 ]
@@ -103,6 +107,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failures of one username from one address,
+# that pair waits the cool-off. Unknown usernames are counted the same, so the lockout never
+# tells whether an account exists. Attempts are kept in the database (shared by every app server).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.audit.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.audit.lockout_username"
+AXES_VERBOSE = False
+# Behind a proxy the client's address is the last X-Forwarded-For entry the proxy appended.
+TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
 
 # --- Languages and time
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
@@ -160,6 +178,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads the token from the cookie (forms carry it)
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -215,6 +236,8 @@ BULLETIN_SUGGESTION_WINDOW_SECONDS = env_int("BULLETIN_SUGGESTION_WINDOW_SECONDS
 # --- Import and export (crm/importexport.py)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+# A running import with no progress for this long, that no worker holds, is marked failed (retryable).
+IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 15)
 # Above this many rows an export is prepared in the background instead of streamed at once.
 EXPORT_BACKGROUND_THRESHOLD = env_int("EXPORT_BACKGROUND_THRESHOLD", 5_000)
 # Uploads, previews, error workbooks and exports: outside MEDIA_ROOT so nothing can serve them
@@ -241,5 +264,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

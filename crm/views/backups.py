@@ -50,7 +50,7 @@ def backup_create(request):
     except backups.BackupError as error:
         messages.error(request, str(error))
         return redirect("crm:backup-list")
-    audit.record(actor=request.user, action="backups.create", summary=backup.name, name=backup.name)
+    audit.record(actor=request.user, action="backups.create", summary=backup.name, request=request, name=backup.name)
     tasks.run_backup.enqueue(backup.pk)
     messages.success(request, _("Backup %(name)s started.") % {"name": backup.name})
     return redirect("crm:backup-list")
@@ -65,7 +65,7 @@ def backup_verify(request, pk):
     except backups.BackupError as error:
         messages.error(request, str(error))
         return redirect("crm:backup-list")
-    audit.record(actor=request.user, action="backups.verify", summary=backup.name, name=backup.name)
+    audit.record(actor=request.user, action="backups.verify", summary=backup.name, request=request, name=backup.name)
     tasks.verify_backup.enqueue(backup.pk)
     messages.success(request, _("Verification of %(name)s started.") % {"name": backup.name})
     return redirect("crm:backup-list")
@@ -82,7 +82,7 @@ def backup_download(request, pk):
         size = None
     if size is None:
         raise Http404
-    audit.record(actor=request.user, action="backups.download", summary=backup.name, name=backup.name, bytes=size)
+    audit.record(actor=request.user, action="backups.download", summary=backup.name, request=request, name=backup.name, bytes=size)
     response = StreamingHttpResponse(backups.iter_archive(backup.name), content_type="application/x-tar")
     response["Content-Length"] = str(size)
     response["Content-Disposition"] = f'attachment; filename="{backup.name}.tar"'

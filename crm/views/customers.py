@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import audit
 from accounts.models import User
 from accounts.policies import has_sales_role, require
 from crm import policies, selectors, services
@@ -98,16 +99,42 @@ def customer_detail(request, pk):
 @sales_only
 def customer_edit(request, pk):
     customer = policies.get_customer_for(request.user, pk, write=True)
-    form = CustomerForm(request.POST or None, request.FILES or None, instance=customer, user=request.user)
+    form = CustomerForm(request.POST or None, request.FILES or None, instance=customer, user=request.user,
+                        initial={"version": services.customer_version(customer)})
+    conflicts = None
     if request.method == "POST" and form.is_valid():
-        saved = _save_customer(request, form, lambda: services.customer_update(
-            customer=customer, data=form.customer_data(), by=request.user,
-            override_duplicates=form.cleaned_data.get("override_duplicates", False),
-        ))
+        try:
+            saved = _save_customer(request, form, lambda: services.customer_update(
+                customer=customer, data=form.customer_data(), by=request.user,
+                override_duplicates=form.cleaned_data.get("override_duplicates", False),
+                expected_version=form.cleaned_data.get("version"),
+            ))
+        except services.CustomerChanged as changed:
+            form, conflicts = _changed_meanwhile(request, form, changed.customer)
+            saved = None
         if saved is not None:
             messages.success(request, _("Changes saved."))
             return redirect(saved)
-    return render(request, "crm/customer_form.html", {"form": form, "customer": customer, "creating": False})
+    return render(request, "crm/customer_form.html",
+                  {"form": form, "customer": customer, "creating": False, "conflicts": conflicts})
+
+
+def _changed_meanwhile(request, form, current):
+    """Someone saved the customer while this person edited it: keep their input, show what the
+    customer holds now, and make the next save a deliberate one (the form now carries the current version)."""
+    theirs = CustomerForm(instance=current, user=request.user)
+    conflicts = [
+        (theirs.fields[name].label, theirs[name].value(), form.cleaned_data.get(name))
+        for name in form.customer_data() if name != "photo" and name in theirs.fields
+        and str(theirs[name].value() or "") != str(form.cleaned_data.get(name) or "")
+    ]
+    data = request.POST.copy()
+    data["version"] = services.customer_version(current)
+    form = CustomerForm(data, request.FILES or None, instance=current, user=request.user)
+    form.is_valid()
+    form.add_error(None, _("Someone else saved this customer while you were editing it, so nothing was saved. "
+                           "Compare with what it holds now, then save again to keep your version."))
+    return form, conflicts
 
 
 @require_POST
@@ -155,7 +182,7 @@ def customer_delete(request, pk):
     if not policies.can_delete(request.user, customer):
         raise PermissionDenied
     if request.method == "POST":
-        services.customer_delete(customer=customer, by=request.user)
+        services.customer_delete(customer=customer, by=request.user, ip=audit.client_ip(request))
         messages.success(request, _("Customer %(name)s and everything recorded about them were deleted.") % {"name": customer.name})
         return redirect("crm:customer-list")
     return render(request, "crm/customer_delete.html", {"customer": customer, "loses": selectors.deletion_summary(customer)})

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import audit
 from accounts.policies import has_sales_role, require
 from crm import import_services, policies
 from crm.import_tasks import export_source, run_export
@@ -52,7 +53,8 @@ def _export(request, kind):
             "count": count, "format": fmt, "params": params, "list_url": LIST_URLS[kind], "kind": ExportJob.Kind(kind),
         })
     target = tempfile.TemporaryFile()
-    import_services.export_write(resource=resource, queryset=queryset, fmt=fmt, target=target, by=request.user, kind=kind)
+    import_services.export_write(resource=resource, queryset=queryset, fmt=fmt, target=target, by=request.user, kind=kind,
+                                 ip=audit.client_ip(request))
     target.seek(0)
     return FileResponse(target, as_attachment=True, filename=import_services.export_filename(fmt, kind),
                         content_type=CONTENT_TYPES[fmt])

@@ -66,12 +66,26 @@ def followup_edit(request, pk):
     followup = policies.get_followup_for(request.user, pk)
     if not policies.can_change_followup(request.user, followup):
         raise PermissionDenied
-    form = FollowUpEditForm(request.POST or None, initial={"subject": followup.subject, "content": followup.content})
+    form = FollowUpEditForm(request.POST or None, initial={
+        "subject": followup.subject, "content": followup.content, "version": services.followup_version(followup)})
+    changed = None
     if request.method == "POST" and form.is_valid():
-        services.followup_edit(followup=followup, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Record corrected; its time is unchanged."))
-        return redirect(followup)
-    return render(request, "crm/followup_form.html", {"form": form, "followup": followup, "customer": followup.customer, "mode": "edit"})
+        data = form.cleaned_data
+        try:
+            services.followup_edit(followup=followup, subject=data["subject"], content=data["content"], by=request.user,
+                                   expected_version=data.get("version"))
+        except services.FollowUpChanged as error:
+            # Keep their words, show the record as it is now; saving again is a deliberate choice.
+            followup = changed = error.followup
+            form = FollowUpEditForm({**request.POST.dict(), "version": services.followup_version(followup)})
+            form.is_valid()
+            form.add_error(None, _("Someone else changed this record while you were correcting it, so nothing was saved. "
+                                   "Its text now is shown above; save again to keep yours."))
+        else:
+            messages.success(request, _("Record corrected; its time is unchanged."))
+            return redirect(followup)
+    return render(request, "crm/followup_form.html", {"form": form, "followup": followup, "customer": followup.customer,
+                                                      "mode": "edit", "changed": changed})
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.policies import has_sales_role, require
 from crm import import_services, policies
 from crm import importexport as ie
+from crm import import_tasks
 from crm.import_tasks import analyse_import, run_import
 from crm.job_models import ImportJob
 
@@ -80,8 +82,9 @@ def customer_import(request):
 @require_GET
 @sales_only
 def customer_import_preview(request, pk):
-    job = policies.get_import_job_for(request.user, pk)
-    context = {"job": job, "labels": ie.LABELS, "confirm_form": ImportConfirmForm()}
+    job = _current_job(request.user, pk)
+    context = {"job": job, "labels": ie.LABELS, "confirm_form": ImportConfirmForm(),
+               "can_retry": import_tasks.can_retry(job)}
     if job.status == ImportJob.Status.PREVIEW:
         preview = import_services.import_preview(job)
         shown = request.GET.get("label", "")
@@ -108,11 +111,28 @@ def customer_import_confirm(request, pk):
 @sales_only
 def customer_import_status(request, pk):
     """The progress bar, polled by htmx; a finished job reloads the page to show the outcome."""
-    job = policies.get_import_job_for(request.user, pk)
+    job = _current_job(request.user, pk)
     response = render(request, "crm/_import_status.html", {"job": job})
     if job.status not in (ImportJob.Status.ANALYSING, ImportJob.Status.IMPORTING):
         response["HX-Refresh"] = "true"
     return response
+
+
+def _current_job(user, pk):
+    """The job, after marking it failed if the worker running it died (so it can be retried)."""
+    job = policies.get_import_job_for(user, pk)
+    if job.status in import_tasks.RUNNING and import_tasks.reap_stale_imports(pks=[job.pk]):
+        job.refresh_from_db()
+    return job
+
+
+@require_POST
+@sales_only
+def customer_import_retry(request, pk):
+    job = policies.get_import_job_for(request.user, pk)
+    if import_tasks.import_retry(job=job, by=request.user) is None:
+        messages.error(request, _("This import cannot be retried: upload the file again."))
+    return redirect(job)
 
 
 @require_GET

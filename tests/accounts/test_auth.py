@@ -1,4 +1,5 @@
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -56,8 +57,8 @@ def test_salesperson_can_change_password(cast, client_for, client):
         follow=True,
     )
     assert "Your password has been changed." in response.content.decode()
-    assert client.login(username="sales1", password="a-new-long-secret-42")
-    assert not client.login(username="sales1", password=PASSWORD)
+    assert client.login(request=RequestFactory().get("/"), username="sales1", password="a-new-long-secret-42")
+    assert not client.login(request=RequestFactory().get("/"), username="sales1", password=PASSWORD)
 
 
 def test_password_change_with_wrong_old_password_changes_nothing(cast, client_for, client):
@@ -67,7 +68,7 @@ def test_password_change_with_wrong_old_password_changes_nothing(cast, client_fo
     )
     assert response.status_code == 200
     assert response.context["form"].errors["old_password"]
-    assert client.login(username="sales1", password=PASSWORD)
+    assert client.login(request=RequestFactory().get("/"), username="sales1", password=PASSWORD)
 
 
 def test_too_short_new_password_is_refused(cast, client_for):
