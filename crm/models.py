@@ -212,6 +212,24 @@ class CustomerChange(models.Model):
         except FieldDoesNotExist:  # a field since removed keeps its stored name
             return self.field
 
+    def _value_label(self, value: str) -> str:
+        """A choice field's stored value in the reader's language ("vip" -> VIP客户), else as stored."""
+        try:
+            field = Customer._meta.get_field(self.field)
+        except FieldDoesNotExist:
+            return value
+        if isinstance(field, models.BooleanField):
+            return str({"True": _("Yes"), "False": _("No")}.get(value, value))
+        return str(dict(field.flatchoices).get(value, value))
+
+    @property
+    def old_display(self) -> str:
+        return self._value_label(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._value_label(self.new_value)
+
 
 class FollowUp(models.Model):
     """One conversation with a customer (SPEC §2). `occurred_at` changes only by "continue this

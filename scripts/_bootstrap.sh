@@ -55,3 +55,15 @@ for po in locale/*/LC_MESSAGES/*.po; do
     msgfmt --check -o "$mo" "$po"
   fi
 done
+
+# The browser journeys (tests/e2e) drive Debian's Chromium through Playwright; Playwright's own
+# browser download is never used (no download is possible on CI machines).
+if [ "$extras" = test ] && ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== Installing chromium (the browser tests drive it)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium >/dev/null
+  else
+    echo "The browser tests need Chromium: install it (sudo apt-get install chromium) and run again." >&2
+    exit 1
+  fi
+fi
