@@ -34,7 +34,7 @@ MIN_TAP = 44  # px: buttons, fields and menu entries a thumb must hit on a phone
 
 # English that may stay in a Chinese page: the product's name, the language's own name in the
 # switcher, a grade that is a loan word, units and technical names; plus each journey's data.
-ALLOWED_ENGLISH = {"CRM", "English", "VIP", "SHA", "MB", "KB", "GB", "bytes", "s", "CSV", "Excel", "PostgreSQL"}
+ALLOWED_ENGLISH = {"CRM", "English", "VIP", "SHA", "MB", "KB", "GB", "bytes", "s", "CSV", "Excel", "PostgreSQL", "Ctrl", "Enter"}
 
 
 @pytest.fixture(scope="session")
