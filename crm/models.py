@@ -10,6 +10,7 @@ from django.db.models.functions import Cast, LPad
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 # Columns the search box looks in (SPEC §1.A.16-17), in the order of the search text.
@@ -156,7 +157,7 @@ class Custody(models.Model):
     """Append-only: who held a customer, from when, and why. One row per change of owner."""
 
     class Reason(models.TextChoices):
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("custody reason", "Created")
         GAVE_UP = "gave_up", _("Given up to the pool")
         CLAIMED = "claimed", _("Claimed from the pool")
         RECYCLED = "recycled", _("Recycled to the pool")
