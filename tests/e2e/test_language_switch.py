@@ -6,7 +6,7 @@ from django.urls import reverse
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("device", ["phone"])  # desktop Chinese pages: journey 1 in zh-hans
 def test_salesperson_switches_to_chinese_and_every_page_follows(cast, journey, device):
     me = journey("7-language", cast.sales1, device=device, language="en")
     page = me.go(reverse("crm:customer-list"))
