@@ -17,10 +17,6 @@ from django.utils import translation
 
 from accounts.models import SalesGroup
 
-# Playwright keeps an event loop in the main thread; Django would otherwise refuse to touch the
-# database from it (SynchronousOnlyOperation) while the test sets up its data.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -38,7 +34,22 @@ ALLOWED_ENGLISH = {"CRM", "English", "VIP", "SHA", "MB", "KB", "GB", "bytes", "s
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def _django_beside_playwright():
+    """Playwright keeps an event loop in the main thread from the browser's start; Django would
+    otherwise refuse to touch the database from it (SynchronousOnlyOperation). Set only once a
+    browser starts, so tests that run before the journeys (and their subprocesses, e.g.
+    `check --deploy`) never see it."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, _django_beside_playwright):
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.fail("The browser journeys need Debian's chromium (scripts/test installs it when run as root).")
