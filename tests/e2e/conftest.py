@@ -1,6 +1,6 @@
 """Browser journeys: Playwright drives Debian's Chromium against pytest-django's live_server.
 
-One browser per session, a fresh context (cookies, viewport, language) per journey. Every
+One browser for all the journeys, a fresh context (cookies, viewport, language) per journey. Every
 `Journey.shot()` saves a screenshot to artifacts/ and checks the page the way a user would
 notice: on a phone no sideways scrolling and buttons big enough to tap; in Chinese no English
 left untranslated.
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import translation
+from playwright.sync_api import sync_playwright
 
 from accounts.models import SalesGroup
 
@@ -34,26 +35,32 @@ ALLOWED_ENGLISH = {"CRM", "English", "VIP", "SHA", "MB", "KB", "GB", "bytes", "s
 
 
 @pytest.fixture(scope="session")
-def _django_beside_playwright():
-    """Playwright keeps an event loop in the main thread from the browser's start; Django would
-    otherwise refuse to touch the database from it (SynchronousOnlyOperation). Set only once a
-    browser starts, so tests that run before the journeys (and their subprocesses, e.g.
-    `check --deploy`) never see it."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args, _django_beside_playwright):
+def browser_type_launch_args(browser_type_launch_args):
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.fail("The browser journeys need Debian's chromium (scripts/test installs it when run as root).")
     return {**browser_type_launch_args, "executable_path": executable, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="package")
+def browser(browser_type_launch_args):
+    """One Chromium for the journeys, stopped when they are done (pytest-playwright's own lives
+    for the whole session). Playwright runs an event loop in the main thread while it is up, so
+    Django must be told that touching the database from that thread is fine (otherwise
+    SynchronousOnlyOperation); afterwards the setting goes, so later tests and their
+    subprocesses (`check --deploy`) never see it."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(**browser_type_launch_args)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,8 @@ def test_salesperson_switches_to_chinese_and_every_page_follows(cast, journey, d
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        page.locator("#main-nav.show").wait_for()
+        me.shot("menu-open")
     with page.expect_navigation():
         page.select_option("#language-select", "zh-hans")
     assert page.locator("h1").inner_text().startswith("客户")
