@@ -10,6 +10,7 @@ from django.db.models.functions import Cast, LPad
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 # Columns the search box looks in (SPEC §1.A.16-17), in the order of the search text.
@@ -154,7 +155,7 @@ class Custody(models.Model):
     """Append-only: who held a customer, from when, and why. One row per change of owner."""
 
     class Reason(models.TextChoices):
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("custody reason", "Created")
         GAVE_UP = "gave_up", _("Given up to the pool")
         CLAIMED = "claimed", _("Claimed from the pool")
         RECYCLED = "recycled", _("Recycled to the pool")
@@ -209,6 +210,24 @@ class CustomerChange(models.Model):
             return Customer._meta.get_field(name).verbose_name
         except FieldDoesNotExist:  # a field since removed keeps its stored name
             return self.field
+
+    def _value_label(self, value: str) -> str:
+        """A choice field's stored value in the reader's language ("vip" -> VIP客户), else as stored."""
+        try:
+            field = Customer._meta.get_field(self.field)
+        except FieldDoesNotExist:
+            return value
+        if isinstance(field, models.BooleanField):
+            return str({"True": _("Yes"), "False": _("No")}.get(value, value))
+        return str(dict(field.flatchoices).get(value, value))
+
+    @property
+    def old_display(self) -> str:
+        return self._value_label(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._value_label(self.new_value)
 
 
 class FollowUp(models.Model):

@@ -55,3 +55,22 @@ for po in locale/*/LC_MESSAGES/*.po; do
     msgfmt --check -o "$mo" "$po"
   fi
 done
+
+# The browser journeys (tests/e2e) drive Debian's Chromium through Playwright (Playwright's own
+# browser download is never used: no download is possible on CI machines). A Chinese font makes
+# the screenshots of the Chinese pages readable instead of boxes.
+if [ "$extras" = test ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium fonts-wqy-microhei)
+  if command -v chromium >/dev/null && command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then missing+=(fonts-wqy-microhei); fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "== Installing ${missing[*]} (the browser tests drive it)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
+    elif [[ " ${missing[*]} " == *" chromium "* ]]; then
+      echo "The browser tests need Chromium: install it (sudo apt-get install chromium fonts-wqy-microhei) and run again." >&2
+      exit 1
+    fi
+  fi
+fi

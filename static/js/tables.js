@@ -1,0 +1,17 @@
+// On a phone the wide tables turn into one card per row (static/css/app.css): each cell is
+// labelled with its column's heading, copied here so templates need no extra markup.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".table-responsive > table").forEach(function (table) {
+    var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.innerText.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        if (cell.colSpan === 1 && headings[index]) {
+          cell.setAttribute("data-label", headings[index]);
+        }
+      });
+    });
+    table.classList.add("table-stacked");
+  });
+});
