@@ -17,7 +17,7 @@ PER_PAGE_CHOICES = (10, 20, 50, 100)
 DEFAULT_PER_PAGE = 10  # SPEC §3.3: ten a page
 COUNT_CAP = 10_000
 SEARCH_COUNT_CAP = 1_000  # a search's matches are counted row by row: stop sooner
-BROAD_SEARCH_COUNT_CAP = 200  # one character such as 李 matches one customer in seven
+BROAD_SEARCH_COUNT_CAP = 200  # a term in most customers (有限) is counted by walking rows
 
 
 class CappedPaginator(Paginator):

@@ -2,11 +2,13 @@
 from the policy's queryset."""
 
 import re
+import time
 from datetime import timedelta
 from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -91,10 +93,49 @@ def search_terms(query: str) -> list[str]:
     return [term for term in re.split(r"\s+", (query or "").strip().lower()) if term][:5]
 
 
+# A term whose every gram is in at least this share of customers is "too common": its gram
+# index entries would narrow little, and walking the list's own order finds a page sooner.
+COMMON_GRAM_SHARE = 0.05
+GRAM_STATS_SECONDS = 600  # how long a process trusts the statistics it read
+GRAM_STATS_MIN_ROWS = 50_000  # below this either way is fast: keep the simple rule
+_gram_stats = {"read_at": None, "shares": None}
+
+
+def _read_gram_shares() -> dict | None:
+    """The share of customers holding each common gram, from the statistics PostgreSQL's ANALYZE
+    (autovacuum) keeps on the gram index: its most common elements (up to 1,000) with their
+    frequencies. None while the table is small or not analysed yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs"
+            " FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = current_schema()"
+            " AND s.tablename = 'crm_customer_grams_gin'"
+            " WHERE c.oid = to_regclass('crm_customer')"
+        )
+        row = cursor.fetchone()
+    if not row or row[0] < GRAM_STATS_MIN_ROWS or not row[1]:
+        return None
+    return dict(zip(row[1], row[2]))
+
+
+def _gram_shares() -> dict | None:
+    now = time.monotonic()
+    if _gram_stats["read_at"] is None or now - _gram_stats["read_at"] > GRAM_STATS_SECONDS:
+        _gram_stats.update(read_at=now, shares=_read_gram_shares())
+    return _gram_stats["shares"]
+
+
 def _too_common(term: str) -> bool:
-    """Terms whose grams would narrow little: one character, or a few digits (only a hundred
-    digit pairs exist, and every phone has many)."""
-    return len(term) == 1 or (term.isdigit() and len(term) <= 4)
+    """Terms whose grams would narrow little. A few digits always (only a hundred digit pairs
+    exist, and every phone has many). Otherwise the statistics decide: 有 or 有限 are in most
+    customers, 李 or 王芳 in few (a gram missing from the common list is rarer than all of it).
+    Without statistics, any single character counts as common."""
+    if term.isdigit() and len(term) <= 4:
+        return True
+    shares = _gram_shares()
+    if shares is None:
+        return len(term) == 1
+    return min(shares.get(gram, 0.0) for gram in _grams(term)) >= COMMON_GRAM_SHARE
 
 
 def is_broad_search(query: str) -> bool:
@@ -137,9 +178,9 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
                 recheck = Q()
                 for field in text_fields:
                     recheck |= _field_q(field, term)
-            # A single character is too common for its gram to narrow much (李 is in one name
-            # of seven): walking the list's own index with the substring check is faster.
-            # With chosen fields the match is rarer than the gram, so the gram index pays again.
+            # A term too common for its grams to narrow much (有, 有限): walking the list's own
+            # index with the substring check is faster. With chosen fields the match is rarer
+            # than the gram, so the gram index pays again.
             use_grams = text_fields or not _too_common(term)
             condition = Q(search_grams__contains=_grams(term)) & recheck if use_grams else recheck
             if "gender" in chosen:

@@ -129,3 +129,21 @@ def test_the_search_uses_the_gram_index(people):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "crm_customer_grams_gin" in plan
+
+
+def test_the_statistics_decide_which_terms_are_too_common_for_the_index(monkeypatch):
+    from crm import selectors
+
+    monkeypatch.setattr(selectors, "_gram_shares", lambda: {"有": 0.93, "限": 0.9, "有限": 0.9, "王": 0.08, "芳": 0.03})
+    assert selectors.is_broad_search("有限")  # in nine customers of ten: walk the list's order
+    assert not selectors.is_broad_search("李")  # not among the common grams: the index narrows
+    assert not selectors.is_broad_search("王芳")  # one of its grams is rare enough
+    assert selectors.is_broad_search("138")  # a few digits are always common
+    monkeypatch.setattr(selectors, "_gram_shares", lambda: None)  # no statistics yet
+    assert selectors.is_broad_search("李") and not selectors.is_broad_search("王芳")
+
+
+def test_a_small_table_has_no_gram_statistics_to_trust(people):
+    from crm import selectors
+
+    assert selectors._read_gram_shares() is None
