@@ -7,13 +7,15 @@ from django.db import connection
 
 @contextmanager
 def indexes_deferred(table: str, *, enabled: bool = True):
-    """Inside a transaction: drop `table`'s plain secondary indexes, let the caller load rows,
-    then build them again in one pass each (much faster than updating them row by row for
-    millions of rows). DDL is transactional: an interrupted load leaves every index in place."""
+    """Inside a transaction: drop `table`'s plain secondary indexes and its foreign keys, let the
+    caller load rows, then build each index in one pass and validate each foreign key with one
+    join (much faster than maintaining them row by row for millions of rows). DDL is
+    transactional: an interrupted load leaves every index and constraint in place."""
     if not enabled:
         yield
         return
     assert connection.in_atomic_block, "indexes_deferred needs a transaction"
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -24,17 +26,27 @@ def indexes_deferred(table: str, *, enabled: bool = True):
             """,
             [table],
         )
-        definitions = cursor.fetchall()
-        for name, _definition in definitions:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+            [table],
+        )
+        foreign_keys = cursor.fetchall()
+        # Pending checks of rows written earlier in this transaction would block the DDL.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
-        # Django's foreign keys are deferred: check the loaded rows now, or CREATE INDEX refuses
-        # a table with pending trigger events.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in definitions:
+        for _name, definition in indexes:
             cursor.execute(definition)
+        for name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def worth_deferring(adding: int, existing: int) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -15,9 +15,13 @@ from workplans.models import Plan
 
 
 def _indexes(table):
+    """The table's indexes and constraints, as PostgreSQL describes them."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table])
-        return cursor.fetchall()
+        indexes = cursor.fetchall()
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY 1",
+                       [table])
+        return indexes + cursor.fetchall()
 
 
 @pytest.mark.django_db
@@ -60,6 +64,9 @@ def test_indexes_come_back_after_a_bulk_load_and_stay_when_it_fails(customers, c
     with transaction.atomic(), indexes_deferred("crm_followup"):
         assert len(_indexes("crm_followup")) < len(before)
         FollowUp.objects.create(customer=customers.own, author=cast.sales1, subject="电话", content="谈价格", occurred_at=timezone.now())
+    assert _indexes("crm_followup") == before
+    with pytest.raises(IntegrityError), transaction.atomic(), indexes_deferred("crm_followup"):  # keys still checked
+        FollowUp.objects.create(customer_id=10**9, author=cast.sales1, subject="电话", content="谈价格", occurred_at=timezone.now())
     assert _indexes("crm_followup") == before
     with pytest.raises(RuntimeError), transaction.atomic(), indexes_deferred("crm_followup"):
         raise RuntimeError("interrupted load")

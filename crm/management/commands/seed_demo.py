@@ -18,7 +18,7 @@ DEFAULT_PASSWORD = "crm-demo-2026"
 # --scale presets; an explicit --groups/--salespeople/--customers/--followups/--plans wins.
 SCALES = {
     "small": {"groups": 2, "salespeople": 4, "customers": 300, "followups": None, "plans": 0},
-    "medium": {"groups": 10, "salespeople": 90, "customers": 100_000, "followups": 1_000_000, "plans": 200_000},
+    "medium": {"groups": 10, "salespeople": 190, "customers": 100_000, "followups": 1_000_000, "plans": 200_000},
     # 500 people in 50 groups (50 supervisors + 450 salespeople): the issue-12 benchmark company.
     "large": {"groups": 50, "salespeople": 450, "customers": 1_000_000, "followups": 10_000_000, "plans": 2_000_000},
 }
