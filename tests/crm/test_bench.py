@@ -23,6 +23,7 @@ def test_it_measures_a_search_against_its_floor_and_the_admin(customers, capsys)
     for row in report["results"]:
         assert row["queries"] > 0 and row["floor_ms"] > 0 and row["page_floor_ratio"] > 0
         assert row["admin_url"].startswith("/bench-admin/customers/") and "q=%E6%9D%8E" in row["admin_url"]
+        assert row["unbounded_counts"] == 0 and row["admin_unbounded_counts"] >= 1  # the admin counts every match
         assert row["admin_p50_ms"] > 0 and row["ours_admin_ratio"] == pytest.approx(row["p50_ms"] / row["admin_p50_ms"], rel=0.1)
 
 

@@ -13,7 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
@@ -105,6 +105,7 @@ def measure(client, url: str, *, warmup: int, requests: int, strict=True) -> dic
         client.get(url, secure=True)
     timings, sql_times = [], []
     for _ in range(requests):
+        reset_queries()  # the log holds 9,000 queries: past that, captures would come back empty
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
             response = client.get(url, secure=True)
@@ -122,6 +123,19 @@ def measure(client, url: str, *, warmup: int, requests: int, strict=True) -> dic
         "sql_p50": statistics.median(sql_times),
         "queries": list(queries.captured_queries),
     }
+
+
+# The tables that grow with the business (a count over a group's people is bounded by its size).
+LARGE_TABLES = ('"crm_customer"', '"crm_followup"', '"crm_custody"', '"workplans_plan"')
+
+
+def unbounded_counts(queries: list[dict]) -> int:
+    """COUNTs over a large table with no LIMIT: they read every matching row on every request."""
+    return sum(
+        1 for query in queries
+        if "COUNT(" in query["sql"].upper() and " LIMIT " not in query["sql"].upper()
+        and any(table in query["sql"] for table in LARGE_TABLES)
+    )
 
 
 def _ratio(numerator, denominator):
@@ -176,8 +190,9 @@ class Command(BaseCommand):
             "p95_ms": _ms(ours["p95"]),
             "sql_ms_p50": _ms(ours["sql_p50"]),
             "queries": len(ours["queries"]),
+            "unbounded_counts": unbounded_counts(ours["queries"]),
             "floor_ms": None, "page_floor_ratio": None,
-            "admin_url": None, "admin_p50_ms": None, "admin_p95_ms": None, "admin_queries": None, "ours_admin_ratio": None,
+            "admin_url": None, "admin_p50_ms": None, "admin_p95_ms": None, "admin_queries": None, "admin_unbounded_counts": None, "ours_admin_ratio": None,
         }
         if not options["no_floor"]:
             floor = sql_floor(ours["queries"], max(3, requests // 2))
@@ -192,6 +207,7 @@ class Command(BaseCommand):
                 "admin_p50_ms": _ms(theirs["p50"]),
                 "admin_p95_ms": _ms(theirs["p95"]),
                 "admin_queries": len(theirs["queries"]),
+                "admin_unbounded_counts": unbounded_counts(theirs["queries"]),
                 "ours_admin_ratio": _ratio(ours["p50"], theirs["p50"]),
             })
         return row
@@ -223,14 +239,20 @@ class Command(BaseCommand):
             f"{'role':<12} {'page':<26} {'p50 ms':>7} {'p95 ms':>7} {'queries':>7} {'floor':>6} {'page/fl':>7}"
             f" {'admin50':>8} {'admin95':>8} {'adm q':>5} {'ours/adm':>8}"
         )
+        self.stdout.write("(* after a query count: the page ran a COUNT without LIMIT)")
         self.stdout.write(header)
         for row in results:
             self.stdout.write(
                 f"{row['role']:<12} {_cell(row['page'], 26, left=True)} {row['p50_ms']:>7} {row['p95_ms']:>7} {row['queries']:>7}"
                 f" {_cell(row['floor_ms'], 6)} {_cell(row['page_floor_ratio'], 7)}"
-                f" {_cell(row['admin_p50_ms'], 8)} {_cell(row['admin_p95_ms'], 8)} {_cell(row['admin_queries'], 5)}"
+                f" {_cell(row['admin_p50_ms'], 8)} {_cell(row['admin_p95_ms'], 8)}"
+                f" {_cell(_flagged(row['admin_queries'], row['admin_unbounded_counts']), 5)}"
                 f" {_cell(row['ours_admin_ratio'], 8)}"
             )
+
+
+def _flagged(count, unbounded):
+    return None if count is None else f"{count}*" if unbounded else str(count)
 
 
 def _cell(value, width, left=False):
