@@ -50,7 +50,8 @@ def _keep_environment(environment, **_kwargs):
 
 
 class Salesperson(HttpUser):
-    wait_time = between(0.5, 2.0)
+    # Think time between clicks, seconds (LOADTEST_WAIT="min,max"); "0.5,2" saturates two cores.
+    wait_time = between(*(float(part) for part in os.environ.get("LOADTEST_WAIT", "2,8").split(",")))
 
     def on_start(self):
         self.username = next(_usernames)
