@@ -52,3 +52,10 @@ def indexes_deferred(table: str, *, enabled: bool = True):
 def worth_deferring(adding: int, existing: int) -> bool:
     """Rebuilding pays when the load is large and at least doubles the table."""
     return adding >= 200_000 and adding >= existing
+
+
+def vacuum_bulk_tables() -> None:
+    """VACUUM ANALYZE the tables a bulk seed filled (outside any transaction)."""
+    with connection.cursor() as cursor:
+        for table in ("crm_customer", "crm_custody", "crm_followup", "workplans_plan"):
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
