@@ -63,3 +63,13 @@ def database_from_url(url: str) -> dict:
         "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry: redis:// or rediss:// (Django's RedisCache), locmem:// or empty (one process)."""
+    scheme = urlparse(url).scheme if url else "locmem"
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "crm"}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or locmem:// URL.")

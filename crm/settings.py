@@ -5,7 +5,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from crm.env import database_from_url, env_bool, env_int, env_list, env_str
+from crm.env import cache_from_url, database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # The admin only for `manage.py bench`'s side-by-side changelist (crm/bench_admin.py): no
+    # autodiscovery, and no admin URL in crm/urls.py.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,6 +90,15 @@ if not _database_url:
 
     _database_url = embedded_pg.database_url()
 DATABASES = {"default": database_from_url(_database_url)}
+# A streaming replica for report pages only (crm/db_router.py; docs/scaling.md). Tests mirror it.
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    DATABASES["replica"] = {**database_from_url(_replica_url), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["crm.db_router.ReportsReplicaRouter"]
+# Behind PgBouncer in transaction pooling mode, named cursors cannot outlive a transaction.
+if env_bool("DISABLE_SERVER_SIDE_CURSORS", False):
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and permissions
@@ -154,15 +166,11 @@ TASKS = {
     }
 }
 
-# --- Cache (rate-limit counters, later sessions): local memory unless REDIS_URL is set.
-_redis_url = env_str("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
-        if _redis_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# --- Cache (rate-limit counters): local memory for one server; with two or more app servers a
+# shared Redis, CACHE_URL=redis://host:6379/0 (REDIS_URL is the older name). docs/scaling.md.
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", "") or env_str("REDIS_URL", ""))}
+# Sessions live in PostgreSQL (shared by every app server); "...cached_db" also keeps them in CACHES.
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 # --- Security headers. HTTPS-only settings are on unless the deployment says it has no TLS.
 _https = env_bool("HTTPS", not DEBUG)

@@ -1,7 +1,9 @@
 """Realistic Chinese demo customers, in bulk: PostgreSQL COPY, so a million rows take minutes.
 
 Generated columns (number, normalized_phone, search_text) are filled by the
-database, exactly as for customers entered through the interface.
+database, exactly as for customers entered through the interface. The last contact time is set
+here, and the follow-ups seeded next (crm.demo.followups) end at it: the customers are never
+updated afterwards (an UPDATE would compute every search column again).
 """
 
 import csv
@@ -13,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from crm.demo import person_name
+from crm.demo.bulk import indexes_deferred, worth_deferring
 from crm.models import Custody, Customer
 
 CITIES = [
@@ -84,7 +87,7 @@ def _row(rng: random.Random, owner_ids: list[int], now, pool_share: float) -> li
         previous,
         created.isoformat(),
         (contacted or created).isoformat(),
-        None,  # last contact: set by the follow-ups seeded next (crm.demo.followups)
+        contacted.isoformat() if contacted else None,  # the seeded follow-ups end here
         next_on.isoformat() if next_on else None,
         (contacted or created).isoformat() if in_pool else None,
         "长期跟进无进展" if in_pool else "",
@@ -108,24 +111,28 @@ def seed_customers(*, target: int, owner_ids: list[int], rng: random.Random, poo
 
     Each gets its "created" custody row; pool customers a "gave up" one too. Returns how many were added.
     """
-    missing = target - Customer.objects.count()
+    existing = Customer.objects.count()
+    missing = target - existing
     if missing <= 0 or not owner_ids:
         return 0
     now = timezone.now()
     added = 0
-    while added < missing:
-        size = min(batch, missing - added)
-        with transaction.atomic():
+    # One transaction: a large fill builds the indexes once at the end (all or nothing).
+    with transaction.atomic(), indexes_deferred(Customer._meta.db_table, enabled=worth_deferring(missing, existing)), \
+            indexes_deferred(Custody._meta.db_table, enabled=worth_deferring(missing, existing)):
+        while added < missing:
+            size = min(batch, missing - added)
             first_id = _next_ids(size)
             rows = [_row(rng, owner_ids, now, pool_share) for i in range(size)]
             _copy(Customer._meta.db_table, ["id"] + COLUMNS, ([first_id + i] + row for i, row in enumerate(rows)))
             _copy(Custody._meta.db_table, ["customer_id", "from_owner_id", "to_owner_id", "actor_id", "reason", "note", "created_at"],
                   _custody_rows(first_id, rows))
-        added += size
-        if progress:
-            progress(added, missing)
+            added += size
+            if progress:
+                progress(added, missing)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Customer._meta.db_table}")
+        cursor.execute(f"ANALYZE {Custody._meta.db_table}")
     return added
 
 

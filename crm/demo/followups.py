@@ -2,6 +2,7 @@
 
 from django.db import connection, transaction
 
+from crm.demo.bulk import indexes_deferred, worth_deferring
 from crm.models import Customer, FollowUp
 
 SUBJECTS = ["电话沟通", "上门拜访", "发送报价", "样品寄送", "合同洽谈", "售后回访", "微信联系", "技术交流", "价格谈判", "节日问候"]
@@ -17,44 +18,47 @@ CONTENTS = [
 ]
 
 
-def seed_followups(*, target: int, batch_customers=20_000, progress=None) -> int:
-    """Add follow-ups until there are about `target` in all, spread over the customers (each gets
-    0..2*average, at times between its creation and now); last contact dates follow them."""
+def seed_followups(*, target: int, batch_customers=50_000, progress=None) -> int:
+    """Add follow-ups until there are about `target` in all, for the customers that have a last
+    contact time: the first at exactly that time, the others between the customer's creation and
+    it (so the customer's last contact stays the latest follow-up, and no customer is updated)."""
     existing = FollowUp.objects.count()
-    customers = Customer.objects.count()
-    if target <= existing or customers == 0:
+    missing = target - existing
+    contacted = Customer.objects.filter(last_contact_at__isnull=False).count()
+    if missing <= 0 or contacted == 0:
         return 0
-    average = (target - existing) / customers
+    average = missing / contacted
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM crm_customer")
         low, high = cursor.fetchone()
     added = 0
-    for start in range(low, high + 1, batch_customers):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                """
-                WITH made AS (
-                  INSERT INTO crm_followup (customer_id, author_id, subject, content, occurred_at, created_at, updated_at)
-                  SELECT c.id, coalesce(c.owner_id, c.created_by_id),
-                         (%(subjects)s::text[])[1 + floor(random() * %(n_subjects)s)::int],
-                         (%(contents)s::text[])[1 + floor(random() * %(n_contents)s)::int],
-                         t.at, t.at, t.at
-                  FROM crm_customer c
-                  CROSS JOIN LATERAL generate_series(1, floor(random() * (2 * %(average)s + 1) + 0 * c.id)::int) AS g(n)
-                  CROSS JOIN LATERAL (SELECT c.created_at + random() * (now() - c.created_at) AS at) AS t
-                  WHERE c.id >= %(start)s AND c.id < %(end)s AND coalesce(c.owner_id, c.created_by_id) IS NOT NULL
-                  RETURNING customer_id, occurred_at
+    with transaction.atomic(), indexes_deferred(FollowUp._meta.db_table, enabled=worth_deferring(missing, existing)):
+        for start in range(low, high + 1, batch_customers):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    """
+                    INSERT INTO crm_followup (customer_id, author_id, subject, content, occurred_at, created_at, updated_at)
+                    SELECT c.id, coalesce(c.owner_id, c.created_by_id),
+                           (%(subjects)s::text[])[1 + floor(random() * %(n_subjects)s)::int],
+                           (%(contents)s::text[])[1 + floor(random() * %(n_contents)s)::int],
+                           t.at, t.at, t.at
+                    FROM crm_customer c
+                    CROSS JOIN LATERAL generate_series(
+                        1, CASE WHEN %(average)s >= 1 THEN 1 + floor(random() * (2 * %(average)s - 1) + 0 * c.id)::int
+                                WHEN random() < %(average)s THEN 1 ELSE 0 END) AS g(n)
+                    CROSS JOIN LATERAL (
+                        SELECT CASE WHEN g.n = 1 THEN c.last_contact_at
+                                    ELSE c.created_at + random() * (c.last_contact_at - c.created_at) END AS at
+                    ) AS t
+                    WHERE c.id >= %(start)s AND c.id < %(end)s AND c.last_contact_at IS NOT NULL
+                      AND coalesce(c.owner_id, c.created_by_id) IS NOT NULL
+                    """,
+                    {"subjects": SUBJECTS, "n_subjects": len(SUBJECTS), "contents": CONTENTS, "n_contents": len(CONTENTS),
+                     "average": average, "start": start, "end": start + batch_customers},
                 )
-                UPDATE crm_customer c SET last_contact_at = greatest(c.last_contact_at, latest.at)
-                FROM (SELECT customer_id, max(occurred_at) AS at, count(*) AS n FROM made GROUP BY customer_id) AS latest
-                WHERE c.id = latest.customer_id
-                """,
-                {"subjects": SUBJECTS, "n_subjects": len(SUBJECTS), "contents": CONTENTS, "n_contents": len(CONTENTS),
-                 "average": average, "start": start, "end": start + batch_customers},
-            )
-        added = FollowUp.objects.count() - existing if progress else added
-        if progress:
-            progress(added, target - existing)
+                added += cursor.rowcount
+            if progress:
+                progress(added, missing)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE crm_followup")
-    return FollowUp.objects.count() - existing
+    return added

@@ -8,58 +8,81 @@ from django.utils import timezone
 from accounts.models import User
 from bulletin import demo as bulletin_demo
 from workplans import demo as plans_demo
-from workplans.models import Plan
 from crm import demo
 from crm.demo.customers import seed_customers
 from crm.demo.followups import seed_followups
+from crm.demo.bulk import vacuum_bulk_tables
+from crm.demo.plans import seed_plans
 
 DEFAULT_PASSWORD = "crm-demo-2026"
 
+# --scale presets; an explicit --groups/--salespeople/--customers/--followups/--plans wins.
+SCALES = {
+    "small": {"groups": 2, "salespeople": 4, "customers": 300, "followups": None, "plans": 0},
+    "medium": {"groups": 10, "salespeople": 190, "customers": 100_000, "followups": 1_000_000, "plans": 200_000},
+    # 500 people in 50 groups (50 supervisors + 450 salespeople): the issue-12 benchmark company.
+    "large": {"groups": 50, "salespeople": 450, "customers": 1_000_000, "followups": 10_000_000, "plans": 2_000_000},
+}
+
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the demo company: admin, backup operator, groups, supervisors, salespeople."
+    help = (
+        "Create (or refresh) the demo company: admin, backup operator, groups, supervisors, salespeople, "
+        "customers (about 20%% in the pool), follow-ups, plans, board and suggestions. Safe to run again."
+    )
 
     def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=list(SCALES), default="small",
+                            help="small: the README's demo; medium: 100,000 customers; large: the 1,000,000-customer benchmark")
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="password for every demo login")
-        parser.add_argument("--groups", type=int, default=2, help="number of sales groups (Group 1..N)")
-        parser.add_argument("--salespeople", type=int, default=4, help="number of salespeople (sales1..N), spread over the groups")
-        parser.add_argument("--customers", type=int, default=300, help="customers in all (added until there are this many)")
+        parser.add_argument("--groups", type=int, default=None, help="number of sales groups (Group 1..N)")
+        parser.add_argument("--salespeople", type=int, default=None, help="number of salespeople (sales1..N), spread over the groups")
+        parser.add_argument("--customers", type=int, default=None, help="customers in all (added until there are this many)")
         parser.add_argument("--followups", type=int, default=None, help="follow-ups in all (default: 3 per customer)")
-        parser.add_argument("--plans", type=int, default=0, help="extra plans in bulk, for the benchmark (e.g. 2000000)")
+        parser.add_argument("--plans", type=int, default=None, help="extra plans in bulk, for the benchmark (e.g. 2000000)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
 
-    def handle(self, *args, password, groups, salespeople, customers, followups, plans, seed, **options):
-        if groups < 1 or salespeople < 0 or customers < 0:
-            raise CommandError("--groups must be at least 1, --salespeople and --customers at least 0.")
+    def handle(self, *args, scale, password, seed, **options):
+        sizes = {key: options[key] if options[key] is not None else value for key, value in SCALES[scale].items()}
+        groups, salespeople, customers, plans = sizes["groups"], sizes["salespeople"], sizes["customers"], sizes["plans"]
+        followups = 3 * customers if sizes["followups"] is None else sizes["followups"]
+        if groups < 1 or salespeople < 0 or customers < 0 or followups < 0 or plans < 0:
+            raise CommandError("--groups must be at least 1; --salespeople, --customers, --followups and --plans at least 0.")
+        self.started = time.monotonic()
+        self.big = customers >= 100_000
         rng = random.Random(seed)
         with transaction.atomic():
             summary = demo.seed_people(password=password, groups=groups, salespeople=salespeople)
+        self._phase("people")
         owner_ids = list(
             User.objects.filter(role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR], is_active=True).values_list("pk", flat=True)
         )
-        added = seed_customers(target=customers, owner_ids=owner_ids, rng=rng, progress=self._progress)
-        summary["customers"] = added
-        logged = seed_followups(
-            target=3 * customers if followups is None else followups,
-            progress=self._progress_followups if customers >= 100_000 else None,
-        )
+        added = seed_customers(target=customers, owner_ids=owner_ids, rng=rng, progress=self._progress("customers"))
+        self._phase("customers")
+        logged = seed_followups(target=followups, progress=self._progress("follow-ups"))
+        self._phase("follow-ups")
         people = list(User.objects.filter(is_active=True).order_by("pk")[:50])
         bulletin_demo.seed(people=people, rng=rng)
         plans_demo.seed(people=people, rng=rng, now=timezone.now())
-        missing_plans = plans - Plan.objects.count()
-        if missing_plans > 0:
-            plans_demo.bulk_seed(author_ids=owner_ids, count=missing_plans, rng=rng, now=timezone.now())
+        planned = seed_plans(target=plans, author_ids=owner_ids, progress=self._progress("plans"))
+        self._phase("plans, board and suggestions")
+        if self.big and (added or logged or planned):
+            vacuum_bulk_tables()  # the visibility map lets index-only scans skip the fresh heap
+            self._phase("VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(
-            f"Demo company ready: {summary['groups']} groups, {summary['supervisors']} supervisors, "
-            f"{summary['salespeople']} salespeople; {added} customers and {logged} follow-ups added."
+            f"Demo company ready ({scale} scale): {summary['groups']} groups, {summary['supervisors']} supervisors, "
+            f"{summary['salespeople']} salespeople; {added} customers, {logged} follow-ups and {planned} bulk plans added "
+            f"in {time.monotonic() - self.started:.0f} s."
         ))
         self.stdout.write("Demo logins (password for all: %s):" % password)
         for username, role in summary["logins"]:
             self.stdout.write(f"  {username:<10} {role}")
 
-    def _progress(self, done, total):
-        if total >= 100_000:
-            self.stdout.write(f"  customers: {done:,}/{total:,} ({time.strftime('%H:%M:%S')})")
+    def _phase(self, name):
+        if self.big:
+            self.stdout.write(f"  {name} done at {time.monotonic() - self.started:.0f} s ({time.strftime('%H:%M:%S')})")
 
-    def _progress_followups(self, done, total):
-        self.stdout.write(f"  follow-ups: {done:,}/{total:,} ({time.strftime('%H:%M:%S')})")
+    def _progress(self, what):
+        if not self.big:
+            return None
+        return lambda done, total: self.stdout.write(f"  {what}: {done:,}/{total:,} ({time.strftime('%H:%M:%S')})")

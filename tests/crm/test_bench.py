@@ -1,0 +1,64 @@
+"""`manage.py bench`: our pages side by side with their SQL floor and the Django admin changelist."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import override_settings
+
+from crm.bench_admin import admin_url
+from crm.management.commands.bench import pages
+
+
+def _bench(capsys, *args):
+    call_command("bench", "--json", "--requests", "2", "--warmup", "0", *args)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_it_measures_a_search_against_its_floor_and_the_admin(customers, capsys):
+    report = _bench(capsys, "--roles", "salesperson,supervisor", "--only", "search:1 CJK")
+    assert report["customers"] == 4 and "CPUs" in report["machine"]
+    assert [row["role"] for row in report["results"]] == ["salesperson", "supervisor"]
+    for row in report["results"]:
+        assert row["queries"] > 0 and row["floor_ms"] > 0 and row["page_floor_ratio"] > 0
+        assert row["admin_url"].startswith("/bench-admin/customers/") and "q=%E6%9D%8E" in row["admin_url"]
+        assert row["unbounded_counts"] == 0 and row["admin_unbounded_counts"] >= 1  # the admin counts every match
+        assert row["admin_p50_ms"] > 0 and row["ours_admin_ratio"] == pytest.approx(row["p50_ms"] / row["admin_p50_ms"], rel=0.1)
+
+
+def test_it_compares_the_pool_with_the_admin_on_the_pool(customers, capsys):
+    report = _bench(capsys, "--roles", "salesperson", "--only", "pool:vip", "--no-floor")
+    (row,) = report["results"]
+    assert row["admin_url"] == "/bench-admin/pool/crm/customer/?grade__exact=vip"
+    assert row["floor_ms"] is None and row["admin_p50_ms"] > 0
+
+
+def test_pages_without_an_admin_equivalent_have_no_admin_figures(customers, capsys):
+    report = _bench(capsys, "--roles", "salesperson", "--only", "name only", "--no-floor")
+    (row,) = report["results"]
+    assert row["admin_url"] is None and row["ours_admin_ratio"] is None
+
+
+def test_it_asks_the_admin_the_same_question_as_each_view(cast):
+    urls = dict(pages(cast.sales1))
+    contacted = admin_url(urls["customers:contacted_today"])
+    assert "last_contact_at__gte=" in contacted and "last_contact_at__lt=" in contacted and "o=-8" in contacted
+    assert "next_contact_on__lt=" in admin_url(urls["customers:visit_week"])
+    assert "type__exact=prospect" in admin_url(urls["customers:prospects"])
+    assert admin_url(urls["search:李 page 50"]).endswith("q=%E6%9D%8E&p=50")
+    assert admin_url("/followups/") is None
+
+
+def test_the_admin_changelist_shows_only_what_the_salesperson_may_see(customers, cast):
+    client = Client()
+    client.force_login(cast.sales1)
+    with override_settings(ROOT_URLCONF="crm.bench_urls"):
+        page = client.get(admin_url("/customers/?q=李")).content.decode()
+    assert "李华" in page and "李四海" not in page  # the other group's customer stays out
+
+
+def test_the_admin_is_not_served_by_the_crm(customers, cast, client_for):
+    client = client_for(cast.admin)
+    assert client.get("/bench-admin/customers/crm/customer/").status_code == 404
+    assert client.get("/admin/").status_code == 404
