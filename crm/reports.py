@@ -1,0 +1,411 @@
+"""The numbers behind the dashboards and reports (issue 11), aggregated in SQL.
+
+A scope names whose work is counted: a list of people (a supervisor's groups, one group, one
+person) is counted live from the real tables, which their indexes make cheap. The whole company
+(an admin with no filter) would mean reading a million customers and millions of follow-ups on
+every page, so it reads the small summary tables that `manage.py refresh_reports` rebuilds
+nightly, plus, for follow-ups and custody, the rows written since that rebuild: those numbers
+stay exact to the minute. The company's stock of customers (by type, grade, ..., overdue) is as
+of the rebuild; the page says when. Without any rebuild everything is counted live.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from time import monotonic
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from accounts.models import SalesGroup, User
+from accounts.policies import visible_sales_groups, visible_users
+from crm import policies, timewindows
+from crm.models import Custody, Customer, CustomerChange, FollowUp
+from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, ReportRefresh
+from crm.services import cadence_days
+
+PERIOD_DAYS = (7, 30, 90, 365)
+REFRESH_LOCK_KEY = "crm.refresh_reports"
+
+# Custody reasons that put a customer into the pool, and those that take one out of it.
+INTO_POOL = [Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED, Custody.Reason.OFFBOARDED]
+OUT_OF_POOL = [Custody.Reason.CLAIMED, Custody.Reason.REASSIGNED]
+LOST = [Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED]
+
+
+@dataclass
+class Scope:
+    """Whose work a page counts. `owner_ids` None: the whole company."""
+
+    owner_ids: list[int] | None
+    people: list[User] = field(default_factory=list)
+    groups: list[SalesGroup] = field(default_factory=list)
+    group: SalesGroup | None = None
+    person: User | None = None
+
+    @property
+    def company(self) -> bool:
+        return self.owner_ids is None
+
+    def person_by_id(self) -> dict[int, User]:
+        return {person.pk: person for person in self.people}
+
+
+def report_people(user):
+    """The salespeople and supervisors whose rows a per-person table may show to `user`."""
+    return (
+        visible_users(user).filter(role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR])
+        .select_related("sales_group").order_by("sales_group__name", "username")
+    )
+
+
+def scope_for(user, *, group=None, person=None) -> Scope:
+    """`user`'s scope, narrowed to one of their groups or people (already checked by the form)."""
+    owner_ids = policies.report_owner_ids(user)
+    people = list(report_people(user))
+    groups = list(visible_sales_groups(user)) if (user.is_admin or user.is_supervisor) else []
+    if person is not None:
+        return Scope([person.pk], [person], groups, person=person)
+    if group is not None:
+        members = [p for p in people if p.sales_group_id == group.pk]
+        return Scope([p.pk for p in members], members, groups, group=group)
+    return Scope(owner_ids, people, groups)
+
+
+def last_refresh() -> ReportRefresh | None:
+    return ReportRefresh.objects.order_by("-refreshed_at").first()
+
+
+def _summary_cut(scope: Scope) -> datetime | None:
+    """When the summary tables were rebuilt, if this scope reads them."""
+    if not scope.company:
+        return None
+    refresh = last_refresh()
+    return refresh.refreshed_at if refresh else None
+
+
+def overdue_q(now=None) -> Q:
+    """Overdue by the grade's cadence: the next contact date has passed, or there is none and
+    the last contact (or the creation) is older than the grade's cadence (VIP 7 days, normal 30)."""
+    now = now or timezone.now()
+    undated = Q()
+    for grade in Customer.Grade.values:
+        cutoff = now - timedelta(days=cadence_days(grade))
+        undated |= Q(grade=grade) & (Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, created_at__lt=cutoff))
+    return Q(next_contact_on__lt=timewindows.today(now)) | (Q(next_contact_on__isnull=True) & undated)
+
+
+# --- Aggregates ---------------------------------------------------------------------------------
+
+
+def stock(scope: Scope, by: list[str], *, now=None) -> list[dict]:
+    """Owned customers and how many are overdue, grouped by `by` (e.g. ["type"], ["owner_id"],
+    ["owner__sales_group_id"]): each row has the `by` values, `customers` and `overdue`."""
+    if _summary_cut(scope) is not None:
+        rows = CustomerStock.objects.values(*by).annotate(customers=Sum("customers"), overdue=Sum("overdue"))
+    else:
+        customers = Customer.objects.filter(owner__isnull=False)
+        if not scope.company:
+            customers = customers.filter(owner_id__in=scope.owner_ids)
+        rows = customers.values(*by).annotate(customers=Count("id"), overdue=Count("id", filter=overdue_q(now)))
+    return list(rows.order_by(*by))
+
+
+def _merge(parts, by) -> Counter:
+    totals = Counter()
+    for rows in parts:
+        for row in rows:
+            totals[tuple(row[name] for name in by)] += row["n"]
+    return totals
+
+
+def followup_counts(scope: Scope, start: datetime, by: list[str]) -> Counter:
+    """Follow-ups from `start` (a local midnight) until now, counted by `by` among "day",
+    "author_id", "author__sales_group_id": {(values...): count}."""
+    live = FollowUp.objects.filter(occurred_at__gte=start)
+    parts = []
+    cut = _summary_cut(scope)
+    if cut is not None:
+        cut_day = timewindows.today(cut)
+        if start < timewindows.local_midnight(cut_day):
+            parts.append(
+                FollowUpDay.objects.filter(day__gte=timewindows.today(start), day__lt=cut_day)
+                .values(*by).annotate(n=Sum("count")).order_by()
+            )
+            live = live.filter(occurred_at__gte=timewindows.local_midnight(cut_day))
+    elif not scope.company:
+        live = live.filter(author_id__in=scope.owner_ids)
+    parts.append(live.annotate(day=TruncDate("occurred_at")).values(*by).annotate(n=Count("id")).order_by())
+    return _merge(parts, by)
+
+
+def custody_counts(scope: Scope, start: datetime, by: list[str], *, side: str, reasons=None, end=None,
+                   pool_side=False) -> Counter:
+    """Changes of owner from `start` to `end` (default: now) counted by `by` (among "day",
+    "reason", "from_owner_id", "to_owner_id", ...). `side` ("from" or "to") is the owner who
+    must be in scope; `pool_side` requires the other side to be the pool (no owner)."""
+    other = "to" if side == "from" else "from"
+    condition = Q(**{f"{side}_owner__isnull": False})
+    if reasons is not None:
+        condition &= Q(reason__in=reasons)
+    if pool_side:
+        condition &= Q(**{f"{other}_owner__isnull": True})
+    live = Custody.objects.filter(condition, created_at__gte=start)
+    if end is not None:
+        live = live.filter(created_at__lt=end)
+    parts = []
+    cut = _summary_cut(scope)
+    if cut is not None:
+        if start < cut:
+            summary = CustodyDay.objects.filter(condition, day__gte=timewindows.today(start))
+            if end is not None and end < cut:
+                summary = summary.filter(day__lt=timewindows.today(end))
+            parts.append(summary.values(*by).annotate(n=Sum("count")).order_by())
+        live = live.filter(created_at__gte=cut)
+    elif not scope.company:
+        live = live.filter(**{f"{side}_owner_id__in": scope.owner_ids})
+    parts.append(live.annotate(day=TruncDate("created_at")).values(*by).annotate(n=Count("id")).order_by())
+    return _merge(parts, by)
+
+
+# --- Reports ------------------------------------------------------------------------------------
+
+
+def period_start(days: int, now=None) -> datetime:
+    """Local midnight `days - 1` days ago: "the last 30 days" includes today."""
+    return timewindows.local_midnight(timewindows.today(now) - timedelta(days=days - 1))
+
+
+def by_field(scope: Scope, name: str, *, now=None, top=None) -> list[tuple[str, int]]:
+    """Owned customers by one of type, grade, source, industry: [(value, count)], largest first
+    (the choices' own order for fields with choices); `top` folds the rest into ""."""
+    rows = [(row[name], row["customers"]) for row in stock(scope, [name], now=now)]
+    choices = Customer._meta.get_field(name).choices
+    if choices:
+        counts = dict(rows)
+        return [(value, counts.get(value, 0)) for value, _label in choices if value or counts.get(value)]
+    rows.sort(key=lambda item: (-item[1], item[0]))
+    if top is not None and len(rows) > top:
+        rows = rows[:top] + [("\x00other", sum(count for _value, count in rows[top:]))]
+    return rows
+
+
+def type_movements(scope: Scope, start: datetime) -> list[tuple[str, str, int]]:
+    """Changes of type (prospect / intention / suspended) since `start`: [(old, new, count)],
+    counted among customers currently held within the scope."""
+    changes = CustomerChange.objects.filter(field="type", created_at__gte=start)
+    if not scope.company:
+        changes = changes.filter(customer__owner_id__in=scope.owner_ids)
+    rows = changes.values("old_value", "new_value").annotate(n=Count("id")).order_by("-n", "old_value", "new_value")
+    return [(row["old_value"], row["new_value"], row["n"]) for row in rows]
+
+
+def daily_activity(scope: Scope, days: int, *, now=None) -> list[tuple[date, int]]:
+    """Follow-ups per day for the last `days` days (today included, empty days as 0)."""
+    start = period_start(days, now)
+    counts = followup_counts(scope, start, ["day"])
+    first = timewindows.today(start)
+    return [(first + timedelta(days=n), counts.get((first + timedelta(days=n),), 0)) for n in range(days)]
+
+
+def activity_by_person(scope: Scope, days: int, *, now=None) -> Counter:
+    counts = followup_counts(scope, period_start(days, now), ["author_id"])
+    return Counter({key[0]: n for key, n in counts.items()})
+
+
+def activity_by_group(scope: Scope, days: int, *, now=None) -> Counter:
+    counts = followup_counts(scope, period_start(days, now), ["author__sales_group_id"])
+    return Counter({key[0]: n for key, n in counts.items()})
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def pool_flows(scope: Scope, days: int, *, now=None) -> list[dict]:
+    """Per week (Monday) since the period's start: customers into the pool by reason (given up,
+    recycled, owner left) and out of it (claimed, assigned), scoped by who let go / took them."""
+    start = period_start(days, now)
+    into = custody_counts(scope, start, ["day", "reason"], side="from", reasons=INTO_POOL, pool_side=True)
+    out = custody_counts(scope, start, ["day", "reason"], side="to", reasons=OUT_OF_POOL, pool_side=True)
+    weeks = defaultdict(Counter)
+    monday = week_start(timewindows.today(start))
+    last = week_start(timewindows.today(now))
+    while monday <= last:
+        weeks[monday]  # every week shows, empty ones as zeros
+        monday += timedelta(days=7)
+    for counts in (into, out):
+        for (day, reason), n in counts.items():
+            weeks[week_start(day)][reason] += n
+    return [{"week": week, **{reason: counts.get(reason, 0) for reason in INTO_POOL + OUT_OF_POOL}}
+            for week, counts in sorted(weeks.items())]
+
+
+@dataclass
+class RetentionRow:
+    held_at_start: int = 0
+    gave_up: int = 0
+    recycled: int = 0
+
+    @property
+    def lost(self) -> int:
+        return self.gave_up + self.recycled
+
+    @property
+    def kept(self) -> int:
+        return max(0, self.held_at_start - self.lost)
+
+    @property
+    def rate(self) -> float | None:
+        """Percent of the customers held at the start still held (not given up or recycled)."""
+        return round(100 * self.kept / self.held_at_start, 1) if self.held_at_start else None
+
+    def add(self, other: "RetentionRow") -> None:
+        self.held_at_start += other.held_at_start
+        self.gave_up += other.gave_up
+        self.recycled += other.recycled
+
+
+def retention(scope: Scope, days: int, *, now=None) -> dict[int, RetentionRow]:
+    """Per owner id: customers held at the period's start, and how many of them were given up
+    or recycled during it. Held at the start = held at a moment T (the summary rebuild, or now)
+    minus those that came to the owner since the start plus those that left them (custody is
+    complete: every change of owner writes one row). A customer both gained and lost within the
+    period counts as lost, so the rate errs low, never high."""
+    start = period_start(days, now)
+    cut = _summary_cut(scope)
+    held = Counter({row["owner_id"]: row["customers"] for row in stock(scope, ["owner_id"], now=now)})
+    end = cut if cut is not None and start < cut else None
+    came = custody_counts(scope, start, ["to_owner_id"], side="to", end=end)
+    went = custody_counts(scope, start, ["from_owner_id"], side="from", end=end)
+    if cut is not None and start >= cut:  # the period began after the rebuild: walk forwards
+        before = custody_counts(scope, cut, ["to_owner_id"], side="to", end=start)
+        left = custody_counts(scope, cut, ["from_owner_id"], side="from", end=start)
+        for (owner,), n in before.items():
+            held[owner] += n
+        for (owner,), n in left.items():
+            held[owner] -= n
+    else:
+        for (owner,), n in came.items():
+            held[owner] -= n
+        for (owner,), n in went.items():
+            held[owner] += n
+    lost = custody_counts(scope, start, ["from_owner_id", "reason"], side="from", reasons=LOST)
+    rows = defaultdict(RetentionRow)
+    for owner, n in held.items():
+        if n > 0:
+            rows[owner].held_at_start = n
+    for (owner, reason), n in lost.items():
+        setattr(rows[owner], reason, getattr(rows[owner], reason) + n)
+    if not scope.company:
+        return {owner: row for owner, row in rows.items() if owner in set(scope.owner_ids)}
+    return dict(rows)
+
+
+def by_group(per_person: dict, people: dict[int, User], make):
+    """Fold per-person values into per-group ones (people without a group under None)."""
+    groups = defaultdict(make)
+    for owner, value in per_person.items():
+        person = people.get(owner)
+        group_id = person.sales_group_id if person else None
+        groups[group_id].add(value)
+    return groups
+
+
+# --- The team table (supervisor per person, admin per group) -------------------------------------
+
+
+@dataclass
+class TeamRow:
+    customers: int = 0
+    overdue: int = 0
+    followups_week: int = 0
+    gave_up_week: int = 0
+    claimed_week: int = 0
+    plans_done: int = 0
+    plans_open: int = 0
+    plans_overdue: int = 0
+
+    def add(self, other: "TeamRow") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def team_numbers(scope: Scope, *, by: str, now=None) -> dict:
+    """This week's numbers per person (by="owner") or per group (by="group"): customers owned
+    and overdue, follow-ups, customers given up and claimed. Plans are added by the caller."""
+    week = timewindows.week_window(now).start
+    owner_key = "owner_id" if by == "owner" else "owner__sales_group_id"
+    rows = defaultdict(TeamRow)
+    for row in stock(scope, [owner_key], now=now):
+        rows[row[owner_key]].customers = row["customers"]
+        rows[row[owner_key]].overdue = row["overdue"]
+    author_key = "author_id" if by == "owner" else "author__sales_group_id"
+    for (key,), n in followup_counts(scope, week, [author_key]).items():
+        rows[key].followups_week = n
+    from_key = "from_owner_id" if by == "owner" else "from_owner__sales_group_id"
+    for (key,), n in custody_counts(scope, week, [from_key], side="from", reasons=[Custody.Reason.GAVE_UP],
+                                    pool_side=True).items():
+        rows[key].gave_up_week = n
+    to_key = "to_owner_id" if by == "owner" else "to_owner__sales_group_id"
+    for (key,), n in custody_counts(scope, week, [to_key], side="to", reasons=[Custody.Reason.CLAIMED],
+                                    pool_side=True).items():
+        rows[key].claimed_week = n
+    return rows
+
+
+# --- The nightly rebuild ------------------------------------------------------------------------
+
+_STOCK_SQL = """
+INSERT INTO crm_customerstock (owner_id, type, grade, source, industry, customers, overdue)
+SELECT owner_id, type, grade, source, industry, count(*),
+       count(*) FILTER (WHERE next_contact_on < %(today)s
+                        OR (next_contact_on IS NULL AND COALESCE(last_contact_at, created_at)
+                            < CASE WHEN grade = 'vip' THEN %(vip_cutoff)s ELSE %(normal_cutoff)s END))
+FROM crm_customer WHERE owner_id IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5
+"""
+_FOLLOWUP_SQL = """
+INSERT INTO crm_followupday (day, author_id, count)
+SELECT (occurred_at AT TIME ZONE %(tz)s)::date, author_id, count(*)
+FROM crm_followup WHERE occurred_at < %(today_start)s
+GROUP BY 1, 2
+"""
+_CUSTODY_SQL = """
+INSERT INTO crm_custodyday (day, reason, from_owner_id, to_owner_id, count)
+SELECT (created_at AT TIME ZONE %(tz)s)::date, reason, from_owner_id, to_owner_id, count(*)
+FROM crm_custody WHERE created_at < %(now)s
+GROUP BY 1, 2, 3, 4
+"""
+
+
+def refresh_summaries(*, now=None) -> ReportRefresh | None:
+    """Rebuild the summary tables in one transaction (readers keep the old rows until it commits),
+    from one consistent snapshot of the data. None when another rebuild holds the lock."""
+    began = monotonic()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [REFRESH_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return None
+        # The transaction's own clock: its snapshot holds exactly the rows written before it.
+        cursor.execute("SELECT now()")
+        now = now or cursor.fetchone()[0]
+        today = timewindows.today(now)
+        params = {
+            "today": today,
+            "vip_cutoff": now - timedelta(days=cadence_days(Customer.Grade.VIP)),
+            "normal_cutoff": now - timedelta(days=cadence_days(Customer.Grade.NORMAL)),
+            "tz": settings.TIME_ZONE,
+            "today_start": timewindows.local_midnight(today),
+            "now": now,
+        }
+        for table in ("crm_customerstock", "crm_followupday", "crm_custodyday"):
+            cursor.execute(f"DELETE FROM {table}")
+        for sql in (_STOCK_SQL, _FOLLOWUP_SQL, _CUSTODY_SQL):
+            cursor.execute(sql, params)
+        ReportRefresh.objects.filter(refreshed_at__lt=now - timedelta(days=30)).delete()
+        return ReportRefresh.objects.create(refreshed_at=now, duration_ms=int((monotonic() - began) * 1000))
