@@ -124,5 +124,5 @@ def home(user, now=None) -> dict:
     elif user.is_admin:
         scope = reports.scope_for(user)
         data["groups"] = group_table(user, scope, now)
-        data["refreshed"] = reports.last_refresh()
+        data["refreshed"] = scope.refresh
     return data

@@ -45,6 +45,14 @@ class Scope:
     groups: list[SalesGroup] = field(default_factory=list)
     group: SalesGroup | None = None
     person: User | None = None
+    _refresh: object = field(default=False, repr=False)  # False: not looked up yet
+
+    @property
+    def refresh(self) -> "ReportRefresh | None":
+        """The summary rebuild this scope reads (company scope only), looked up once."""
+        if self._refresh is False:
+            self._refresh = last_refresh() if self.company else None
+        return self._refresh
 
     @property
     def company(self) -> bool:
@@ -81,10 +89,7 @@ def last_refresh() -> ReportRefresh | None:
 
 def _summary_cut(scope: Scope) -> datetime | None:
     """When the summary tables were rebuilt, if this scope reads them."""
-    if not scope.company:
-        return None
-    refresh = last_refresh()
-    return refresh.refreshed_at if refresh else None
+    return scope.refresh.refreshed_at if scope.refresh else None
 
 
 def overdue_q(now=None) -> Q:
@@ -386,8 +391,10 @@ def refresh_summaries(*, now=None) -> ReportRefresh | None:
     """Rebuild the summary tables in one transaction (readers keep the old rows until it commits),
     from one consistent snapshot of the data. None when another rebuild holds the lock."""
     began = monotonic()
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if outermost:  # one snapshot for every table (inside a caller's transaction: theirs)
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [REFRESH_LOCK_KEY])
         if not cursor.fetchone()[0]:
             return None

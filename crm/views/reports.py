@@ -79,7 +79,7 @@ def _page(request, template_key, title, build):
     sections = build(scope, choices["days"])
     for number, section in enumerate(sections):
         section.key = f"chart-{number}"
-    refreshed = reports.last_refresh() if scope.company else None
+    refreshed = scope.refresh
     return render(request, "crm/report_page.html", {
         "title": title, "report": template_key, "form": form, "sections": sections, "scope": scope,
         "days": choices["days"], "refreshed": refreshed, "reports_menu": REPORTS,
@@ -93,16 +93,16 @@ def _funnel(scope, days):
     counts = reports.by_field(scope, "type")
     total = sum(n for _value, n in counts) or 1
     labels = [Customer.Type(value).label for value, _n in counts]
-    stock = Section(_("Customers by type"), [_("Type"), _("Customers"), _("Share")],
+    stock = Section(_("Customers by type"), [_("Type"), _("Customers"), _("Share of total")],
                     [[label, n, _percent(100 * n / total)] for label, (_v, n) in zip(labels, counts)],
                     chart=_chart("bar", labels, [(_("Customers"), [n for _v, n in counts])], horizontal=True))
     names = dict(Customer.Type.choices)
     moves = reports.type_movements(scope, reports.period_start(days))
     move_labels = [f"{names.get(old, old or '—')} → {names.get(new, new or '—')}" for old, new, _n in moves]
     movement = Section(
-        _("Movement between types in the last %(days)d days") % {"days": days}, [_("Change"), _("Customers")],
+        _("Movement between types in the last %(days)d days") % {"days": days}, [_("Type change"), _("Customers")],
         [[label, n] for label, (_o, _w, n) in zip(move_labels, moves)],
-        chart=_chart("bar", move_labels, [(_("Changes"), [n for _o, _w, n in moves])], horizontal=True) if moves else None,
+        chart=_chart("bar", move_labels, [(_("Type changes"), [n for _o, _w, n in moves])], horizontal=True) if moves else None,
         note=_("Counted among the customers the scope holds today."),
     )
     return [stock, movement]
@@ -181,7 +181,7 @@ def _breakdown(scope, days):
         labels = [_label_of(field, value) for value, _n in counts]
         total = sum(n for _v, n in counts) or 1
         sections.append(Section(
-            title, [field.verbose_name.capitalize(), _("Customers"), _("Share")],
+            title, [field.verbose_name.capitalize(), _("Customers"), _("Share of total")],
             [[label, n, _percent(100 * n / total)] for label, (_v, n) in zip(labels, counts)],
             chart=_chart("doughnut" if name != "industry" else "bar", labels, [(_("Customers"), [n for _v, n in counts])],
                          horizontal=name == "industry"),
