@@ -3,7 +3,6 @@ team is doing. Reads every app, so it sits in crm's cross-app layer; scope comes
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.policies import visible_sales_groups
@@ -37,20 +36,21 @@ def _customers(user):
     """The customers whose follow-up is `user`'s job to see to: their own (salesperson), their
     groups' (supervisor), everyone's (admin); shared customers are their owners' job."""
     owner_ids = policies.report_owner_ids(user)
-    customers = policies.visible_customers(user)
-    return customers if owner_ids is None else customers.filter(owner_id__in=owner_ids)
+    if owner_ids is None:
+        return policies.visible_customers(user)
+    return Customer.objects.filter(owner_id__in=owner_ids) if owner_ids else Customer.objects.none()
 
 
-def to_visit_today(user, now=None) -> CustomerList:
-    return _capped_list(_customers(user).filter(next_contact_on=timewindows.today(now)), ("name", "id"))
+def to_visit_today(customers, now=None) -> CustomerList:
+    return _capped_list(customers.filter(next_contact_on=timewindows.today(now)), ("name", "id"))
 
 
-def overdue(user, now=None, *, vip_only=False) -> CustomerList:
+def overdue(customers, now=None, *, vip_only=False) -> CustomerList:
     """Customers overdue by their grade's cadence, longest overdue first."""
-    customers = _customers(user).filter(reports.overdue_q(now))
+    customers = customers.filter(reports.overdue_q(now))
     if vip_only:
         customers = customers.filter(grade=Customer.Grade.VIP)
-    return _capped_list(customers, ("next_contact_on", "last_contact_at", "id"))
+    return _capped_list(customers, ("next_contact_on", "id"))  # the (owner,) next_contact_on indexes
 
 
 def _plan_rows_by_person(user, now):
@@ -89,7 +89,7 @@ def group_table(user, scope, now=None) -> list[dict]:
     return rows
 
 
-def digest(user, now=None) -> dict:
+def digest(user, customers, now=None) -> dict:
     """What needs a supervisor's attention today: overdue VIP customers, customers about to be
     recycled, overdue plans (all within their groups)."""
     now = now or timezone.now()
@@ -97,7 +97,7 @@ def digest(user, now=None) -> dict:
     plan_items = list(overdue_plans[:LIST_LIMIT])
     plan_count = len(plan_items) if len(plan_items) < LIST_LIMIT else overdue_plans[: COUNT_CAP + 1].count()
     return {
-        "vip_overdue": overdue(user, now, vip_only=True),
+        "vip_overdue": overdue(customers, now, vip_only=True),
         "recycle_soon": selectors.recycle_soon(user, now=now, owner_ids=policies.report_owner_ids(user), limit=LIST_LIMIT),
         "overdue_plans": plan_items,
         "overdue_plan_count": min(plan_count, COUNT_CAP),
@@ -108,10 +108,11 @@ def digest(user, now=None) -> dict:
 def home(user, now=None) -> dict:
     """Everything a sales role's home page shows."""
     now = now or timezone.now()
+    customers = _customers(user)
     data = {
         "tiles": selectors.view_counts(user, now=now),
-        "to_visit_today": to_visit_today(user, now),
-        "overdue": overdue(user, now),
+        "to_visit_today": to_visit_today(customers, now),
+        "overdue": overdue(customers, now),
         "plans": plan_selectors.todays_plans(user, now=now),
         "recent_followups": selectors.followup_list(user)[:5],
         "recycle_soon": selectors.recycle_soon(user, now=now),
@@ -120,7 +121,7 @@ def home(user, now=None) -> dict:
     if user.is_supervisor:
         scope = reports.scope_for(user)
         data["team"] = team_table(user, scope, now)
-        data["digest"] = digest(user, now)
+        data["digest"] = digest(user, customers, now)
     elif user.is_admin:
         scope = reports.scope_for(user)
         data["groups"] = group_table(user, scope, now)

@@ -19,7 +19,7 @@ DEFAULT_DAYS = 30
 
 class ReportFilterForm(forms.Form):
     days = forms.TypedChoiceField(
-        label=gettext_lazy("Period"), coerce=int, required=False, empty_value=DEFAULT_DAYS,
+        label=gettext_lazy("Period"), coerce=int, required=False, empty_value=DEFAULT_DAYS, initial=DEFAULT_DAYS,
         choices=[(days, gettext_lazy("Last %(days)d days") % {"days": days}) for days in reports.PERIOD_DAYS],
     )
     group = forms.ModelChoiceField(label=gettext_lazy("Sales group"), queryset=None, required=False,
