@@ -20,7 +20,6 @@ DEFAULT_DAYS = 30
 class ReportFilterForm(forms.Form):
     days = forms.TypedChoiceField(
         label=gettext_lazy("Period"), coerce=int, required=False, empty_value=DEFAULT_DAYS, initial=DEFAULT_DAYS,
-        choices=[(days, gettext_lazy("Last %(days)d days") % {"days": days}) for days in reports.PERIOD_DAYS],
     )
     group = forms.ModelChoiceField(label=gettext_lazy("Sales group"), queryset=None, required=False,
                                    empty_label=gettext_lazy("All my groups"))
@@ -29,6 +28,7 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["days"].choices = [(days, _("Last %(days)d days") % {"days": days}) for days in reports.PERIOD_DAYS]
         self.fields["group"].queryset = visible_sales_groups(user)
         self.fields["person"].queryset = reports.report_people(user)
         if user.is_admin:
@@ -110,9 +110,9 @@ def _funnel(scope, days):
 
 def _activity(scope, days):
     per_day = reports.daily_activity(scope, days)
-    labels = [date_format(day, "SHORT_DATE_FORMAT") for day, _n in per_day]
+    labels = [date_format(day, "n/j") for day, _n in per_day]  # short axis labels; the table has full dates
     daily = Section(_("Follow-ups per day"), [_("Day"), _("Follow-ups")],
-                    [[label, n] for label, (_d, n) in zip(labels, per_day)],
+                    [[date_format(day, "SHORT_DATE_FORMAT"), n] for day, n in per_day],
                     chart=_chart("bar", labels, [(_("Follow-ups"), [n for _d, n in per_day])]),
                     footer=[_("Total"), sum(n for _d, n in per_day)])
     if scope.company:
@@ -134,11 +134,12 @@ def _pool(scope, days):
     weeks = reports.pool_flows(scope, days)
     reasons = reports.INTO_POOL + reports.OUT_OF_POOL
     labels = [date_format(row["week"], "SHORT_DATE_FORMAT") for row in weeks]
+    axis = [date_format(row["week"], "n/j") for row in weeks]
     names = {reason: Custody.Reason(reason).label for reason in reasons}
     datasets = [(names[reason], [row[reason] for row in weeks]) for reason in reasons]
     rows = [[label, *[row[reason] for reason in reasons]] for label, row in zip(labels, weeks)]
     return [Section(_("Into and out of the pool per week"), [_("Week of"), *[names[r] for r in reasons]], rows,
-                    chart=_chart("bar", labels, datasets),
+                    chart=_chart("bar", axis, datasets),
                     footer=[_("Total"), *[sum(row[r] for row in weeks) for r in reasons]],
                     note=_("Into the pool: given up, recycled, owner left. Out of it: claimed, assigned by a supervisor or admin."))]
 
