@@ -61,10 +61,17 @@ class Section:
     key: str = ""
     footer: list = field(default_factory=list)
 
+    @property
+    def wide(self) -> bool:
+        """Tables of more than three columns go below their chart, not beside it."""
+        return len(self.headers) > 3
+
 
 def _chart(kind, labels, datasets, **options) -> dict:
-    return {"type": kind, "labels": [str(label) for label in labels],
-            "datasets": [{"label": str(label), "data": data} for label, data in datasets], **options}
+    """Chart.js input: datasets are (label, numbers) or (label, numbers, stack name)."""
+    sets = [{"label": str(entry[0]), "data": entry[1], **({"stack": entry[2]} if len(entry) > 2 else {})}
+            for entry in datasets]
+    return {"type": kind, "labels": [str(label) for label in labels], "datasets": sets, **options}
 
 
 def _percent(value) -> str:
@@ -136,7 +143,8 @@ def _pool(scope, days):
     labels = [date_format(row["week"], "SHORT_DATE_FORMAT") for row in weeks]
     axis = [date_format(row["week"], "n/j") for row in weeks]
     names = {reason: Custody.Reason(reason).label for reason in reasons}
-    datasets = [(names[reason], [row[reason] for row in weeks]) for reason in reasons]
+    datasets = [(names[reason], [row[reason] for row in weeks], "in" if reason in reports.INTO_POOL else "out")
+                for reason in reasons]
     rows = [[label, *[row[reason] for reason in reasons]] for label, row in zip(labels, weeks)]
     return [Section(_("Into and out of the pool per week"), [_("Week of"), *[names[r] for r in reasons]], rows,
                     chart=_chart("bar", axis, datasets),

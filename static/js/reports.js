@@ -20,6 +20,7 @@
     };
     if (!round) {
       var value = { beginAtZero: true, stacked: spec.datasets.length > 1, ticks: { precision: 0 } };
+      // Stacks are named per dataset ("in"/"out" of the pool): bars of one stack pile up, stacks stand side by side.
       if (spec.percent) { value.max = 100; }
       var category = { stacked: spec.datasets.length > 1, ticks: { autoSkip: true, maxRotation: narrow ? 90 : 50 } };
       options.indexAxis = spec.horizontal ? "y" : "x";
