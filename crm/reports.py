@@ -116,7 +116,7 @@ def stock(scope: Scope, by: list[str], *, now=None, with_overdue=True) -> list[d
         if not scope.company:
             customers = customers.filter(owner_id__in=scope.owner_ids)
         # COUNT(*) without the overdue filter lets PostgreSQL count from an index alone.
-        overdue = Count("*", filter=overdue_q(now)) if with_overdue else Value(0)
+        overdue = Count("pk", filter=overdue_q(now)) if with_overdue else Value(0)
         rows = customers.values(*by).annotate(customers=Count("*"), overdue=overdue)
     return list(rows.order_by(*by))
 
