@@ -75,14 +75,9 @@ def team_table(user, scope, now=None) -> list[dict]:
 def group_table(user, scope, now=None) -> list[dict]:
     """Per sales group: the same numbers added up (admin's home, the per-group comparison)."""
     numbers = reports.team_numbers(scope, by="group", now=now)
-    people = scope.person_by_id()
-    for person_id, plan in _plan_rows_by_person(user, now).items():
-        person = people.get(person_id)
-        group_id = person.sales_group_id if person else None
-        row = numbers[group_id]
-        row.plans_done += plan.done
-        row.plans_open += plan.open
-        row.plans_overdue += plan.overdue
+    for row in reports.plans_by_group(user, now=now):
+        target = numbers[row["group_id"]]
+        target.plans_done, target.plans_open, target.plans_overdue = row["done"], row["open"], row["overdue"]
     rows = [{"group": group, "numbers": numbers.get(group.pk, reports.TeamRow())} for group in scope.groups]
     if None in numbers and any(vars(numbers[None]).values()):
         rows.append({"group": None, "numbers": numbers[None]})

@@ -39,7 +39,7 @@ class CustomerStock(models.Model):
 
 
 class FollowUpDay(models.Model):
-    """Follow-ups per author per local day, for the days before the refresh's day."""
+    """Follow-ups per author per local day, of those that happened before the refresh."""
 
     day = models.DateField()
     author = _person("+")

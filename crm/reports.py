@@ -10,13 +10,13 @@ of the rebuild; the page says when. Without any rebuild everything is counted li
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from time import monotonic
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -26,6 +26,8 @@ from crm import policies, timewindows
 from crm.models import Custody, Customer, CustomerChange, FollowUp
 from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, ReportRefresh
 from crm.services import cadence_days
+from workplans.models import Plan
+from workplans.policies import visible_plans
 
 PERIOD_DAYS = (7, 30, 90, 365)
 REFRESH_LOCK_KEY = "crm.refresh_reports"
@@ -36,16 +38,27 @@ OUT_OF_POOL = [Custody.Reason.CLAIMED, Custody.Reason.REASSIGNED]
 LOST = [Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED]
 
 
-@dataclass
 class Scope:
-    """Whose work a page counts. `owner_ids` None: the whole company."""
+    """Whose work a page counts. `owner_ids` None: the whole company. The people (for
+    per-person rows) are loaded only when a page asks for them."""
 
-    owner_ids: list[int] | None
-    people: list[User] = field(default_factory=list)
-    groups: list[SalesGroup] = field(default_factory=list)
-    group: SalesGroup | None = None
-    person: User | None = None
-    _refresh: object = field(default=False, repr=False)  # False: not looked up yet
+    def __init__(self, owner_ids, people, groups, *, group=None, person=None):
+        self.owner_ids = owner_ids
+        self._people = people  # a list, or a queryset not yet run
+        self.groups = groups
+        self.group = group
+        self.person = person
+        self._refresh = False  # not looked up yet
+
+    @property
+    def company(self) -> bool:
+        return self.owner_ids is None
+
+    @property
+    def people(self) -> list[User]:
+        if not isinstance(self._people, list):
+            self._people = list(self._people)
+        return self._people
 
     @property
     def refresh(self) -> "ReportRefresh | None":
@@ -53,10 +66,6 @@ class Scope:
         if self._refresh is False:
             self._refresh = last_refresh() if self.company else None
         return self._refresh
-
-    @property
-    def company(self) -> bool:
-        return self.owner_ids is None
 
     def person_by_id(self) -> dict[int, User]:
         return {person.pk: person for person in self.people}
@@ -72,15 +81,14 @@ def report_people(user):
 
 def scope_for(user, *, group=None, person=None) -> Scope:
     """`user`'s scope, narrowed to one of their groups or people (already checked by the form)."""
-    owner_ids = policies.report_owner_ids(user)
-    people = list(report_people(user))
+    people = report_people(user)
     groups = list(visible_sales_groups(user)) if (user.is_admin or user.is_supervisor) else []
     if person is not None:
         return Scope([person.pk], [person], groups, person=person)
     if group is not None:
-        members = [p for p in people if p.sales_group_id == group.pk]
+        members = list(people.filter(sales_group=group))
         return Scope([p.pk for p in members], members, groups, group=group)
-    return Scope(owner_ids, people, groups)
+    return Scope(policies.report_owner_ids(user), people, groups)
 
 
 def last_refresh() -> ReportRefresh | None:
@@ -136,13 +144,12 @@ def followup_counts(scope: Scope, start: datetime, by: list[str]) -> Counter:
     parts = []
     cut = _summary_cut(scope)
     if cut is not None:
-        cut_day = timewindows.today(cut)
-        if start < timewindows.local_midnight(cut_day):
+        if start < cut:
             parts.append(
-                FollowUpDay.objects.filter(day__gte=timewindows.today(start), day__lt=cut_day)
+                FollowUpDay.objects.filter(day__gte=timewindows.today(start))
                 .values(*by).annotate(n=Sum("count")).order_by()
             )
-            live = live.filter(occurred_at__gte=timewindows.local_midnight(cut_day))
+        live = live.filter(occurred_at__gte=cut)
     elif not scope.company:
         live = live.filter(author_id__in=scope.owner_ids)
     parts.append(live.annotate(day=TruncDate("occurred_at")).values(*by).annotate(n=Count("*")).order_by())
@@ -285,22 +292,24 @@ def retention(scope: Scope, days: int, *, now=None) -> dict[int, RetentionRow]:
     start = period_start(days, now)
     cut = _summary_cut(scope)
     held = Counter({row["owner_id"]: row["customers"] for row in stock(scope, ["owner_id"], now=now, with_overdue=False)})
-    end = cut if cut is not None and start < cut else None
-    came = custody_counts(scope, start, ["to_owner_id"], side="to", end=end)
-    went = custody_counts(scope, start, ["from_owner_id"], side="from", end=end)
-    if cut is not None and start >= cut:  # the period began after the rebuild: walk forwards
-        before = custody_counts(scope, cut, ["to_owner_id"], side="to", end=start)
-        left = custody_counts(scope, cut, ["from_owner_id"], side="from", end=start)
-        for (owner,), n in before.items():
-            held[owner] += n
-        for (owner,), n in left.items():
-            held[owner] -= n
-    else:
+    # Leaving rows from the start to now, by reason: the losses, and (minus those after the
+    # stock's moment) what walks the stock back to the start.
+    went = custody_counts(scope, start, ["from_owner_id", "reason"], side="from")
+    if cut is None or start < cut:
+        came = custody_counts(scope, start, ["to_owner_id"], side="to", end=cut)
         for (owner,), n in came.items():
             held[owner] -= n
-        for (owner,), n in went.items():
+        for (owner, _reason), n in went.items():
             held[owner] += n
-    lost = custody_counts(scope, start, ["from_owner_id", "reason"], side="from", reasons=LOST)
+        if cut is not None:  # the stock is as of the rebuild: rows since then are not in it
+            for (owner, _reason), n in custody_counts(scope, cut, ["from_owner_id", "reason"], side="from").items():
+                held[owner] -= n
+    else:  # the period began after the rebuild: walk the stock forwards to the start
+        for (owner,), n in custody_counts(scope, cut, ["to_owner_id"], side="to", end=start).items():
+            held[owner] += n
+        for (owner,), n in custody_counts(scope, cut, ["from_owner_id"], side="from", end=start).items():
+            held[owner] -= n
+    lost = Counter({key: n for key, n in went.items() if key[1] in LOST})
     rows = defaultdict(RetentionRow)
     for owner, n in held.items():
         if n > 0:
@@ -364,6 +373,21 @@ def team_numbers(scope: Scope, *, by: str, now=None) -> dict:
     return rows
 
 
+def plans_by_group(user, *, now=None) -> list[dict]:
+    """This week's plans per author's sales group: completed / not completed / overdue (the
+    overdue are among the not completed), as workplans' week summary counts them per person."""
+    now = now or timezone.now()
+    return list(
+        visible_plans(user).filter(**timewindows.week_window(now).as_filter("start_at"))
+        .values(group_id=F("author__sales_group_id"))
+        .annotate(
+            done=Count("id", filter=Q(status=Plan.Status.DONE)),
+            open=Count("id", filter=Q(status=Plan.Status.OPEN)),
+            overdue=Count("id", filter=Q(status=Plan.Status.OPEN, end_at__lt=now)),
+        ).order_by()
+    )
+
+
 # --- The nightly rebuild ------------------------------------------------------------------------
 
 _STOCK_SQL = """
@@ -378,7 +402,7 @@ GROUP BY 1, 2, 3, 4, 5
 _FOLLOWUP_SQL = """
 INSERT INTO crm_followupday (day, author_id, count)
 SELECT (occurred_at AT TIME ZONE %(tz)s)::date, author_id, count(*)
-FROM crm_followup WHERE occurred_at < %(today_start)s
+FROM crm_followup WHERE occurred_at < %(now)s
 GROUP BY 1, 2
 """
 _CUSTODY_SQL = """
@@ -409,7 +433,6 @@ def refresh_summaries(*, now=None) -> ReportRefresh | None:
             "vip_cutoff": now - timedelta(days=cadence_days(Customer.Grade.VIP)),
             "normal_cutoff": now - timedelta(days=cadence_days(Customer.Grade.NORMAL)),
             "tz": settings.TIME_ZONE,
-            "today_start": timewindows.local_midnight(today),
             "now": now,
         }
         for table in ("crm_customerstock", "crm_followupday", "crm_custodyday"):

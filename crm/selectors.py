@@ -332,6 +332,8 @@ def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20) -> 
     for grade in Customer.Grade.values:
         cutoff = horizon - timedelta(days=recycle_days(grade))
         due |= Q(grade=grade, contact_or_created__lt=cutoff)
+    # The latest cutoff, said once, lets the index crm_cust_owner_recycle narrow the rows.
+    due &= Q(contact_or_created__lt=max(horizon - timedelta(days=recycle_days(g)) for g in Customer.Grade.values))
     customers = (
         policies.visible_customers(user).filter(owner_id__in=owner_ids or [user.pk], locked=False)
         .select_related("owner")

@@ -33,8 +33,6 @@ class ReportFilterForm(forms.Form):
         self.fields["person"].queryset = reports.report_people(user)
         if user.is_admin:
             self.fields["group"].empty_label = _("The whole company")
-        for form_field in self.fields.values():
-            form_field.widget.attrs["class"] = "form-select"
 
     def clean(self):
         data = super().clean()
@@ -42,6 +40,25 @@ class ReportFilterForm(forms.Form):
         if group and person and person.sales_group_id != group.pk:
             raise forms.ValidationError(_("That salesperson is not in that group."), code="mismatch")
         return data
+
+    def options(self) -> list[dict]:
+        """Each filter as a plain <select> (rendered by the template without widget templates:
+        an admin's list of every salesperson is hundreds of options)."""
+        current = {name: str(self[name].value() or "") for name in self.fields}
+        current["days"] = current["days"] or str(DEFAULT_DAYS)
+        people = self.fields["person"].queryset.values_list("pk", "full_name", "first_name", "last_name", "username")
+        lists = {
+            "days": [(str(value), label) for value, label in self.fields["days"].choices],
+            "group": [("", self.fields["group"].empty_label)]
+            + [(str(pk), name) for pk, name in self.fields["group"].queryset.values_list("pk", "name")],
+            "person": [("", self.fields["person"].empty_label)]
+            + [(str(pk), full or f"{first} {last}".strip() or login) for pk, full, first, last, login in people],
+        }
+        return [
+            {"name": name, "id": f"id_{name}", "label": self.fields[name].label,
+             "options": [(value, label, value == current[name]) for value, label in lists[name]]}
+            for name in ("days", "group", "person")
+        ]
 
     def choices(self) -> dict:
         """The valid filters, or the defaults (the whole scope, 30 days) when the input is bad."""
@@ -88,7 +105,7 @@ def _page(request, template_key, title, build):
         section.key = f"chart-{number}"
     refreshed = scope.refresh
     return render(request, "crm/report_page.html", {
-        "title": title, "report": template_key, "form": form, "sections": sections, "scope": scope,
+        "title": title, "report": template_key, "form": form, "filters": form.options(), "sections": sections, "scope": scope,
         "days": choices["days"], "refreshed": refreshed, "reports_menu": REPORTS,
     })
 

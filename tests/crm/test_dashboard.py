@@ -111,8 +111,12 @@ def _group_rows(client):
 
 
 def test_admin_home_compares_the_groups_live_and_from_the_nightly_summary(cast, client_for, week):
+    _plan(cast.sales1, done=True, hours_from_now=-1)
+    _plan(cast.sales2b, hours_from_now=-2)
     client = client_for(cast.admin)
     live = _group_rows(client)
+    if timewindows.week_window().start <= timezone.now() - timedelta(hours=2):  # both started this week
+        assert (live["Group A"].plans_done, live["Group B"].plans_open, live["Group B"].plans_overdue) == (1, 1, 1)
     reports.refresh_summaries()
     summary = _group_rows(client)
     for group in (cast.group1, cast.group2):

@@ -155,7 +155,9 @@ def test_retention_is_the_share_of_customers_held_at_the_start_not_given_up_or_r
 
 def test_admin_can_narrow_a_report_to_a_group_or_a_person(cast, client_for, company):
     client = client_for(cast.admin)
-    rows = _rows(_sections(client.get(reverse("crm:report-funnel"), {"group": cast.group2.pk}))["Customers by type"])
+    response = client.get(reverse("crm:report-funnel"), {"group": cast.group2.pk})
+    assert f'<option value="{cast.group2.pk}" selected>Group B</option>' in response.content.decode()
+    rows = _rows(_sections(response)["Customers by type"])
     assert [rows["Prospect"][0], rows["Intention customer"][0], rows["Suspended"][0]] == [1, 1, 1]
     rows = _rows(_sections(client.get(reverse("crm:report-funnel"), {"person": cast.sales1.pk}))["Customers by type"])
     assert [rows["Prospect"][0], rows["Intention customer"][0], rows["Suspended"][0]] == [2, 1, 0]
