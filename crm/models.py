@@ -305,4 +305,4 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
 
 from crm.job_models import ExportJob, ImportJob  # noqa: E402,F401
 from crm.backup_models import Backup  # noqa: E402,F401
-from crm.report_models import CustomerStock, CustodyDay, FollowUpDay, ReportRefresh  # noqa: E402,F401
+from crm.report_models import CustomerStock, CustodyDay, FollowUpDay, HoldingMonth, ReportRefresh  # noqa: E402,F401

@@ -60,3 +60,16 @@ class CustodyDay(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["day", "reason"], include=["from_owner", "to_owner", "count"], name="report_custody_day")]
+
+
+class HoldingMonth(models.Model):
+    """Customers each owner held at local midnight on the first of `month`, from the custody
+    history before the refresh: lets a year's retention start from a month instead of summing
+    a year of custody rows."""
+
+    month = models.DateField()
+    owner = _person("+")
+    held = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "owner"], include=["held"], name="report_holding_month")]

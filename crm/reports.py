@@ -24,7 +24,7 @@ from accounts.models import SalesGroup, User
 from accounts.policies import visible_sales_groups, visible_users
 from crm import policies, timewindows
 from crm.models import Custody, Customer, CustomerChange, FollowUp
-from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, ReportRefresh
+from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh
 from crm.services import cadence_days
 from workplans.models import Plan
 from workplans.policies import visible_plans
@@ -288,28 +288,43 @@ def retention(scope: Scope, days: int, *, now=None) -> dict[int, RetentionRow]:
     or recycled during it. Held at the start = held at a moment T (the summary rebuild, or now)
     minus those that came to the owner since the start plus those that left them (custody is
     complete: every change of owner writes one row). A customer both gained and lost within the
-    period counts as lost, so the rate errs low, never high."""
+    period counts as lost, so the rate errs low, never high. The company's pages start instead
+    from the nightly holdings on the first of the start's month (HoldingMonth) and walk
+    forwards: a year's retention then sums one month of custody rows, not twelve."""
     start = period_start(days, now)
     cut = _summary_cut(scope)
+    if cut is not None and start < cut:
+        # Start from the holdings on the first of the start's month, walk forwards to the start.
+        month = timewindows.local_midnight(timewindows.today(start).replace(day=1))
+        firsts = (HoldingMonth.objects.filter(month__lte=timewindows.today(month))
+                  .order_by("owner_id", "-month").distinct("owner_id").values_list("owner_id", "held"))
+        held = Counter(dict(firsts))
+        if month < start:
+            for (owner,), n in custody_counts(scope, month, ["to_owner_id"], side="to", end=start).items():
+                held[owner] += n
+            for (owner,), n in custody_counts(scope, month, ["from_owner_id"], side="from", end=start).items():
+                held[owner] -= n
+        lost = custody_counts(scope, start, ["from_owner_id", "reason"], side="from", reasons=LOST)
+        return _retention_rows(held, lost, scope)
     held = Counter({row["owner_id"]: row["customers"] for row in stock(scope, ["owner_id"], now=now, with_overdue=False)})
-    # Leaving rows from the start to now, by reason: the losses, and (minus those after the
-    # stock's moment) what walks the stock back to the start.
+    # Leaving rows from the start to now, by reason: the losses, and what walks the stock back.
     went = custody_counts(scope, start, ["from_owner_id", "reason"], side="from")
-    if cut is None or start < cut:
-        came = custody_counts(scope, start, ["to_owner_id"], side="to", end=cut)
+    if cut is None:
+        came = custody_counts(scope, start, ["to_owner_id"], side="to")
         for (owner,), n in came.items():
             held[owner] -= n
         for (owner, _reason), n in went.items():
             held[owner] += n
-        if cut is not None:  # the stock is as of the rebuild: rows since then are not in it
-            for (owner, _reason), n in custody_counts(scope, cut, ["from_owner_id", "reason"], side="from").items():
-                held[owner] -= n
     else:  # the period began after the rebuild: walk the stock forwards to the start
         for (owner,), n in custody_counts(scope, cut, ["to_owner_id"], side="to", end=start).items():
             held[owner] += n
         for (owner,), n in custody_counts(scope, cut, ["from_owner_id"], side="from", end=start).items():
             held[owner] -= n
     lost = Counter({key: n for key, n in went.items() if key[1] in LOST})
+    return _retention_rows(held, lost, scope)
+
+
+def _retention_rows(held: Counter, lost: Counter, scope: Scope) -> dict[int, RetentionRow]:
     rows = defaultdict(RetentionRow)
     for owner, n in held.items():
         if n > 0:
@@ -412,6 +427,24 @@ FROM crm_custody WHERE created_at < %(now)s
 GROUP BY 1, 2, 3, 4
 """
 
+# Holdings on the first of each month (the one after the month whose moves are summed), per
+# owner, as the running sum of every change of owner before the refresh.
+_HOLDING_SQL = """
+INSERT INTO crm_holdingmonth (month, owner_id, held)
+SELECT (m + interval '1 month')::date, owner_id, sum(n) OVER (PARTITION BY owner_id ORDER BY m)
+FROM (
+    SELECT date_trunc('month', created_at AT TIME ZONE %(tz)s)::date AS m, owner_id, sum(delta) AS n
+    FROM (
+        SELECT created_at, to_owner_id AS owner_id, 1 AS delta FROM crm_custody
+        WHERE to_owner_id IS NOT NULL AND created_at < %(now)s
+        UNION ALL
+        SELECT created_at, from_owner_id, -1 FROM crm_custody
+        WHERE from_owner_id IS NOT NULL AND created_at < %(now)s
+    ) AS moves
+    GROUP BY 1, 2
+) AS monthly
+"""
+
 
 def refresh_summaries(*, now=None) -> ReportRefresh | None:
     """Rebuild the summary tables in one transaction (readers keep the old rows until it commits),
@@ -435,9 +468,9 @@ def refresh_summaries(*, now=None) -> ReportRefresh | None:
             "tz": settings.TIME_ZONE,
             "now": now,
         }
-        for table in ("crm_customerstock", "crm_followupday", "crm_custodyday"):
+        for table in ("crm_customerstock", "crm_followupday", "crm_custodyday", "crm_holdingmonth"):
             cursor.execute(f"DELETE FROM {table}")
-        for sql in (_STOCK_SQL, _FOLLOWUP_SQL, _CUSTODY_SQL):
+        for sql in (_STOCK_SQL, _FOLLOWUP_SQL, _CUSTODY_SQL, _HOLDING_SQL):
             cursor.execute(sql, params)
         ReportRefresh.objects.filter(refreshed_at__lt=now - timedelta(days=30)).delete()
         return ReportRefresh.objects.create(refreshed_at=now, duration_ms=int((monotonic() - began) * 1000))

@@ -196,3 +196,31 @@ def test_refresh_command_is_safe_to_run_twice(cast, company, capsys):
     assert sum(reports.CustomerStock.objects.values_list("customers", flat=True)) == Customer.objects.filter(
         owner__isnull=False).count()
     assert CustomerChange.objects.filter(field="type").count() == 2
+
+
+def test_company_retention_from_the_monthly_holdings_equals_the_live_count(cast):
+    """A random year of changes of owner: the admin's retention read from the nightly summaries
+    (monthly holdings walked forwards) equals the one counted live, for every period."""
+    import random
+
+    rng = random.Random(11)
+    people = [cast.sales1, cast.sales1b, cast.sales2, cast.sales2b]
+    for _ in range(12):
+        owner = rng.choice(people)
+        days_ago = rng.randint(200, 500)
+        customer = CustomerFactory(owner=owner, created_at=timezone.now() - timedelta(days=days_ago))
+        _custody(customer, "created", days_ago=days_ago, to_owner=owner)
+        while days_ago > 1 and rng.random() < 0.8:
+            days_ago = rng.randint(0, days_ago - 1)
+            if owner is None:
+                owner = rng.choice(people)
+                _custody(customer, "claimed", days_ago=days_ago, to_owner=owner)
+            else:
+                _custody(customer, rng.choice(["gave_up", "recycled"]), days_ago=days_ago, from_owner=owner)
+                owner = None
+        Customer.objects.filter(pk=customer.pk).update(owner=owner)
+    live = {days: reports.retention(reports.scope_for(cast.admin), days) for days in reports.PERIOD_DAYS}
+    reports.refresh_summaries()
+    for days in reports.PERIOD_DAYS:
+        summary = reports.retention(reports.scope_for(cast.admin), days)
+        assert {k: vars(v) for k, v in summary.items()} == {k: vars(v) for k, v in live[days].items()}, days
