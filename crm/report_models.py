@@ -70,6 +70,9 @@ class HoldingMonth(models.Model):
     month = models.DateField()
     owner = _person("+")
     held = models.IntegerField()
+    # Customers the owner gave up / lost to recycling during the month before `month`.
+    gave_up = models.IntegerField(default=0)
+    recycled = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["month", "owner"], include=["held"], name="report_holding_month")]
+        indexes = [models.Index(fields=["month", "owner"], include=["held", "gave_up", "recycled"], name="report_holding_month")]

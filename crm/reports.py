@@ -304,8 +304,7 @@ def retention(scope: Scope, days: int, *, now=None) -> dict[int, RetentionRow]:
                 held[owner] += n
             for (owner,), n in custody_counts(scope, month, ["from_owner_id"], side="from", end=start).items():
                 held[owner] -= n
-        lost = custody_counts(scope, start, ["from_owner_id", "reason"], side="from", reasons=LOST)
-        return _retention_rows(held, lost, scope)
+        return _retention_rows(held, _company_losses(scope, start, cut), scope)
     held = Counter({row["owner_id"]: row["customers"] for row in stock(scope, ["owner_id"], now=now, with_overdue=False)})
     # Leaving rows from the start to now, by reason: the losses, and what walks the stock back.
     went = custody_counts(scope, start, ["from_owner_id", "reason"], side="from")
@@ -322,6 +321,21 @@ def retention(scope: Scope, days: int, *, now=None) -> dict[int, RetentionRow]:
             held[owner] -= n
     lost = Counter({key: n for key, n in went.items() if key[1] in LOST})
     return _retention_rows(held, lost, scope)
+
+
+def _company_losses(scope: Scope, start: datetime, cut: datetime) -> Counter:
+    """Given up / recycled per owner from `start` to now: custody rows to the end of the start's
+    month, whole months from the monthly holdings, and the rows since the rebuild."""
+    next_month = timewindows.local_midnight((timewindows.today(start).replace(day=1) + timedelta(days=32)).replace(day=1))
+    lost = custody_counts(scope, start, ["from_owner_id", "reason"], side="from", reasons=LOST, end=next_month)
+    if next_month < cut:
+        monthly = (HoldingMonth.objects.filter(month__gt=timewindows.today(next_month))
+                   .values("owner_id").annotate(gave_up_n=Sum("gave_up"), recycled_n=Sum("recycled")).order_by())
+        for row in monthly:
+            lost[(row["owner_id"], Custody.Reason.GAVE_UP)] += row["gave_up_n"]
+            lost[(row["owner_id"], Custody.Reason.RECYCLED)] += row["recycled_n"]
+        lost.update(custody_counts(scope, cut, ["from_owner_id", "reason"], side="from", reasons=LOST))
+    return Counter({key: n for key, n in lost.items() if n})
 
 
 def _retention_rows(held: Counter, lost: Counter, scope: Scope) -> dict[int, RetentionRow]:
@@ -430,15 +444,17 @@ GROUP BY 1, 2, 3, 4
 # Holdings on the first of each month (the one after the month whose moves are summed), per
 # owner, as the running sum of every change of owner before the refresh.
 _HOLDING_SQL = """
-INSERT INTO crm_holdingmonth (month, owner_id, held)
-SELECT (m + interval '1 month')::date, owner_id, sum(n) OVER (PARTITION BY owner_id ORDER BY m)
+INSERT INTO crm_holdingmonth (month, owner_id, held, gave_up, recycled)
+SELECT (m + interval '1 month')::date, owner_id, sum(n) OVER (PARTITION BY owner_id ORDER BY m), gave_up, recycled
 FROM (
-    SELECT date_trunc('month', created_at AT TIME ZONE %(tz)s)::date AS m, owner_id, sum(delta) AS n
+    SELECT date_trunc('month', created_at AT TIME ZONE %(tz)s)::date AS m, owner_id, sum(delta) AS n,
+           count(*) FILTER (WHERE delta = -1 AND reason = 'gave_up') AS gave_up,
+           count(*) FILTER (WHERE delta = -1 AND reason = 'recycled') AS recycled
     FROM (
-        SELECT created_at, to_owner_id AS owner_id, 1 AS delta FROM crm_custody
+        SELECT created_at, to_owner_id AS owner_id, 1 AS delta, reason FROM crm_custody
         WHERE to_owner_id IS NOT NULL AND created_at < %(now)s
         UNION ALL
-        SELECT created_at, from_owner_id, -1 FROM crm_custody
+        SELECT created_at, from_owner_id, -1, reason FROM crm_custody
         WHERE from_owner_id IS NOT NULL AND created_at < %(now)s
     ) AS moves
     GROUP BY 1, 2
