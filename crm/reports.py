@@ -20,7 +20,7 @@ from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from accounts.models import SalesGroup, User
+from accounts.models import User
 from accounts.policies import visible_sales_groups, visible_users
 from crm import policies, timewindows
 from crm.models import Custody, Customer, CustomerChange, FollowUp
