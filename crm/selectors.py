@@ -365,20 +365,23 @@ def recycle_days(grade: str) -> int:
     return settings.POOL_RECYCLE_DAYS_VIP if grade == Customer.Grade.VIP else settings.POOL_RECYCLE_DAYS_NORMAL
 
 
-def recycle_soon(user, *, within_days=3, now=None) -> list[Customer]:
-    """`user`'s own customers that recycle_pool will return to the pool within `within_days`
-    (key customers never are): the 20 longest without a contact, soonest recycled first, each
-    with `recycle_at` and `recycle_after_days`."""
+def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20) -> list[Customer]:
+    """`user`'s own customers (or those of `owner_ids` that `user` may see) that recycle_pool
+    will return to the pool within `within_days` (key customers never are): the `limit` longest
+    without a contact, soonest recycled first, each with `recycle_at` and `recycle_after_days`."""
     now = now or timezone.now()
     horizon = now + timedelta(days=within_days)
     due = Q()
     for grade in Customer.Grade.values:
         cutoff = horizon - timedelta(days=recycle_days(grade))
         due |= Q(grade=grade, contact_or_created__lt=cutoff)
+    # The latest cutoff, said once, lets the index crm_cust_owner_recycle narrow the rows.
+    due &= Q(contact_or_created__lt=max(horizon - timedelta(days=recycle_days(g)) for g in Customer.Grade.values))
     customers = (
-        policies.visible_customers(user).filter(owner_id=user.pk, locked=False)
+        policies.visible_customers(user).filter(owner_id__in=owner_ids or [user.pk], locked=False)
+        .select_related("owner")
         .annotate(contact_or_created=Coalesce("last_contact_at", "created_at"))
-        .filter(due).order_by("contact_or_created", "id")[:20]
+        .filter(due).order_by("contact_or_created", "id")[:limit]
     )
     found = list(customers)
     for customer in found:

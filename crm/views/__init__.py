@@ -2,9 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.policies import visible_sales_groups
-from crm import selectors
-from workplans import selectors as plan_selectors
+from crm import dashboard
 
 
 @require_GET
@@ -14,12 +12,4 @@ def home(request):
     user = request.user
     if user.is_backup_operator:
         return render(request, "crm/home_backup.html")
-    supervised = visible_sales_groups(user) if user.is_supervisor else []
-    return render(request, "crm/home.html", {
-        "supervised_groups": supervised,
-        "tiles": selectors.view_counts(user),
-        "plans": plan_selectors.todays_plans(user),
-        "plan_summary": [] if user.is_salesperson else plan_selectors.week_summary(user),
-        "recent_followups": selectors.followup_list(user)[:5],
-        "recycle_soon": selectors.recycle_soon(user),
-    })
+    return render(request, "crm/home.html", dashboard.home(user))

@@ -58,6 +58,9 @@ def pages(user):
     result.append(("home", "/"))
     result += [(f"pool:{key or 'all'}", f"/pool/?window={key}") for key in ("", "day", "3days", "week", "month", "year")]
     result += [("pool:search 李", "/pool/?q=李"), ("pool:vip", "/pool/?grade=vip")]
+    if not user.is_salesperson:  # reports are for supervisors and admins (issue 11)
+        result += [(f"report:{key}", f"/reports/{key}/") for key in ("funnel", "activity", "pool", "retention", "customers")]
+        result += [("report:activity 90d", "/reports/activity/?days=90"), ("report:retention 365d", "/reports/retention/?days=365")]
     return result
 
 
