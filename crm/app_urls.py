@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import backups, customers, exports, followups, imports, pool
+from crm.views import backups, customers, exports, followups, imports, pool, staff
 
 app_name = "crm"
 
@@ -51,4 +51,10 @@ urlpatterns += [
     path("customers/<int:pk>/claim/", pool.pool_claim, name="pool-claim"),
     path("customers/<int:pk>/assign/", pool.pool_assign, name="pool-assign"),
     path("customers/<int:pk>/lock/", pool.customer_lock, name="customer-lock"),
+]
+
+urlpatterns += [
+    path("customers/bulk/", customers.customer_bulk, name="customer-bulk"),
+    path("staff/<int:pk>/", staff.staff_detail, name="staff-detail"),
+    path("staff/<int:pk>/offboard/", staff.staff_offboard, name="staff-offboard"),
 ]
