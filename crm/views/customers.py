@@ -230,13 +230,11 @@ def saved_search_delete(request, pk):
 
 
 @require_POST
-@sales_only
+@require(policies.may_reassign)
 def customer_bulk(request):
     """The customer list's bulk bar (supervisors within their groups, admins): reassign the
     ticked customers, or all of one salesperson's customers matching the filter, or move them
     to the pool. All or nothing; the ownership cap is respected."""
-    if not policies.may_reassign(request.user):
-        raise PermissionDenied
     form = BulkActionForm(request.POST, user=request.user)
     back = f"{reverse('crm:customer-list')}?{QueryDict(request.POST.get('filter', '')).urlencode()}"
     if not form.is_valid():
