@@ -111,25 +111,44 @@ def _chunks(items, size=CHUNK):
         yield items[start:start + size]
 
 
+_MOVE_SQL = """
+WITH plan AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(from)s::bigint[], %(to)s::bigint[]) AS p(id, from_owner, to_owner)
+),
+moved AS (
+    UPDATE {customer} c SET
+        owner_id = plan.to_owner,
+        pooled_at = CASE WHEN plan.to_owner IS NULL THEN %(now)s ELSE c.pooled_at END,
+        pool_reason = CASE WHEN plan.to_owner IS NULL THEN %(note)s ELSE c.pool_reason END,
+        locked = CASE WHEN plan.to_owner IS NULL THEN false ELSE c.locked END,
+        updated_at = %(now)s
+    FROM plan WHERE c.id = plan.id
+    RETURNING c.id, plan.from_owner, plan.to_owner
+)
+INSERT INTO {custody} (customer_id, from_owner_id, to_owner_id, actor_id, reason, note, created_at)
+SELECT id, from_owner, to_owner, %(actor)s, %(reason)s, %(note)s, %(now)s FROM moved
+"""
+
+
 def _move(plan: dict, *, reason: str, by, note: str, now) -> None:
     """Move customers: `plan` maps a new owner id (None: the pool) to [(customer id, old owner id)].
-    One UPDATE per chunk and one bulk insert of custody rows; shares end with the old owner."""
+    One statement moves them all and writes their custody rows (an UPDATE feeding an INSERT, as
+    recycle_pool does), instead of 20,000 saves; the shares of moved customers end."""
+    ids, old, new = [], [], []
     for target_id, rows in plan.items():
-        ids = [pk for pk, _old in rows]
-        for chunk in _chunks(ids):
-            if target_id is None:
-                Customer.objects.filter(pk__in=chunk).update(
-                    owner=None, pooled_at=now, pool_reason=note[:255], locked=False, updated_at=now
-                )
-            else:
-                Customer.objects.filter(pk__in=chunk).update(owner_id=target_id, updated_at=now)
-            # A share is a favour of the owner: it ends when the customer changes hands.
-            CustomerUserObjectPermission.objects.filter(content_object_id__in=chunk).delete()
-        Custody.objects.bulk_create(
-            (Custody(customer_id=pk, from_owner_id=old, to_owner_id=target_id, actor=by, reason=reason,
-                     note=note[:255], created_at=now) for pk, old in rows),
-            batch_size=2000,
-        )
+        for pk, previous in rows:
+            ids.append(pk)
+            old.append(previous)
+            new.append(target_id)
+    if not ids:
+        return
+    sql = _MOVE_SQL.format(customer=Customer._meta.db_table, custody=Custody._meta.db_table)
+    shares = CustomerUserObjectPermission._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"ids": ids, "from": old, "to": new, "now": now, "note": note[:255],
+                             "actor": by.pk, "reason": reason})
+        # A share is a favour of the owner: it ends when the customer changes hands.
+        cursor.execute(f"DELETE FROM {shares} WHERE content_object_id = ANY(%s::bigint[])", [ids])
 
 
 def spread_evenly(rows: list, receiver_ids: list[int]) -> dict:

@@ -218,3 +218,9 @@ def test_offboarding_a_supervisor_leaves_their_groups_without_one(cast, client_f
     assert cast.group1.supervisor is None
     page = client_for(cast.admin).get(reverse("crm:staff-offboard", args=[cast.sup2.pk])).content.decode()
     assert "Group B" in page  # sup2 still leads Group B: the preview says it will need a new supervisor
+
+
+def test_the_offboarding_page_speaks_chinese(cast, client_for, departing):
+    page = client_for(cast.sup1).get(reverse("crm:staff-offboard", args=[cast.sales1.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    text = page.content.decode()
+    assert "为 张三 办理离职" in text and "全部放入公海" in text and "<strong>3</strong> 个工作计划将被删除" in text
