@@ -224,3 +224,12 @@ def test_the_offboarding_page_speaks_chinese(cast, client_for, departing):
     page = client_for(cast.sup1).get(reverse("crm:staff-offboard", args=[cast.sales1.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN")
     text = page.content.decode()
     assert "为 张三 办理离职" in text and "全部放入公海" in text and "<strong>3</strong> 个工作计划将被删除" in text
+
+
+def test_the_pool_names_the_former_owner_of_offboarded_customers(cast, client_for, departing):
+    _confirm(client_for(cast.admin), cast.sales1, mode="pool")
+    client = client_for(cast.sales2)
+    page = client.get(reverse("crm:pool-list")).content.decode()
+    assert "张三" in page and "former staff" in page
+    filtered = client.get(reverse("crm:pool-list"), {"previous_owner": cast.sales1.pk})
+    assert len(filtered.context["customers"]) == 5
