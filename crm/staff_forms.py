@@ -93,6 +93,11 @@ class BulkActionForm(forms.Form):
         self.fields["customers"].queryset = policies.reassignable_customers(user)
         self.fields["target"].queryset = receivers_for(user)
 
+    def target_choices(self) -> list:
+        """(id, label) of who may receive customers, in one query (a list, not a re-counted iterator)."""
+        return [(person.pk, f"{person.display_name} · {person.sales_group}" if person.sales_group_id else person.display_name)
+                for person in self.fields["target"].queryset]
+
     def filter_query(self):
         return CustomerFilterForm(QueryDict(self.cleaned_data.get("filter") or ""), user=self.user).query()
 
