@@ -44,8 +44,16 @@ manages_groups = require(policies.may_manage_groups)
 admin_only = require(policies.is_admin)
 
 
+class ListPaginator(Paginator):
+    per_page_choices = (25, 50, 100)
+
+
 def _page(request, rows, per_page):
-    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+    """One page of a list; the reader may choose 25, 50 or 100 a page (includes/_pagination.html)."""
+    chosen = request.GET.get("per_page", "")
+    if chosen.isdigit() and int(chosen) in ListPaginator.per_page_choices:
+        per_page = int(chosen)
+    return ListPaginator(rows, per_page).get_page(request.GET.get("page"))
 
 
 @require_GET

@@ -9,6 +9,10 @@ from crm import offboarding, policies
 from crm.forms import CustomerFilterForm
 
 
+def person_label(person) -> str:
+    return f"{person.display_name} · {person.sales_group}" if person.sales_group_id else person.display_name
+
+
 def receivers_for(user, *, leaving=None):
     people = policies.assignable_owners(user)
     return people.exclude(pk=leaving.pk) if leaving is not None else people
@@ -31,12 +35,13 @@ class OffboardForm(forms.Form):
     def __init__(self, *args, person, by, customers=(), **kwargs):
         super().__init__(*args, **kwargs)
         receivers = receivers_for(by, leaving=person)
-        self.fields["colleague"].queryset = receivers
-        self.fields["colleagues"].queryset = receivers
+        for name in ("colleague", "colleagues"):
+            self.fields[name].queryset = receivers
+            self.fields[name].label_from_instance = person_label
         self.customers = list(customers)  # for customer by customer: at most EACH_LIMIT
         if not self.customers:
             self.fields["mode"].choices = self.MODE_CHOICES[:3]
-        choices = [("", _("Isolation pool"))] + [(str(r.pk), f"{r.display_name} · {r.sales_group or ''}") for r in receivers]
+        choices = [("", _("Isolation pool"))] + [(str(r.pk), person_label(r)) for r in receivers]
         self.receivers = {str(r.pk): r for r in receivers}
         for customer in self.customers:
             self.fields[f"to_{customer.pk}"] = forms.ChoiceField(choices=choices, required=False, label=customer.name)
@@ -95,8 +100,7 @@ class BulkActionForm(forms.Form):
 
     def target_choices(self) -> list:
         """(id, label) of who may receive customers, in one query (a list, not a re-counted iterator)."""
-        return [(person.pk, f"{person.display_name} · {person.sales_group}" if person.sales_group_id else person.display_name)
-                for person in self.fields["target"].queryset]
+        return [(person.pk, person_label(person)) for person in self.fields["target"].queryset]
 
     def filter_query(self):
         return CustomerFilterForm(QueryDict(self.cleaned_data.get("filter") or ""), user=self.user).query()

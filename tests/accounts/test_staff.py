@@ -178,3 +178,12 @@ def test_policy_scopes(cast):
     assert policies.manageable_users(cast.sales1).count() == 0
     assert [role for role, _label in policies.assignable_roles(cast.sup1)] == ["salesperson"]
     assert set(policies.assignable_groups(cast.sup1)) == {cast.group1}
+
+
+def test_the_staff_list_runs_a_constant_number_of_queries(cast, client_for, django_assert_max_num_queries):
+    for index in range(30):
+        UserFactory(username=f"extra{index}", sales_group=cast.group1)
+    client = client_for(cast.admin)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("accounts:user-list"), {"per_page": 50})
+    assert len(response.context["page_obj"]) == 38  # the cast of 8 and 30 more
