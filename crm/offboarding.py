@@ -238,6 +238,9 @@ def offboard(*, person, by, mode: str = POOL, receivers=(), assignments=None, ex
     result.signed_suggestions = _delete_suggestions(person)
     _end_personal_things(person)
     mark_departed(user=person, at=now)
+    if Customer.objects.filter(owner=person).exists():  # saved by the person while this ran
+        raise Refused(_("%(name)s added customers while the offboarding ran; nothing was changed. "
+                        "Confirm again.") % {"name": person.display_name})
     audit.record(
         actor=by, action="staff.offboard", count=result.customers,
         summary=_("%(name)s offboarded: %(customers)d customers moved (%(pool)d to the pool), %(plans)d plans "

@@ -233,3 +233,17 @@ def test_the_pool_names_the_former_owner_of_offboarded_customers(cast, client_fo
     assert "张三" in page and "former staff" in page
     filtered = client.get(reverse("crm:pool-list"), {"previous_owner": cast.sales1.pk})
     assert len(filtered.context["customers"]) == 5
+
+
+def test_a_customer_saved_by_the_leaver_during_the_offboarding_stops_it(cast, departing, monkeypatch):
+    real = offboarding._delete_plans
+
+    def meanwhile(person):  # stands for a customer the person saved from another tab
+        CustomerFactory(owner=cast.sales1)
+        return real(person)
+
+    monkeypatch.setattr(offboarding, "_delete_plans", meanwhile)
+    with pytest.raises(offboarding.Refused, match="added customers while the offboarding ran"):
+        offboarding.offboard(person=cast.sales1, by=cast.admin)
+    assert User.objects.get(pk=cast.sales1.pk).is_active
+    assert Customer.objects.filter(owner=cast.sales1).count() == 5
