@@ -247,3 +247,13 @@ def test_a_customer_saved_by_the_leaver_during_the_offboarding_stops_it(cast, de
         offboarding.offboard(person=cast.sales1, by=cast.admin)
     assert User.objects.get(pk=cast.sales1.pk).is_active
     assert Customer.objects.filter(owner=cast.sales1).count() == 5
+
+
+def test_shares_end_with_the_departure(cast, departing):
+    from crm import services
+
+    services.customer_share(customer=departing[0], colleague=cast.sales2, cofollow=False, by=cast.sales1)
+    theirs = CustomerFactory(owner=cast.sales2b)
+    services.customer_share(customer=theirs, colleague=cast.sales1, cofollow=True, by=cast.sales2b)
+    offboarding.offboard(person=cast.sales1, by=cast.admin, mode=offboarding.ONE, receivers=[cast.sales1b])
+    assert not CustomerUserObjectPermission.objects.exists()
