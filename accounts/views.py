@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import policies, services
-from accounts.forms import AuditFilterForm, GroupForm, GroupGrantForm, LoginForm, StaffFilterForm, UserCreateForm, UserEditForm
+from accounts.forms import LoginForm
 from accounts.models import AuditEvent, SalesGroup, SalesGroupUserObjectPermission, User
 from accounts.policies import require
+from accounts.staff_forms import AuditFilterForm, GroupForm, GroupGrantForm, StaffFilterForm, UserCreateForm, UserEditForm
 
 
 class LoginView(auth_views.LoginView):
