@@ -88,8 +88,12 @@ def _lock_receivers(user_ids) -> None:
 
 def _check_receivers(receivers: list[User], incoming: Counter) -> None:
     """Every receiver is an active salesperson or supervisor, and stays within the cap."""
+    # Read again inside the transaction: someone may have been deactivated since the form was filled.
+    now_valid = set(User.objects.filter(
+        pk__in=[p.pk for p in receivers], is_active=True, role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR]
+    ).values_list("pk", flat=True))
     for person in receivers:
-        if not person.is_active or person.role not in (User.Role.SALESPERSON, User.Role.SUPERVISOR):
+        if person.pk not in now_valid:
             raise Refused(_("%(name)s cannot receive customers: only active salespeople and supervisors can.")
                           % {"name": person.display_name})
     owned = dict(
@@ -153,7 +157,7 @@ def _move(plan: dict, *, reason: str, by, note: str, now) -> None:
 
 def spread_evenly(rows: list, receiver_ids: list[int]) -> dict:
     """Deal customers out like cards, so each colleague gets an equal share (at most one more
-    than another) and a fair mix: `rows` come sorted by grade and type, VIPs first."""
+    than another) and a fair mix: `rows` come sorted VIPs first, then by type."""
     plan = {pk: [] for pk in receiver_ids}
     for index, row in enumerate(rows):
         plan[receiver_ids[index % len(receiver_ids)]].append(row)
@@ -161,7 +165,7 @@ def spread_evenly(rows: list, receiver_ids: list[int]) -> dict:
 
 
 def _owned_rows(person) -> list:
-    """(id, owner id) of `person`'s customers, locked, VIPs and prospects first (for the deal)."""
+    """(id, owner id) of `person`'s customers, locked; VIPs first, then by type (for a fair deal)."""
     return list(
         Customer.objects.filter(owner=person).select_for_update()
         .order_by("-grade", "type", "next_contact_on", "id").values_list("pk", "owner_id")

@@ -117,3 +117,14 @@ def test_the_targets_cap_is_respected(cast, client_for, settings):
     assert "赵六 already holds 1 customers" in message and "room for 1" in message
     assert Customer.objects.filter(owner=cast.sales1).count() == 2
     assert not Custody.objects.filter(reason="reassigned").exists()
+
+
+def test_a_receiver_deactivated_after_the_form_was_filled_gets_nothing(cast):
+    from crm import offboarding
+
+    customer = CustomerFactory(owner=cast.sales1)
+    receiver = User.objects.get(pk=cast.sales1b.pk)  # the form's copy: still active
+    User.objects.filter(pk=receiver.pk).update(is_active=False)
+    with pytest.raises(offboarding.Refused, match="cannot receive customers"):
+        offboarding.reassign(customers=Customer.objects.filter(pk=customer.pk), to=receiver, by=cast.sup1)
+    assert Customer.objects.get(pk=customer.pk).owner == cast.sales1
