@@ -4,6 +4,7 @@ of their own groups; every change lands in the audit trail."""
 from datetime import timedelta
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,7 +34,7 @@ def test_supervisor_adds_a_salesperson_to_their_group_who_can_log_in(cast, clien
     assert response.status_code == 302
     person = User.objects.get(username="xiaoming")
     assert (person.role, person.sales_group, person.phone) == (User.Role.SALESPERSON, cast.group1, "13912345678")
-    assert client.login(username="xiaoming", password=NEW_PASSWORD)
+    assert client.login(request=RequestFactory().get("/"), username="xiaoming", password=NEW_PASSWORD)
     event = AuditEvent.objects.get(action="staff.create")
     assert (event.actor, event.data["user_id"]) == (cast.sup1, person.pk)
 
@@ -121,10 +122,10 @@ def test_nobody_changes_their_own_role(cast, client_for):
 
 
 def test_a_new_password_ends_the_persons_sessions(cast, client_for, client):
-    assert client.login(username="sales1", password=PASSWORD)
+    assert client.login(request=RequestFactory().get("/"), username="sales1", password=PASSWORD)
     client_for(cast.sup1).post(reverse("accounts:user-edit", args=[cast.sales1.pk]), _edit(cast.sales1, new_password=NEW_PASSWORD))
     assert client.get(reverse("home")).status_code == 302
-    assert client.login(username="sales1", password=NEW_PASSWORD)
+    assert client.login(request=RequestFactory().get("/"), username="sales1", password=NEW_PASSWORD)
 
 
 def test_admin_reactivates_a_former_colleague(cast, client_for):

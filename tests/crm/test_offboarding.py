@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,11 +82,11 @@ def test_pool_customers_say_why_and_follow_ups_show_former_staff(cast, client_fo
 
 
 def test_the_departed_persons_open_session_ends_and_login_is_refused(cast, client, client_for, departing):
-    assert client.login(username="sales1", password=PASSWORD)
+    assert client.login(request=RequestFactory().get("/"), username="sales1", password=PASSWORD)
     assert client.get(reverse("crm:customer-list")).status_code == 200
     _confirm(client_for(cast.admin), cast.sales1, mode="pool")
     assert client.get(reverse("crm:customer-list")).status_code == 302
-    assert not client.login(username="sales1", password=PASSWORD)
+    assert not client.login(request=RequestFactory().get("/"), username="sales1", password=PASSWORD)
 
 
 def test_all_customers_can_go_to_one_colleague(cast, client_for, departing):
