@@ -41,8 +41,8 @@ class OffboardForm(forms.Form):
         self.customers = list(customers)  # for customer by customer: at most EACH_LIMIT
         if not self.customers:
             self.fields["mode"].choices = self.MODE_CHOICES[:3]
-        choices = [("", _("Isolation pool"))] + [(str(r.pk), person_label(r)) for r in receivers]
         self.receivers = {str(r.pk): r for r in receivers}
+        choices = [("", _("Isolation pool"))] + [(pk, person_label(r)) for pk, r in self.receivers.items()]
         for customer in self.customers:
             self.fields[f"to_{customer.pk}"] = forms.ChoiceField(choices=choices, required=False, label=customer.name)
 
