@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policies import has_sales_role, is_admin, is_backup_operator, may_manage_staff
+from accounts.policies import has_sales_role, is_admin, is_backup_operator
 
 # (url name, label, who sees it). Entries whose URL does not exist yet are skipped.
 _NAVIGATION = [
@@ -14,7 +14,7 @@ _NAVIGATION = [
     ("bulletin:post-list", _("Message board"), has_sales_role),
     ("bulletin:suggestion-list", _("Suggestions"), lambda user: has_sales_role(user) and not user.is_salesperson),
     ("bulletin:suggestion-mine", _("Suggestions"), lambda user: has_sales_role(user) and user.is_salesperson),
-    ("accounts:user-list", _("Staff"), may_manage_staff),
+    ("accounts:user-list", _("Staff"), lambda user: has_sales_role(user) and not user.is_salesperson),
     ("accounts:audit-list", _("Audit trail"), is_admin),
     ("crm:backup-list", _("Backups"), lambda user: is_backup_operator(user) or user.is_admin),
 ]

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from crm.views import backups, customers, exports, followups, imports, pool, staff
+from crm.views import backups, customers, exports, followups, imports, pool
 
 app_name = "crm"
 
@@ -31,6 +31,9 @@ urlpatterns = [
     path("backups/<int:pk>/download/", backups.backup_download, name="backup-download"),
 ]
 
+# Staff pages, offboarding and bulk reassignment (crm/staff_urls.py), in this namespace.
+urlpatterns += [path("", include("crm.staff_urls"))]
+
 
 urlpatterns += [
     path("customers/import/", imports.customer_import, name="customer-import"),
@@ -51,10 +54,4 @@ urlpatterns += [
     path("customers/<int:pk>/claim/", pool.pool_claim, name="pool-claim"),
     path("customers/<int:pk>/assign/", pool.pool_assign, name="pool-assign"),
     path("customers/<int:pk>/lock/", pool.customer_lock, name="customer-lock"),
-]
-
-urlpatterns += [
-    path("customers/bulk/", customers.customer_bulk, name="customer-bulk"),
-    path("staff/<int:pk>/", staff.staff_detail, name="staff-detail"),
-    path("staff/<int:pk>/offboard/", staff.staff_offboard, name="staff-offboard"),
 ]
