@@ -50,6 +50,12 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The detailed profile of SPEC §7.1; cleared (except the name) when the person leaves.
+    wechat = models.CharField(_("WeChat"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    departed_at = models.DateTimeField(_("left the company"), null=True, blank=True, editable=False)
 
     objects = CrmUserManager()
 
@@ -57,7 +63,10 @@ class User(AbstractUser):
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        indexes = [models.Index(fields=["role", "sales_group"])]
+        indexes = [
+            models.Index(fields=["role", "sales_group"]),
+            models.Index(fields=["-date_joined"], name="accounts_user_joined"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

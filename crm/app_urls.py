@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from crm.views import backups, customers, exports, followups, imports, pool, reports
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path("backups/<int:pk>/verify/", backups.backup_verify, name="backup-verify"),
     path("backups/<int:pk>/download/", backups.backup_download, name="backup-download"),
 ]
+
+# Staff pages, offboarding and bulk reassignment (crm/staff_urls.py), in this namespace.
+urlpatterns += [path("", include("crm.staff_urls"))]
 
 
 urlpatterns += [

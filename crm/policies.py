@@ -166,6 +166,21 @@ def pool_previous_owner_choices(user) -> QuerySet[User]:
     return User.objects.filter(role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR]).order_by("username")
 
 
+def may_reassign(user) -> bool:
+    """Supervisors (within their groups) and admins move customers between salespeople."""
+    return roles.has_sales_role(user) and (user.is_supervisor or user.is_admin)
+
+
+def reassignable_customers(user) -> QuerySet[Customer]:
+    """Owned customers `user` may hand to someone else or move to the pool: every one for an
+    admin, those of their groups' people for a supervisor (a share is not enough)."""
+    if not may_reassign(user):
+        return Customer.objects.none()
+    if user.is_admin:
+        return Customer.objects.filter(owner__isnull=False)
+    return Customer.objects.filter(owner_id__in=overseen_owner_ids(user))
+
+
 # A customer that left the pool this recently is still answered as a pool customer, so whoever
 # lost the race to claim it hears "already claimed by someone else" (from the service), not 404.
 JUST_CLAIMED = timedelta(hours=1)

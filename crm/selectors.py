@@ -319,11 +319,15 @@ class PoolQuery:
     previous_owner: object = None
 
 
+# Custody rows that put a customer in the pool: given up, recycled, or its owner left (to no one).
+POOL_ENTRY = Q(reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED]) | Q(
+    reason=Custody.Reason.OFFBOARDED, to_owner__isnull=True
+)
+
+
 def _let_go():
-    """The latest custody row that put a customer in the pool (given up or recycled)."""
-    return Custody.objects.filter(
-        customer_id=OuterRef("pk"), reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED]
-    ).order_by("-created_at", "-id")
+    """The latest custody row that put a customer in the pool (given up, recycled, owner left)."""
+    return Custody.objects.filter(POOL_ENTRY, customer_id=OuterRef("pk")).order_by("-created_at", "-id")
 
 
 def pool_list(user, query: PoolQuery) -> QuerySet[Customer]:
@@ -351,7 +355,7 @@ def with_previous_owners(customers) -> list[Customer]:
     query: annotating the whole list would run the lookup for every row the page count touches."""
     customers = list(customers)
     rows = (
-        Custody.objects.filter(customer_id__in=[c.pk for c in customers], reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED])
+        Custody.objects.filter(POOL_ENTRY, customer_id__in=[c.pk for c in customers])
         .select_related("from_owner").order_by("customer_id", "-created_at", "-id").distinct("customer_id")
     )
     latest = {row.customer_id: row.from_owner for row in rows}

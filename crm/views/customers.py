@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit
 from accounts.models import User
 from accounts.policies import has_sales_role, require
-from crm import policies, selectors, services
+from crm import offboarding, policies, selectors, services
 from crm.forms import (
     CustomerFilterForm,
     CustomerForm,
@@ -22,6 +23,7 @@ from crm.forms import (
 )
 from crm.models import SavedSearch
 from crm.pagination import paginate
+from crm.staff_forms import BulkActionForm
 
 sales_only = require(has_sales_role)
 LOG_LIMIT = 100  # the newest conversations on a customer's page
@@ -41,6 +43,7 @@ def customer_list(request):
         "current_view": selectors.QUERY_VIEWS_BY_KEY.get(query.view),
         "today": timezone.localdate(),
         "saved_searches": SavedSearch.objects.filter(owner=request.user),
+        "bulk_form": BulkActionForm(user=request.user) if policies.may_reassign(request.user) else None,
     })
 
 
@@ -251,3 +254,35 @@ def saved_search_delete(request, pk):
     messages.success(request, _("Search “%(name)s” deleted.") % {"name": search.name})
     return redirect("crm:customer-list")
 
+
+
+@require_POST
+@require(policies.may_reassign)
+def customer_bulk(request):
+    """The customer list's bulk bar (supervisors within their groups, admins): reassign the
+    ticked customers, or all of one salesperson's customers matching the filter, or move them
+    to the pool. All or nothing; the ownership cap is respected."""
+    form = BulkActionForm(request.POST, user=request.user)
+    back = f"{reverse('crm:customer-list')}?{QueryDict(request.POST.get('filter', '')).urlencode()}"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    if data["everything"]:
+        chosen = selectors.customer_list(request.user, form.filter_query()).filter(
+            pk__in=policies.reassignable_customers(request.user).values("pk"))
+    else:
+        chosen = policies.reassignable_customers(request.user).filter(pk__in=[c.pk for c in data["customers"]])
+    target = data["target"] if data["action"] == BulkActionForm.REASSIGN else None
+    try:
+        moved = offboarding.reassign(customers=chosen, to=target, by=request.user)
+    except offboarding.Refused as refused:
+        messages.error(request, refused.message)
+        return redirect(back)
+    if target is None:
+        messages.success(request, _("%(count)d customers moved to the isolation pool.") % {"count": moved})
+    else:
+        messages.success(request, _("%(count)d customers now belong to %(name)s.") % {"count": moved, "name": target.display_name})
+    return redirect(back)

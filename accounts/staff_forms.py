@@ -1,0 +1,220 @@
+"""Forms of the staff pages (SPEC §7): the staff list's filters, people, groups, the audit trail."""
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import policies
+from accounts.models import AuditEvent, SalesGroup, User
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def _filter_widgets(form):
+    """Bootstrap classes on a filter bar's inputs."""
+    for name, field in form.fields.items():
+        if name != "fields":
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+
+
+def day_start(day):
+    """Midnight at the start of `day` in the current time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class StaffFilterForm(forms.Form):
+    """The staff list's query string (SPEC §7.2): name, date added, group, role, or a custom query.
+    Bad values are dropped, never an error page."""
+
+    STATUS = [("active", _("Active")), ("former", _("Former staff")), ("all", _("Everyone"))]
+    SORTS = {
+        "name": ("full_name", "username"),
+        "joined": ("-date_joined", "-id"),
+        "joined_asc": ("date_joined", "id"),
+        "group": ("sales_group__name", "username"),
+    }
+    SEARCH_FIELDS = [
+        ("full_name", _("Name")),
+        ("username", _("Login")),
+        ("phone", _("Phone")),
+        ("email", _("Email")),
+        ("wechat", _("WeChat")),
+        ("notes", _("Notes")),
+    ]
+
+    q = forms.CharField(required=False, max_length=100, label=_("Search"))
+    fields = forms.MultipleChoiceField(required=False, choices=SEARCH_FIELDS, label=_("Search in"))
+    group = forms.ModelChoiceField(queryset=None, required=False, label=_("Sales group"), empty_label=_("All groups"))
+    role = forms.ChoiceField(required=False, choices=[("", _("Any role"))] + User.Role.choices, label=_("Role"))
+    status = forms.ChoiceField(required=False, choices=STATUS, label=_("Status"))
+    joined_from = forms.DateField(required=False, label=_("Added from"), widget=DATE_INPUT)
+    joined_to = forms.DateField(required=False, label=_("Added until"), widget=DATE_INPUT)
+    sort = forms.ChoiceField(required=False, label=_("Sort"), choices=[
+        ("name", _("Name")), ("joined", _("Newest first")), ("joined_asc", _("Oldest first")), ("group", _("Group")),
+    ])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = policies.visible_sales_groups(user)
+        _filter_widgets(self)
+
+    def filter(self, people):
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        status = data.get("status") or "active"
+        if status != "all":
+            people = people.filter(is_active=status == "active")
+        if data.get("group"):
+            people = people.filter(sales_group=data["group"])
+        if data.get("role"):
+            people = people.filter(role=data["role"])
+        if data.get("joined_from"):
+            people = people.filter(date_joined__gte=day_start(data["joined_from"]))
+        if data.get("joined_to"):
+            people = people.filter(date_joined__lt=day_start(data["joined_to"] + timedelta(days=1)))
+        query = (data.get("q") or "").strip()
+        if query:
+            chosen = data.get("fields") or [name for name, _label in self.SEARCH_FIELDS]
+            condition = Q()
+            for field in chosen:
+                condition |= Q(**{f"{field}__icontains": query})
+            people = people.filter(condition)
+        return people.select_related("sales_group").order_by(*self.SORTS.get(data.get("sort") or "", self.SORTS["name"]))
+
+
+class _StaffForm(forms.ModelForm):
+    """Profile, role and group. Role and group choices come from the policy, so a supervisor can
+    only make salespeople of the groups they cover."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "phone", "wechat", "address", "hire_date", "role", "sales_group", "notes"]
+        widgets = {"hire_date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by = by
+        self.fields["role"].choices = policies.assignable_roles(by)
+        self.fields["sales_group"].queryset = policies.assignable_groups(by)
+        self.fields["full_name"].required = True
+        if not by.is_admin:
+            self.fields["sales_group"].required = True
+            self.fields["sales_group"].empty_label = None
+
+    def clean(self):
+        data = super().clean()
+        role, group = data.get("role"), data.get("sales_group")
+        if role == User.Role.SALESPERSON and not group:
+            self.add_error("sales_group", _("A salesperson belongs to a sales group."))
+        if role:
+            refusal = policies.role_change_refusal(self.by, self.instance, role)
+            if refusal:
+                self.add_error("role", refusal)
+        return data
+
+    def profile_data(self) -> dict:
+        return {field: self.cleaned_data[field] for field in self._meta.fields if field in self.cleaned_data}
+
+
+class UserCreateForm(_StaffForm):
+    username = forms.RegexField(
+        label=_("Login"), max_length=150, regex=r"^[\w.@+-]+\Z",
+        error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
+    )
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    field_order = ["username", "full_name", "role", "sales_group", "password1", "password2"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This login is taken."), code="taken")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class UserEditForm(_StaffForm):
+    new_password = forms.CharField(
+        label=_("New password"), required=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the current password. A new one ends the person's open sessions."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk == self.by.pk:
+            self.fields["role"].disabled = True
+
+    def clean_new_password(self):
+        password = self.cleaned_data.get("new_password") or ""
+        if password:
+            validate_password(password, self.instance)
+        return password
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = SalesGroup
+        fields = ["name", "supervisor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = policies.supervisor_candidates()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the group a name."), code="required")
+        if SalesGroup.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A group with this name exists."), code="taken")
+        return name
+
+
+class GroupGrantForm(forms.Form):
+    supervisor = forms.ModelChoiceField(queryset=None, label=_("Supervisor"))
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = policies.supervisor_candidates().exclude(pk=group.supervisor_id)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(required=False, label=_("Action"))
+    actor = forms.ModelChoiceField(queryset=User.objects.order_by("username"), required=False, label=_("Who"),
+                                   empty_label=_("Anyone"))
+    date_from = forms.DateField(required=False, label=_("From"), widget=DATE_INPUT)
+    date_to = forms.DateField(required=False, label=_("Until"), widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+        self.fields["action"].choices = [("", _("Any action"))] + [(a, a) for a in actions]
+        _filter_widgets(self)
+
+    def filter(self, events):
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        if data.get("action"):
+            events = events.filter(action=data["action"])
+        if data.get("actor"):
+            events = events.filter(actor=data["actor"])
+        if data.get("date_from"):
+            events = events.filter(created_at__gte=day_start(data["date_from"]))
+        if data.get("date_to"):
+            events = events.filter(created_at__lt=day_start(data["date_to"] + timedelta(days=1)))
+        return events.select_related("actor")
