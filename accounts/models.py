@@ -107,6 +107,32 @@ class SalesGroupGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(SalesGroup, on_delete=models.CASCADE)
 
 
+# What each audited action is called on the audit trail page (the stored code stays English).
+AUDIT_ACTION_LABELS = {
+    "auth.login_failed": _("Failed login"),
+    "auth.lockout": _("Login locked out"),
+    "backups.create": _("Backup made"),
+    "backups.verify": _("Backup verified"),
+    "backups.download": _("Backup downloaded"),
+    "customers.delete": _("Customer deleted"),
+    "customers.import": _("Customers imported"),
+    "customers.export": _("Customers exported"),
+    "followups.export": _("Follow-ups exported"),
+    "plans.export": _("Plans exported"),
+    "customers.to_pool": _("Customers moved to the pool"),
+    "customers.reassign": _("Customers reassigned"),
+    "group.create": _("Group created"),
+    "group.edit": _("Group changed"),
+    "group.grant": _("Group granted to a supervisor"),
+    "group.revoke": _("Group grant revoked"),
+    "staff.create": _("Person added"),
+    "staff.edit": _("Person changed"),
+    "staff.move": _("Person moved to another group"),
+    "staff.offboard": _("Person offboarded"),
+    "staff.reactivate": _("Person reactivated"),
+}
+
+
 class AuditEvent(models.Model):
     """Append-only audit trail of sensitive actions (exports, backups, offboarding, reassignment).
 
@@ -128,3 +154,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} by {self.actor_id}"
+
+    @property
+    def action_label(self) -> str:
+        return str(AUDIT_ACTION_LABELS.get(self.action, self.action))

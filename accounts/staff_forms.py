@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policies
-from accounts.models import AuditEvent, SalesGroup, User
+from accounts.models import AUDIT_ACTION_LABELS, AuditEvent, SalesGroup, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -203,7 +203,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", _("Any action"))] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", _("Any action"))] + [(a, AUDIT_ACTION_LABELS.get(a, a)) for a in actions]
         _filter_widgets(self)
 
     def filter(self, events):
