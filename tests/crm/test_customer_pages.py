@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from crm.models import Custody, Customer, CustomerChange
@@ -233,3 +234,23 @@ def test_the_change_history_names_fields_in_the_readers_language(customers, cast
     client.post(reverse("crm:customer-grade", args=[customers.own.pk]), {"grade": "vip"})
     page = client.get(customers.own.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "张三: 等级" in page and ": grade" not in page
+
+
+def test_a_new_salesperson_is_told_how_to_get_customers_and_a_search_says_nothing_matched(cast, client_for):
+    client = client_for(cast.sales1b)
+    empty = client.get(reverse("crm:customer-list")).content.decode()
+    assert "No customers yet." in empty
+    for url in (reverse("crm:customer-create"), reverse("crm:customer-import"), reverse("crm:pool-list")):
+        assert f'href="{url}"' in empty
+    searched = client.get(reverse("crm:customer-list"), {"q": "李"}).content.decode()
+    assert "No customers match." in searched and "No customers yet." not in searched
+
+
+def test_custody_history_marks_people_who_left(customers, cast, client_for):
+    Custody.objects.create(customer=customers.own, from_owner=None, to_owner=cast.sales1, actor=cast.sales1,
+                           reason=Custody.Reason.CLAIMED, created_at=timezone.now())
+    cast.sales1.is_active = False
+    cast.sales1.save()
+    page = client_for(cast.admin).get(reverse("crm:customer-detail", args=[customers.own.pk])).content.decode()
+    history = page[page.index("custody-history"):]
+    assert "former staff" in history[: history.index("</ol>")]

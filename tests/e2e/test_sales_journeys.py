@@ -31,7 +31,7 @@ def test_salesperson_adds_follows_finds_changes_and_gives_up_a_customer(cast, jo
 
     open_menu_item(page, reverse("crm:customer-list"))
     me.shot("customers-empty")
-    page.locator(f"main a[href='{reverse('crm:customer-create')}']").click()
+    page.locator(f"main a.btn[href='{reverse('crm:customer-create')}']").click()  # the page's Add button (an empty list also links it)
     page.fill("#id_name", "李雷")
     page.fill("#id_company", "雷霆贸易有限公司")
     page.fill("#id_phone", "138 0013 8000")
