@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policies
-from accounts.models import AUDIT_ACTION_LABELS, AuditEvent, SalesGroup, User
+from accounts.models import AUDIT_ACTION_LABELS, SalesGroup, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -19,6 +19,21 @@ def _filter_widgets(form):
     for name, field in form.fields.items():
         if name != "fields":
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+
+
+def _valid_data(form) -> dict:
+    """A filter form's usable values: an invalid filter is left out instead of emptying the list."""
+    form.is_valid()
+    return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+
+
+def _on_days(rows, field, first, last):
+    """Rows whose `field` falls on the local days `first` to `last` (either may be None)."""
+    if first:
+        rows = rows.filter(**{f"{field}__gte": day_start(first)})
+    if last:
+        rows = rows.filter(**{f"{field}__lt": day_start(last + timedelta(days=1))})
+    return rows
 
 
 def day_start(day):
@@ -63,8 +78,7 @@ class StaffFilterForm(forms.Form):
         _filter_widgets(self)
 
     def filter(self, people):
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        data = _valid_data(self)
         status = data.get("status") or "active"
         if status != "all":
             people = people.filter(is_active=status == "active")
@@ -72,10 +86,7 @@ class StaffFilterForm(forms.Form):
             people = people.filter(sales_group=data["group"])
         if data.get("role"):
             people = people.filter(role=data["role"])
-        if data.get("joined_from"):
-            people = people.filter(date_joined__gte=day_start(data["joined_from"]))
-        if data.get("joined_to"):
-            people = people.filter(date_joined__lt=day_start(data["joined_to"] + timedelta(days=1)))
+        people = _on_days(people, "date_joined", data.get("joined_from"), data.get("joined_to"))
         query = (data.get("q") or "").strip()
         if query:
             chosen = data.get("fields") or [name for name, _label in self.SEARCH_FIELDS]
@@ -202,19 +213,15 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", _("Any action"))] + [(a, AUDIT_ACTION_LABELS.get(a, a)) for a in actions]
+        # The known actions, not a DISTINCT over the whole (ever-growing) trail on every visit.
+        self.fields["action"].choices = [("", _("Any action"))] + sorted(AUDIT_ACTION_LABELS.items(), key=lambda item: str(item[1]))
         _filter_widgets(self)
 
     def filter(self, events):
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        data = _valid_data(self)
         if data.get("action"):
             events = events.filter(action=data["action"])
         if data.get("actor"):
             events = events.filter(actor=data["actor"])
-        if data.get("date_from"):
-            events = events.filter(created_at__gte=day_start(data["date_from"]))
-        if data.get("date_to"):
-            events = events.filter(created_at__lt=day_start(data["date_to"] + timedelta(days=1)))
+        events = _on_days(events, "created_at", data.get("date_from"), data.get("date_to"))
         return events.select_related("actor")
