@@ -3,6 +3,12 @@
 Counts stop at a cap ("10,000+"). The Next and Previous links carry a cursor, the ordering
 values of the last (or first) row shown, so a deep page reached by clicking reads only its own
 rows from the ordering index ("keyset" paging) instead of skipping every row before it.
+
+A search can hand over a second queryset, `walk`: the same rows found without an index that
+narrows them (the gram index). When the count reaches its cap the matches are at least one in
+every N/cap rows, so walking the list's ordering index meets a page of them within a bounded
+number of rows, where collecting every match to sort it would read all of them (15,000 heap
+rows for 科技有限 among a million customers: 85 ms, against 2 ms walking).
 """
 
 import base64
@@ -18,6 +24,7 @@ DEFAULT_PER_PAGE = 10  # SPEC §3.3: ten a page
 COUNT_CAP = 10_000
 SEARCH_COUNT_CAP = 1_000  # a search's matches are counted row by row: stop sooner
 BROAD_SEARCH_COUNT_CAP = 200  # a term in most customers (有限) is counted by walking rows
+WALK_DEPTH = 100  # a page ending further down than this reads by offset from the narrowed rows
 
 
 class CappedPaginator(Paginator):
@@ -25,8 +32,9 @@ class CappedPaginator(Paginator):
 
     per_page_choices = PER_PAGE_CHOICES
 
-    def __init__(self, object_list, per_page, cap=COUNT_CAP, **kwargs):
+    def __init__(self, object_list, per_page, cap=COUNT_CAP, walk=None, **kwargs):
         self.cap = cap
+        self.walk = walk
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
@@ -40,6 +48,14 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    def rows(self, depth=None):
+        """Where a page's rows are read: the walk when there is one, the matches are past the cap
+        and the page ends within WALK_DEPTH rows (None: a cursor page, which walks only its own
+        rows); otherwise the rows as given. Both hold the same rows in the same order."""
+        if self.walk is not None and self.capped and (depth is None or depth <= WALK_DEPTH):
+            return self.walk
+        return self.object_list
 
     def validate_number(self, number):
         try:
@@ -55,7 +71,7 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if not self.capped:
             top = min(top, self.count)
-        return self._get_page(self.object_list[bottom:top], number, self)
+        return self._get_page(self.rows(top)[bottom:top], number, self)
 
     def _get_page(self, *args, **kwargs):
         return CappedPage(*args, **kwargs)
@@ -139,8 +155,9 @@ class Keyset:
         except (ValueError, TypeError, ValidationError):
             return None
 
-    def rows_after(self, values, *, backwards=False):
-        """The queryset from the row after `values` on (before it, read in reverse, if `backwards`)."""
+    def rows_after(self, values, *, backwards=False, rows=None):
+        """The queryset (`rows`, or the one it was made from) from the row after `values` on
+        (before it, read in reverse, if `backwards`)."""
         condition, equal_so_far = Q(pk__in=[]), Q()
         for (field, descending), value in zip(self.fields, values):
             descending ^= backwards
@@ -155,7 +172,7 @@ class Keyset:
                 equal = Q(**{name: value})
             condition |= equal_so_far & beyond
             equal_so_far &= equal
-        rows = self.queryset.filter(condition)
+        rows = (self.queryset if rows is None else rows).filter(condition)
         first, descending = self.fields[0]
         if values[0] is not None and (descending ^ backwards or not first.null):
             # The same bound on the leading column alone: the ordering index starts there.
@@ -173,16 +190,17 @@ def _page_number(value) -> int:
         return 1
 
 
-def paginate(request, queryset, *, default_per_page=DEFAULT_PER_PAGE, cap=COUNT_CAP) -> Page:
+def paginate(request, queryset, *, default_per_page=DEFAULT_PER_PAGE, cap=COUNT_CAP, walk=None) -> Page:
     """The page asked for by ?page= and ?per_page= (a bad value falls back to the first page),
-    read after the ?after= cursor or before the ?before= cursor when the links carry one."""
+    read after the ?after= cursor or before the ?before= cursor when the links carry one.
+    `walk`: the same rows in the same order without the narrowing index (see the module's doc)."""
     try:
         per_page = int(request.GET.get("per_page", default_per_page))
     except ValueError:
         per_page = default_per_page
     if per_page not in PER_PAGE_CHOICES:
         per_page = default_per_page
-    paginator = CappedPaginator(queryset, per_page, cap=cap)
+    paginator = CappedPaginator(queryset, per_page, cap=cap, walk=walk)
     keyset = Keyset(queryset)
     page = None
     if keyset:
@@ -206,7 +224,8 @@ def _keyset_page(request, paginator, keyset):
         values = keyset.decode(request.GET.get(param, ""))
         if values is None or number == 1:
             continue
-        rows = list(keyset.rows_after(values, backwards=backwards)[: paginator.per_page + 1])
+        source = paginator.rows()
+        rows = list(keyset.rows_after(values, backwards=backwards, rows=source)[: paginator.per_page + 1])
         has_more = len(rows) > paginator.per_page
         rows = rows[: paginator.per_page]
         if not backwards:

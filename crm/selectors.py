@@ -161,10 +161,12 @@ def _field_q(field: str, term: str) -> Q:
     return Q(**{f"{field}__icontains": term})
 
 
-def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None) -> QuerySet:
+def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None, *, walk=False) -> QuerySet:
     """Substring search, fast for one- and two-character Chinese queries: the GIN index on the
     1-2 character grams narrows the rows, then the real substring condition rechecks them.
-    `fields` limits the search to some columns (SPEC §1.A.17); none means every text column."""
+    `fields` limits the search to some columns (SPEC §1.A.17); none means every text column.
+    `walk` leaves the grams out: the plain substring conditions, for reading a page by walking
+    the list's own ordering index when the matches are known to be many (see paginate)."""
     chosen = [field for field in (fields or []) if field in SEARCH_FIELD_NAMES]
     text_fields = [field for field in chosen if field != "gender"]
     # The same expression as the GIN index crm_customer_grams_gin, so the planner uses it.
@@ -181,7 +183,7 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
             # A term too common for its grams to narrow much (有, 有限): walking the list's own
             # index with the substring check is faster. With chosen fields the match is rarer
             # than the gram, so the gram index pays again.
-            use_grams = text_fields or not _too_common(term)
+            use_grams = not walk and (text_fields or not _too_common(term))
             condition = Q(search_grams__contains=_grams(term)) & recheck if use_grams else recheck
             if "gender" in chosen:
                 condition |= _gender_q(term)
@@ -205,7 +207,18 @@ class CustomerQuery:
 
 def customer_list(user, query: CustomerQuery, *, now=None) -> QuerySet[Customer]:
     """The customers `user` may see, narrowed by the §1.A view, search and filters."""
-    customers = policies.visible_customers(user)
+    return _narrow(policies.visible_customers(user), user, query, now=now)
+
+
+def customer_list_and_walk(user, query: CustomerQuery, *, now=None) -> tuple[QuerySet[Customer], QuerySet | None]:
+    """customer_list and, for a search, the same rows searched without the gram index (the
+    `walk` of crm.pagination.paginate), from one look at what `user` may see."""
+    visible, now = policies.visible_customers(user), now or timezone.now()  # one "today" for both
+    rows = _narrow(visible, user, query, now=now)
+    return rows, (_narrow(visible, user, query, now=now, walk=True) if query.q else None)
+
+
+def _narrow(customers: QuerySet, user, query: CustomerQuery, *, now=None, walk=False) -> QuerySet[Customer]:
     view = QUERY_VIEWS_BY_KEY.get(query.view)
     if view is not None:
         customers = customers.filter(view.condition(now))
@@ -218,7 +231,7 @@ def customer_list(user, query: CustomerQuery, *, now=None) -> QuerySet[Customer]
     if query.grade:
         customers = customers.filter(grade=query.grade)
     if query.q:
-        customers = apply_search(customers, query.q, list(query.fields))
+        customers = apply_search(customers, query.q, list(query.fields), walk=walk)
     ordering = SORTS.get(query.sort) or (view.ordering if view else SORTS["created"])
     customers = customers.select_related("owner__sales_group").order_by(*ordering)
     if not user.is_admin:
@@ -330,8 +343,8 @@ def _let_go():
     return Custody.objects.filter(POOL_ENTRY, customer_id=OuterRef("pk")).order_by("-created_at", "-id")
 
 
-def pool_list(user, query: PoolQuery) -> QuerySet[Customer]:
-    """The pool customers `user` may browse, newest in the pool first."""
+def pool_list(user, query: PoolQuery, *, walk=False) -> QuerySet[Customer]:
+    """The pool customers `user` may browse, newest in the pool first (`walk`: see apply_search)."""
     customers = policies.pool_customers(user)
     if query.window is not None:
         customers = customers.filter(**query.window.as_filter("pooled_at"))
@@ -341,7 +354,7 @@ def pool_list(user, query: PoolQuery) -> QuerySet[Customer]:
     if query.industry:
         customers = customers.filter(industry__icontains=query.industry)
     if query.q:
-        customers = apply_search(customers, query.q)
+        customers = apply_search(customers, query.q, walk=walk)
     if query.previous_owner is not None:
         customers = customers.annotate(previous_owner_id=Subquery(_let_go().values("from_owner_id")[:1])).filter(
             previous_owner_id=query.previous_owner.pk

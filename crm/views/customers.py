@@ -34,7 +34,8 @@ LOG_LIMIT = 100  # the newest conversations on a customer's page
 def customer_list(request):
     form = CustomerFilterForm(request.GET, user=request.user)
     query = form.query()
-    page = paginate(request, selectors.customer_list(request.user, query), cap=selectors.search_count_cap(query.q))
+    customers, walk = selectors.customer_list_and_walk(request.user, query)
+    page = paginate(request, customers, cap=selectors.search_count_cap(query.q), walk=walk)
     return render(request, "crm/customer_list.html", {
         "form": form,
         "query": query,

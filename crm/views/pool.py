@@ -25,7 +25,10 @@ def pool_list(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = paginate(request, selectors.pool_list(request.user, query), cap=search_count_cap(query.q))
+    page = paginate(
+        request, selectors.pool_list(request.user, query), cap=search_count_cap(query.q),
+        walk=selectors.pool_list(request.user, query, walk=True) if query.q else None,
+    )
     return render(request, "crm/pool_list.html", {
         "form": form,
         "query": query,

@@ -95,3 +95,66 @@ def test_the_list_page_links_carry_the_cursor(crowd, client_for):
     # A view tab resets the page and drops the cursor with it.
     tab = re.search(r'href="(\?[^"]*view=prospects[^"]*)"', second.content.decode()).group(1)
     assert "after=" not in tab
+
+
+# A search hands paginate a second queryset, the walk: the same rows without the gram index.
+# Once the count passes its cap, pages near the start (and cursor pages) are read from it.
+
+def _searched(crowd, term="李明"):
+    from crm import selectors
+
+    query = selectors.CustomerQuery(q=term)
+    return selectors.customer_list_and_walk(crowd.sales1, query)
+
+
+@pytest.fixture
+def namesakes(crowd):
+    for customer in Customer.objects.all()[:20]:
+        Customer.objects.filter(pk=customer.pk).update(name="李明" + customer.name, search_text="李明 " + customer.search_text)
+    return crowd
+
+
+def _page_sql(queries):
+    return [q["sql"] for q in queries.captured_queries if "COUNT(" not in q["sql"] and "crm_customer" in q["sql"]]
+
+
+@pytest.mark.parametrize("cap, walks", [(5, True), (1000, False)])
+def test_a_search_past_its_count_cap_reads_its_first_pages_by_walking(namesakes, cap, walks):
+    rows, walk = _searched(namesakes)
+    expected = list(rows.values_list("pk", flat=True))
+    assert len(expected) == 20
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate(RequestFactory().get("/customers/?per_page=10"), rows, cap=cap, walk=walk)
+        shown = [row.pk for row in page.object_list]
+    assert shown == expected[:10]
+    assert [("crm_grams" in sql) for sql in _page_sql(queries)] == [not walks]
+
+
+def test_walked_cursor_pages_and_deep_offset_pages_show_the_same_rows(namesakes, monkeypatch):
+    from crm import pagination
+
+    rows, walk = _searched(namesakes)
+    expected = list(rows.values_list("pk", flat=True))
+    first = paginate(RequestFactory().get("/customers/?per_page=10"), rows, cap=5, walk=walk)
+    request = RequestFactory().get(f"/customers/?per_page=10&page=2&after={first.next_cursor}")
+    with CaptureQueriesContext(connection) as queries:
+        second = paginate(request, rows, cap=5, walk=walk)
+        assert [row.pk for row in second.object_list] == expected[10:20]
+    assert ["crm_grams" in sql for sql in _page_sql(queries)] == [False]
+    # A page far down by its number alone: read from the narrowed rows (the walk could be long).
+    monkeypatch.setattr(pagination, "WALK_DEPTH", 10)
+    with CaptureQueriesContext(connection) as queries:
+        deep = paginate(RequestFactory().get("/customers/?per_page=10&page=2"), rows, cap=5, walk=walk)
+        assert [row.pk for row in deep.object_list] == expected[10:20]
+    assert ["crm_grams" in sql for sql in _page_sql(queries)] == [True]
+
+
+def test_the_list_page_finds_the_same_customers_either_way(namesakes, client_for, monkeypatch):
+    from crm import pagination
+
+    client = client_for(namesakes.sales1)
+    narrowed = client.get("/customers/?q=李明&per_page=10").context["page_obj"]
+    monkeypatch.setattr(pagination, "SEARCH_COUNT_CAP", 5)
+    walked = client.get("/customers/?q=李明&per_page=10").context["page_obj"]
+    assert [c.pk for c in walked.object_list] == [c.pk for c in narrowed.object_list]
+    assert narrowed.paginator.count == 20 and walked.paginator.capped
