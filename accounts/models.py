@@ -26,6 +26,11 @@ class SalesGroup(models.Model):
         return self.name
 
 
+def display_name(full_name, first_name, last_name, username) -> str:
+    """How a person is named everywhere: their full name, else first and last, else username."""
+    return full_name or f"{first_name} {last_name}".strip() or username
+
+
 class CrmUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", User.Role.ADMIN)
@@ -73,7 +78,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.get_full_name() or self.username
+        return display_name(self.full_name, self.first_name, self.last_name, self.username)
 
     @property
     def is_admin(self) -> bool:

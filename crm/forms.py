@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from accounts import policies as roles
+from accounts.fields import PersonChoiceField
 from crm import policies, timewindows
 from crm.models import Customer
 from crm.phones import validate_phone
@@ -21,7 +22,7 @@ class CustomerForm(forms.ModelForm):
     """Every field of SPEC §1.B. The owner is offered only to supervisors and admins, from the
     policy's list; a salesperson's new customer is always their own."""
 
-    owner = forms.ModelChoiceField(queryset=None, label=_("Salesperson"), required=True)
+    owner = PersonChoiceField(queryset=None, label=_("Salesperson"), required=True)
     last_contact_date = forms.DateField(
         label=_("Last contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -114,7 +115,7 @@ class CustomerFilterForm(forms.Form):
     fields = forms.MultipleChoiceField(
         required=False, choices=SEARCH_FIELDS, label=_("Search in"), widget=forms.CheckboxSelectMultiple
     )
-    owner = forms.ModelChoiceField(queryset=None, required=False, label=_("Salesperson"), empty_label=_("Everyone"))
+    owner = PersonChoiceField(queryset=None, required=False, label=_("Salesperson"), empty_label=_("Everyone"))
     group = forms.ModelChoiceField(queryset=None, required=False, label=_("Sales group"), empty_label=_("All groups"))
     type = forms.ChoiceField(required=False, choices=[("", _("Any type"))] + Customer.Type.choices, label=_("Type"))
     grade = forms.ChoiceField(required=False, choices=[("", _("Any grade"))] + Customer.Grade.choices, label=_("Grade"))
@@ -290,7 +291,7 @@ class FollowUpFilterForm(CustomWindowForm):
         ("custom", _("Custom")),
     ]
     window = forms.ChoiceField(required=False, choices=WINDOWS)
-    author = forms.ModelChoiceField(queryset=None, required=False, label=_("Salesperson"), empty_label=_("Everyone"))
+    author = PersonChoiceField(queryset=None, required=False, label=_("Salesperson"), empty_label=_("Everyone"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -319,7 +320,7 @@ class PoolFilterForm(CustomWindowForm):
     type = forms.ChoiceField(required=False, choices=[("", _("Any type"))] + Customer.Type.choices, label=_("Type"))
     source = forms.ChoiceField(required=False, choices=[("", _("Any source"))] + Customer.Source.choices, label=_("Source"))
     industry = forms.CharField(required=False, max_length=100, label=_("Industry"))
-    previous_owner = forms.ModelChoiceField(
+    previous_owner = PersonChoiceField(
         queryset=None, required=False, label=_("Previous salesperson"), empty_label=_("Anyone")
     )
 
@@ -345,7 +346,7 @@ class PoolFilterForm(CustomWindowForm):
 
 
 class PoolAssignForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=None, label=_("Salesperson"))
+    owner = PersonChoiceField(queryset=None, label=_("Salesperson"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import PersonChoiceField, person_choices
 from crm import offboarding, policies
 from crm.forms import CustomerFilterForm
 
@@ -87,8 +88,8 @@ class BulkActionForm(forms.Form):
     )
     everything = forms.BooleanField(required=False)
     filter = forms.CharField(required=False, max_length=2000)
-    target = forms.ModelChoiceField(
-        queryset=None, required=False, error_messages={"invalid_choice": _(
+    target = PersonChoiceField(
+        with_group=True, queryset=None, required=False, error_messages={"invalid_choice": _(
             "Customers can only go to an active salesperson or supervisor you manage.")},
     )
 
@@ -99,8 +100,8 @@ class BulkActionForm(forms.Form):
         self.fields["target"].queryset = receivers_for(user)
 
     def target_choices(self) -> list:
-        """(id, label) of who may receive customers, in one query (a list, not a re-counted iterator)."""
-        return [(person.pk, person_label(person)) for person in self.fields["target"].queryset]
+        """(id, name · group) of who may receive customers, in one query of plain values."""
+        return person_choices(self.fields["target"].queryset, with_group=True)
 
     def filter_query(self):
         return CustomerFilterForm(QueryDict(self.cleaned_data.get("filter") or ""), user=self.user).query()

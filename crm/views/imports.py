@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.fields import PersonChoiceField
 from accounts.policies import has_sales_role, require
 from crm import import_services, policies
 from crm import importexport as ie
@@ -26,8 +27,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel (.xlsx) or CSV file"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
-    owner = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("Salesperson"),
-                                   empty_label=gettext_lazy("Me"))
+    owner = PersonChoiceField(queryset=None, required=False, label=gettext_lazy("Salesperson"),
+                              empty_label=gettext_lazy("Me"))
     to_pool = forms.BooleanField(required=False, label=gettext_lazy("Put the customers in the isolation pool"))
 
     def __init__(self, *args, user, **kwargs):

@@ -10,6 +10,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.fields import PersonChoiceField
 from accounts.policies import require, visible_sales_groups
 from crm import policies, reports
 from crm.models import Custody, Customer
@@ -23,8 +24,8 @@ class ReportFilterForm(forms.Form):
     )
     group = forms.ModelChoiceField(label=gettext_lazy("Sales group"), queryset=None, required=False,
                                    empty_label=gettext_lazy("All my groups"))
-    person = forms.ModelChoiceField(label=gettext_lazy("Salesperson"), queryset=None, required=False,
-                                    empty_label=gettext_lazy("Everyone"))
+    person = PersonChoiceField(label=gettext_lazy("Salesperson"), queryset=None, required=False,
+                               empty_label=gettext_lazy("Everyone"))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
