@@ -93,11 +93,12 @@ class Customer(models.Model):
         on_delete=models.PROTECT,
         related_name="customers",
         help_text=_("Empty while the customer is in the isolation pool."),
+        db_index=False,  # crm_cust_owner_created starts with the owner
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)  # indexed below
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     next_contact_on = models.DateField(_("next contact date"), null=True, blank=True)
@@ -122,27 +123,32 @@ class Customer(models.Model):
         indexes = [
             # An expression index, not a stored column: the grams are computed once, by the index,
             # and a restore or bulk load does not write them into every row first.
-            GinIndex(SearchGrams(F("search_text")), name="crm_customer_grams_gin"),
+            # Owned customers' grams here, pool customers' in the next: a row is in exactly one, so
+            # moving a customer into or out of the pool writes its grams once, not twice.
+            GinIndex(SearchGrams(F("search_text")), name="crm_customer_grams_gin", condition=models.Q(owner__isnull=False)),
             # The pool's own gram index: a pool search reads only pool customers' grams instead of
             # AND-ing the company's with a bitmap of every pool customer (李 in the pool: 300 → 40 ms).
             GinIndex(SearchGrams(F("search_text")), name="crm_cust_pool_grams_gin", condition=models.Q(owner__isnull=True)),
-            models.Index(fields=["owner", "-created_at"], name="crm_cust_owner_created"),
-            models.Index(fields=["owner", "last_contact_at"], name="crm_cust_owner_contact"),
+            # The lists' indexes cover owned customers only (every list is of owned customers; the
+            # pool has its own below): a customer entering the pool leaves them without new entries.
+            models.Index(fields=["owner", "-created_at"], name="crm_cust_owner_created", condition=models.Q(owner__isnull=False)),
+            models.Index(fields=["owner", "last_contact_at"], name="crm_cust_owner_contact", condition=models.Q(owner__isnull=False)),
             # Covers the overdue test (grade cadence) so per-person overdue counts read the index alone.
             models.Index(
                 fields=["owner", "next_contact_on"], include=["id", "grade", "last_contact_at", "created_at"],
-                name="crm_cust_owner_next_cover",
+                name="crm_cust_owner_next_cover", condition=models.Q(owner__isnull=False),
             ),
             # recycle_soon: a person's (or a group's) customers by contact-or-created time.
             models.Index(
                 F("owner"), Coalesce("last_contact_at", "created_at"), name="crm_cust_owner_recycle",
                 condition=models.Q(owner__isnull=False, locked=False),
             ),
-            models.Index(fields=["owner", "type", "-created_at"], name="crm_cust_owner_type"),
-            models.Index(fields=["last_contact_at"], name="crm_cust_contact"),
+            models.Index(fields=["owner", "type", "-created_at"], name="crm_cust_owner_type", condition=models.Q(owner__isnull=False)),
+            models.Index(fields=["last_contact_at"], name="crm_cust_contact", condition=models.Q(owner__isnull=False)),
+            models.Index(fields=["created_at"], name="crm_cust_created_owned", condition=models.Q(owner__isnull=False)),
             # Owned customers only, so the admin's "to visit" views count from the index alone.
             models.Index(fields=["next_contact_on", "id"], name="crm_cust_next_owned", condition=models.Q(owner__isnull=False)),
-            models.Index(fields=["type", "-created_at"], name="crm_cust_type_created"),
+            models.Index(fields=["type", "-created_at"], name="crm_cust_type_created", condition=models.Q(owner__isnull=False)),
             models.Index(fields=["normalized_phone"], name="crm_cust_phone"),
             models.Index(fields=["name", "company"], name="crm_cust_name_company"),
             # The pool page's order (-pooled_at, -id): a recycle run gives thousands one pooled_at.

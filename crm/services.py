@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -426,8 +427,10 @@ def customer_set_locked(*, customer: Customer, locked: bool, by) -> Customer:
 
 
 RECYCLE_LOCK_KEY = "crm.recycle_pool"
+RECYCLE_BATCH = 20_000  # customers per transaction
 
-# One statement per rule: lock the due rows, move them to the pool and write their custody rows.
+# One statement per batch: lock due rows (this worker's share of ids), move them to the pool and
+# write their custody rows. Moved rows are no longer due, so the next batch goes on from there.
 _RECYCLE_MOVE = """,
 moved AS (
     UPDATE crm_customer c SET owner_id = NULL, pooled_at = %s, pool_reason = %s, updated_at = %s
@@ -443,7 +446,8 @@ _NEGLECTED_SQL = """
 WITH due AS (
     SELECT id, owner_id FROM crm_customer
     WHERE owner_id IS NOT NULL AND NOT locked AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
-    FOR UPDATE SKIP LOCKED
+      AND id %% %s = %s
+    LIMIT %s FOR UPDATE SKIP LOCKED
 )""" + _RECYCLE_MOVE
 
 # Claimed (the latest custody row, and still with the claimer) but no contact since the claim.
@@ -454,40 +458,79 @@ WITH due AS (
       AND (c.last_contact_at IS NULL OR c.last_contact_at < k.created_at)
       AND NOT EXISTS (SELECT 1 FROM crm_custody later WHERE later.customer_id = k.customer_id
                       AND (later.created_at, later.id) > (k.created_at, k.id))
-    FOR UPDATE OF c SKIP LOCKED
+      AND c.id %% %s = %s
+    LIMIT %s FOR UPDATE OF c SKIP LOCKED
 )""" + _RECYCLE_MOVE
 
 
-def _recycle(cursor, sql, params, *, reason, now) -> int:
-    cursor.execute(sql, [*params, now, reason, now, reason[:255], now])
-    moved = [row[0] for row in cursor.fetchall()]
-    CustomerUserObjectPermission.objects.filter(content_object_id__in=moved).delete()
-    return len(moved)
-
-
-def pool_recycle(*, now=None) -> dict | None:
+def pool_recycle(*, now=None, workers=None) -> dict | None:
     """Return to the pool every owned customer not contacted (or, never contacted, created) for
     the grade's number of days, and every customer claimed more than POOL_CLAIM_PROBATION_HOURS
-    ago without a contact since (0 turns that off), with a "recycled" custody row each, all in
-    one transaction. Key customers (`locked`) stay.
+    ago without a contact since (0 turns that off), with a "recycled" custody row each. Key
+    customers (`locked`) stay.
+
+    The work goes in batches of RECYCLE_BATCH customers, each batch one transaction (a customer
+    moves together with its custody row, or not at all), shared among `workers` connections
+    (POOL_RECYCLE_WORKERS): the moves are CPU-bound in PostgreSQL, mostly writing gram index
+    entries, so two cores move them in about half the time. A session advisory lock keeps a
+    second run, on this server or another, out until this one ends.
     None when another run holds the lock; otherwise how many were recycled, by rule."""
     now = now or timezone.now()
-    rules = [
-        (Customer.Grade.VIP, "grade = 'vip'", settings.POOL_RECYCLE_DAYS_VIP),
-        (Customer.Grade.NORMAL, "grade <> 'vip'", settings.POOL_RECYCLE_DAYS_NORMAL),
-    ]
-    done = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [RECYCLE_LOCK_KEY])
+    workers = max(1, workers or settings.POOL_RECYCLE_WORKERS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [RECYCLE_LOCK_KEY])
         if not cursor.fetchone()[0]:
             return None
-        hours = settings.POOL_CLAIM_PROBATION_HOURS
-        done["probation"] = 0
-        if hours > 0:
-            reason = _("Not contacted within %(hours)d hours of being claimed: recycled automatically") % {"hours": hours}
-            done["probation"] = _recycle(cursor, _PROBATION_SQL, [now - timedelta(hours=hours)], reason=reason, now=now)
-        for grade, condition, days in rules:
-            reason = _("No contact for %(days)d days: recycled automatically") % {"days": days}
-            sql = _NEGLECTED_SQL.format(grade_condition=condition)
-            done[grade] = _recycle(cursor, sql, [now - timedelta(days=days)], reason=reason, now=now)
-    return done
+    try:
+        done = {}
+        for rule, sql, params, reason in _recycle_rules(now):
+            if workers == 1:
+                done[rule] = _recycle_share(sql, params, reason=reason, now=now, share=0, of=1)
+                continue
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                done[rule] = sum(pool.map(lambda share: _in_own_connection(
+                    _recycle_share, sql, params, reason=reason, now=now, share=share, of=workers,
+                ), range(workers)))
+        return done
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [RECYCLE_LOCK_KEY])
+
+
+def _recycle_rules(now):
+    """(rule, SQL, parameters, custody note) of each recycling rule, probation first."""
+    hours = settings.POOL_CLAIM_PROBATION_HOURS
+    if hours > 0:
+        reason = _("Not contacted within %(hours)d hours of being claimed: recycled automatically") % {"hours": hours}
+        yield "probation", _PROBATION_SQL, [now - timedelta(hours=hours)], reason
+    else:
+        yield "probation", None, None, ""
+    for grade, condition, days in [
+        (Customer.Grade.VIP, "grade = 'vip'", settings.POOL_RECYCLE_DAYS_VIP),
+        (Customer.Grade.NORMAL, "grade <> 'vip'", settings.POOL_RECYCLE_DAYS_NORMAL),
+    ]:
+        reason = _("No contact for %(days)d days: recycled automatically") % {"days": days}
+        yield grade, _NEGLECTED_SQL.format(grade_condition=condition), [now - timedelta(days=days)], reason
+
+
+def _recycle_share(sql, params, *, reason, now, share, of) -> int:
+    """Recycle, batch after batch, the due customers whose id % `of` is `share`; how many."""
+    if sql is None:
+        return 0
+    total = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [*params, of, share, RECYCLE_BATCH, now, reason, now, reason[:255], now])
+            moved = [row[0] for row in cursor.fetchall()]
+            CustomerUserObjectPermission.objects.filter(content_object_id__in=moved).delete()
+        total += len(moved)
+        if len(moved) < RECYCLE_BATCH:
+            return total
+
+
+def _in_own_connection(function, *args, **kwargs):
+    """Run `function` in this worker thread's own database connection, closed afterwards."""
+    try:
+        return function(*args, **kwargs)
+    finally:
+        connection.close()

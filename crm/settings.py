@@ -219,6 +219,8 @@ POOL_RECLAIM_WAIT_DAYS = env_int("POOL_RECLAIM_WAIT_DAYS", 7)
 # recycle_pool returns a customer to the pool after this many days without a contact, by grade.
 POOL_RECYCLE_DAYS_NORMAL = env_int("POOL_RECYCLE_DAYS_NORMAL", 90)
 POOL_RECYCLE_DAYS_VIP = env_int("POOL_RECYCLE_DAYS_VIP", 180)
+# Database connections recycle_pool moves customers with, in parallel (one per core is right).
+POOL_RECYCLE_WORKERS = env_int("POOL_RECYCLE_WORKERS", 2)
 # Claim probation: a claimed customer not contacted within this many hours goes back (0: off).
 POOL_CLAIM_PROBATION_HOURS = env_int("POOL_CLAIM_PROBATION_HOURS", 72)
 CRM_PHOTO_MAX_BYTES = env_int("CRM_PHOTO_MAX_BYTES", 5 * 1024 * 1024)

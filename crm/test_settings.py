@@ -17,3 +17,4 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="crm-test-media-")
 LANGUAGE_CODE = "en"
+POOL_RECYCLE_WORKERS = 1  # tests share one transaction per test; test_pool runs the parallel path on its own

@@ -343,6 +343,47 @@ def test_recycle_twice_in_a_row_does_nothing_more(cast, capsys):
     assert Custody.objects.filter(reason=Custody.Reason.RECYCLED).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_recycle_in_parallel_batches_moves_each_due_customer_once(cast, monkeypatch):
+    """Two connections, each its share of the ids, in batches of 2: the same customers as one
+    connection would move, each with exactly one custody row."""
+    monkeypatch.setattr(services, "RECYCLE_BATCH", 2)
+    due = [_owned(cast.sales1 if i % 2 else cast.sales2, contacted_days_ago=200 + i, grade="vip" if i % 3 == 0 else "normal")
+           for i in range(9)]
+    fresh = _owned(cast.sales1, contacted_days_ago=5)
+    done = services.pool_recycle(workers=2)
+    assert done["vip"] + done["normal"] == 9 and done["vip"] == 3
+    assert set(Customer.objects.filter(owner__isnull=True).values_list("pk", flat=True)) == {c.pk for c in due}
+    assert Customer.objects.get(pk=fresh.pk).owner == cast.sales1
+    rows = Custody.objects.filter(reason=Custody.Reason.RECYCLED)
+    assert sorted(rows.values_list("customer_id", flat=True)) == sorted(c.pk for c in due)
+    assert services.pool_recycle(workers=2) == {"probation": 0, "vip": 0, "normal": 0}
+
+
+def test_a_recycle_run_stopped_half_way_leaves_no_customer_half_moved(cast, monkeypatch):
+    """Batch by batch: a failure in the second batch keeps the first batch's customers moved with
+    their custody rows, and the rest untouched with none."""
+    monkeypatch.setattr(services, "RECYCLE_BATCH", 2)
+    due = [_owned(cast.sales1, contacted_days_ago=200 + i) for i in range(5)]
+    batches = []
+    real_delete = services.CustomerUserObjectPermission.objects.filter
+
+    def failing_on_the_second_batch(*args, **kwargs):
+        batches.append(kwargs["content_object_id__in"])
+        if len([ids for ids in batches if ids]) == 2:
+            raise RuntimeError("the server went away")
+        return real_delete(*args, **kwargs)
+
+    monkeypatch.setattr(services.CustomerUserObjectPermission.objects, "filter", failing_on_the_second_batch)
+    with pytest.raises(RuntimeError):
+        services.pool_recycle()
+    pooled = set(Customer.objects.filter(owner__isnull=True).values_list("pk", flat=True))
+    assert len(pooled) == 2 and pooled <= {c.pk for c in due}
+    assert set(Custody.objects.filter(reason=Custody.Reason.RECYCLED).values_list("customer_id", flat=True)) == pooled
+    monkeypatch.undo()
+    assert services.pool_recycle() == {"probation": 0, "vip": 0, "normal": 3}  # the lock was let go
+
+
 def test_whoever_was_recycled_waits_before_claiming_back(cast, settings):
     customer = _owned(cast.sales1, contacted_days_ago=400)
     services.pool_recycle()

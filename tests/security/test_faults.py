@@ -104,17 +104,22 @@ def test_import_failing_midway_imports_nothing_and_says_so(cast, client_for, mon
     assert (Customer.objects.count(), Custody.objects.count()) == (customers_before, custody_before)
 
 
-def test_recycling_failing_after_the_first_rule_recycles_nothing(cast, monkeypatch, capsys):
+def test_recycling_failing_after_the_first_rule_leaves_each_customer_whole(cast, monkeypatch, capsys):
+    """Recycling commits batch by batch (a night's run may move 300,000 customers): a failure
+    leaves every customer either in the pool with its custody row or with its owner, untouched."""
     old = timezone.now() - timedelta(days=400)
-    stale = [CustomerFactory(owner=cast.sales1, grade=grade, created_at=old) for grade in ("vip", "normal", "normal")]
-    before = _state(*stale)
-    fail_on_call(monkeypatch, services, "_recycle", call=2)
+    vip, *normals = [CustomerFactory(owner=cast.sales1, grade=grade, created_at=old) for grade in ("vip", "normal", "normal")]
+    before = _state(*normals)
+    fail_on_call(monkeypatch, services, "_recycle_share", call=3)  # probation, VIP, then normal fails
     with pytest.raises(Injected):
         call_command("recycle_pool")
-    assert _state(*stale) == before
+    assert _state(*normals)[1] == before[1]
+    assert not Custody.objects.filter(customer__in=normals, reason=Custody.Reason.RECYCLED).exists()
+    assert Customer.objects.get(pk=vip.pk).owner is None
+    assert Custody.objects.filter(customer=vip, reason=Custody.Reason.RECYCLED).count() == 1
     monkeypatch.undo()
-    call_command("recycle_pool")  # the next night's run does the whole job
-    assert not Customer.objects.filter(pk__in=[c.pk for c in stale], owner__isnull=False).exists()
+    call_command("recycle_pool")  # the next night's run finishes the job
+    assert not Customer.objects.filter(pk__in=[vip.pk, *(c.pk for c in normals)], owner__isnull=False).exists()
 
 
 class WorkerKilled(BaseException):
