@@ -26,9 +26,13 @@ class SearchText(Func):
 
 class SearchGrams(Func):
     """crm_grams(search_text): every 1- and 2-character gram, the key of the GIN expression index
-    (migration 0008). Queries alias it under the same expression so the index answers them."""
+    (migration 0008). Queries alias it under the same expression so the index answers them.
+    Compared byte by byte (COLLATE "C"): a gram has no alphabetical order worth a locale's rules,
+    and under C.UTF-8 (or zh_CN) every key comparison in the index would go through strcoll;
+    writing 50,000 customers' grams took 12 s that way and 5 s this way (migration 0015)."""
 
     function = "crm_grams"
+    template = '(%(function)s(%(expressions)s) COLLATE "C")'
     output_field = ArrayField(models.TextField())
 
 

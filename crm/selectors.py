@@ -138,6 +138,20 @@ def _too_common(term: str) -> bool:
     return min(shares.get(gram, 0.0) for gram in _grams(term)) >= COMMON_GRAM_SHARE
 
 
+def _index_grams(term: str) -> list[str]:
+    """The grams a search asks the index for. With statistics: the rare ones (not among the
+    common grams), else the single least common, so PostgreSQL's estimate of the matches is its
+    own statistics' figure instead of a product of frequencies it takes as independent (科技有限
+    read as 1 match instead of 15,000 sent a salesperson's search through the whole company's
+    matches rather than through their own 2,000 customers). The substring recheck keeps the
+    answer exact whichever grams narrow it."""
+    grams = _grams(term)
+    shares = _gram_shares()
+    if shares is None:
+        return grams
+    return [gram for gram in grams if gram not in shares] or [min(grams, key=shares.__getitem__)]
+
+
 def is_broad_search(query: str) -> bool:
     """Every term is too common to narrow much: the page counts fewer matches before "more than"."""
     terms = search_terms(query)
@@ -184,7 +198,7 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
             # index with the substring check is faster. With chosen fields the match is rarer
             # than the gram, so the gram index pays again.
             use_grams = not walk and (text_fields or not _too_common(term))
-            condition = Q(search_grams__contains=_grams(term)) & recheck if use_grams else recheck
+            condition = Q(search_grams__contains=_index_grams(term)) & recheck if use_grams else recheck
             if "gender" in chosen:
                 condition |= _gender_q(term)
         queryset = queryset.filter(condition)

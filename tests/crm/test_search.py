@@ -160,6 +160,23 @@ def test_the_statistics_decide_which_terms_are_too_common_for_the_index(monkeypa
     assert selectors.is_broad_search("李") and not selectors.is_broad_search("王芳")
 
 
+def test_the_index_is_asked_for_the_grams_the_statistics_can_count(people, monkeypatch):
+    """Common grams (in the statistics) are asked one at a time, the least common; rare ones all
+    together; the substring recheck keeps every answer exact either way."""
+    from crm import selectors
+
+    shares = {"科技": 0.16, "技有": 0.018, "有限": 0.9, "李": 0.011}
+    monkeypatch.setattr(selectors, "_gram_shares", lambda: shares)
+    assert selectors._index_grams("科技有限") == ["技有"]
+    assert selectors._index_grams("李娜娜") == ["娜娜", "李娜"]  # not among the common: rare
+    monkeypatch.setattr(selectors, "_gram_shares", lambda: None)
+    assert selectors._index_grams("科技有限") == ["技有", "有限", "科技"]
+    mine = CustomerFactory(owner=people.sales1, company="深圳科技有限公司")
+    CustomerFactory(owner=people.sales1, company="科技园 有限责任")  # every gram, not the words
+    monkeypatch.setattr(selectors, "_gram_shares", lambda: shares)
+    assert list(apply_search(Customer.objects.filter(owner__isnull=False), "科技有限")) == [mine]
+
+
 def test_a_small_table_has_no_gram_statistics_to_trust(people):
     from crm import selectors
 
