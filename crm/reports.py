@@ -239,23 +239,38 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def pool_flows(scope: Scope, days: int, *, now=None) -> list[dict]:
-    """Per week (Monday) since the period's start: customers into the pool by reason (given up,
-    recycled, owner left) and out of it (claimed, assigned), scoped by who let go / took them."""
+def pool_flows(scope: Scope, days: int, *, now=None, per="week") -> list[dict]:
+    """Per week (Monday) or, with per="day", per day since the period's start: customers into
+    the pool by reason (given up, recycled, owner left) and out of it (claimed, assigned),
+    scoped by who let go / took them. Every week or day shows, empty ones as zeros."""
     start = period_start(days, now)
     into = custody_counts(scope, start, ["day", "reason"], side="from", reasons=INTO_POOL, pool_side=True)
     out = custody_counts(scope, start, ["day", "reason"], side="to", reasons=OUT_OF_POOL, pool_side=True)
-    weeks = defaultdict(Counter)
-    monday = week_start(timewindows.today(start))
-    last = week_start(timewindows.today(now))
-    while monday <= last:
-        weeks[monday]  # every week shows, empty ones as zeros
-        monday += timedelta(days=7)
+    bucket, step = (week_start, 7) if per == "week" else ((lambda day: day), 1)
+    buckets = defaultdict(Counter)
+    first, last = bucket(timewindows.today(start)), bucket(timewindows.today(now))
+    while first <= last:
+        buckets[first]  # noqa: B018 (creates the empty bucket)
+        first += timedelta(days=step)
     for counts in (into, out):
         for (day, reason), n in counts.items():
-            weeks[week_start(day)][reason] += n
-    return [{"week": week, **{reason: counts.get(reason, 0) for reason in INTO_POOL + OUT_OF_POOL}}
-            for week, counts in sorted(weeks.items())]
+            buckets[bucket(day)][reason] += n
+    return [{per: key, **{reason: counts.get(reason, 0) for reason in INTO_POOL + OUT_OF_POOL}}
+            for key, counts in sorted(buckets.items())]
+
+
+def pool_flows_by_person(scope: Scope, days: int, *, now=None) -> dict:
+    """Over the period, per person (per group id for the whole company): customers they let go
+    into the pool, by reason, and customers they took out of it (claimed, assigned to them)."""
+    start = period_start(days, now)
+    prefix = "" if not scope.company else "__sales_group"
+    rows = defaultdict(Counter)
+    for side, reasons in (("from", INTO_POOL), ("to", OUT_OF_POOL)):
+        key = f"{side}_owner{prefix}_id" if prefix else f"{side}_owner_id"
+        for (who, reason), n in custody_counts(scope, start, [key, "reason"], side=side, reasons=reasons,
+                                               pool_side=True).items():
+            rows[who][reason] += n
+    return rows
 
 
 @dataclass

@@ -155,19 +155,45 @@ def _activity(scope, days):
     return [daily, who]
 
 
+DAILY_POOL_DAYS = 31  # the per-day table covers at most the last month
+
+
 def _pool(scope, days):
-    weeks = reports.pool_flows(scope, days)
     reasons = reports.INTO_POOL + reports.OUT_OF_POOL
-    labels = [date_format(row["week"], "SHORT_DATE_FORMAT") for row in weeks]
-    axis = [date_format(row["week"], "n/j") for row in weeks]
     names = {reason: Custody.Reason(reason).label for reason in reasons}
-    datasets = [(names[reason], [row[reason] for row in weeks], "in" if reason in reports.INTO_POOL else "out")
-                for reason in reasons]
-    rows = [[label, *[row[reason] for reason in reasons]] for label, row in zip(labels, weeks)]
-    return [Section(_("Into and out of the pool per week"), [_("Week of"), *[names[r] for r in reasons]], rows,
-                    chart=_chart("bar", axis, datasets),
-                    footer=[_("Total"), *[sum(row[r] for row in weeks) for r in reasons]],
-                    note=_("Into the pool: given up, recycled, owner left. Out of it: claimed, assigned by a supervisor or admin."))]
+    headers = [names[r] for r in reasons]
+
+    def flows(rows, key, title, first_header, note=None):
+        labels = [date_format(row[key], "SHORT_DATE_FORMAT") for row in rows]
+        axis = [date_format(row[key], "n/j") for row in rows]
+        datasets = [(names[reason], [row[reason] for row in rows], "in" if reason in reports.INTO_POOL else "out")
+                    for reason in reasons]
+        return Section(title, [first_header, *headers],
+                       [[label, *[row[reason] for reason in reasons]] for label, row in zip(labels, rows)],
+                       chart=_chart("bar", axis, datasets),
+                       footer=[_("Total"), *[sum(row[r] for row in rows) for r in reasons]], note=note)
+
+    weekly = flows(reports.pool_flows(scope, days), "week", _("Into and out of the pool per week"), _("Week of"),
+                   note=_("Into the pool: given up, recycled, owner left. Out of it: claimed, assigned by a supervisor or admin."))
+    daily_days = min(days, DAILY_POOL_DAYS)
+    daily = flows(reports.pool_flows(scope, daily_days, per="day"), "day",
+                  _("Into and out of the pool per day, last %(days)d days") % {"days": daily_days}, _("Day"))
+    counts = reports.pool_flows_by_person(scope, days)
+    if scope.company:
+        named = [(group.name, counts.get(group.pk, {})) for group in scope.groups]
+        if counts.get(None):
+            named.append((_("No group"), counts[None]))
+        title, first = _("Into and out of the pool per group"), _("Sales group")
+    else:
+        named = [(person.display_name, counts.get(person.pk, {})) for person in scope.people
+                 if person.is_active or counts.get(person.pk)]
+        title, first = _("Into and out of the pool per salesperson"), _("Salesperson")
+    rows = [[name, *[row.get(reason, 0) for reason in reasons]] for name, row in named]
+    who = Section(title, [first, *headers], rows,
+                  footer=[_("Total"), *[sum(row[i + 1] for row in rows) for i in range(len(reasons))]],
+                  note=_("Into the pool is counted for whoever held the customer (the previous owner); out of it, "
+                         "for whoever received it."))
+    return [weekly, daily, who]
 
 
 def _retention_section(title, header, named_rows, **extra):

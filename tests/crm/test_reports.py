@@ -76,6 +76,28 @@ def test_funnel_counts_customers_by_type_within_the_supervisors_groups(cast, cli
 
 
 @pytest.mark.parametrize("rebuilt", [False, True])
+def test_pool_flows_per_day_and_per_previous_owner(cast, client_for, company, rebuilt):
+    _custody(company[2], "gave_up", days_ago=0, from_owner=cast.sales1)
+    _custody(company[3], "recycled", days_ago=2, from_owner=cast.sales1b)
+    _custody(company[4], "gave_up", days_ago=1, from_owner=cast.sales2)  # another group
+    _custody(company[2], "claimed", days_ago=0, to_owner=cast.sales1b)
+    _custody(company[0], "gave_up", days_ago=20, from_owner=cast.sales1)  # before the period
+    if rebuilt:
+        reports.refresh_summaries()
+    sections = _sections(client_for(cast.sup1).get(reverse("crm:report-pool"), {"days": 7}))
+    daily = sections["Into and out of the pool per day, last 7 days"]
+    assert len(daily.rows) == 7  # every day shows, empty ones as zeros
+    assert [row[1:] for row in daily.rows[-3:]] == [[0, 1, 0, 0, 0], [0, 0, 0, 0, 0], [1, 0, 0, 1, 0]]
+    people = _rows(sections["Into and out of the pool per salesperson"])
+    assert people["张三"] == [1, 0, 0, 0, 0] and people["赵六"] == [0, 1, 0, 1, 0]
+    assert "李四" not in people  # another group's salesperson
+    company_wide = _sections(client_for(cast.admin).get(reverse("crm:report-pool"), {"days": 30}))
+    assert _rows(company_wide["Into and out of the pool per group"]) == {
+        "Group A": [2, 1, 0, 1, 0], "Group B": [1, 0, 0, 0, 0]}
+    assert "last 30 days" in "".join(company_wide)
+
+
+@pytest.mark.parametrize("rebuilt", [False, True])
 def test_admin_funnel_and_breakdowns_count_the_whole_company(cast, client_for, company, rebuilt):
     if rebuilt:
         call_command("refresh_reports", stdout=open("/dev/null", "w"))
