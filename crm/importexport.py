@@ -706,7 +706,7 @@ class RowCleaner:
 
 
 def _name_key(values):
-    name, company = values.get("name", "").strip().lower(), values.get("company", "").strip().lower()
+    name, company = values.get("name", "").strip().upper(), values.get("company", "").strip().upper()
     return (name, company) if name and company else None
 
 
@@ -767,15 +767,19 @@ def _existing(phones: set, names: set):
     with connection.cursor() as cursor:
         if phones:
             cursor.execute(
-                "SELECT id, number, owner_id, normalized_phone, lower(name), lower(company) FROM crm_customer "
+                "SELECT id, number, owner_id, normalized_phone, upper(name), upper(company) FROM crm_customer "
                 "WHERE normalized_phone = ANY(%s)", [list(phones)])
             found.update({row[0]: row for row in cursor.fetchall()})
         if names:
             name_list, company_list = zip(*names)
             cursor.execute(
-                "SELECT c.id, c.number, c.owner_id, c.normalized_phone, lower(c.name), lower(c.company) "
-                "FROM crm_customer c JOIN unnest(%s::text[], %s::text[]) AS k(name, company) "
-                "ON lower(c.name) = k.name AND lower(c.company) = k.company", [list(name_list), list(company_list)])
+                # One index probe per (name, company) of the file (crm_cust_name_company_ci): with
+                # a plain join the planner reads the whole table instead (a million rows: 2.9 s
+                # against 0.25 s). OFFSET 0 keeps the lateral subquery a probe.
+                "SELECT c.id, c.number, c.owner_id, c.normalized_phone, upper(c.name), upper(c.company) "
+                "FROM unnest(%s::text[], %s::text[]) AS k(name, company) CROSS JOIN LATERAL ("
+                "  SELECT * FROM crm_customer c WHERE upper(c.name) = k.name AND upper(c.company) = k.company OFFSET 0"
+                ") c", [list(name_list), list(company_list)])
             found.update({row[0]: row for row in cursor.fetchall()})
     owners = {user.pk: user for user in User.objects.filter(
         pk__in={row[2] for row in found.values() if row[2]}).select_related("sales_group")}

@@ -1,4 +1,5 @@
 import pytest
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from crm.models import Customer
@@ -71,3 +72,19 @@ def test_python_and_database_normalisation_agree(cast, phone):
     customer = CustomerFactory(phone=phone, owner=cast.sales1)
     customer.refresh_from_db()
     assert customer.normalized_phone == normalize_phone(phone)
+
+
+def test_the_name_and_company_check_reads_its_index(db):
+    """Every save and every import asks for customers with the same name and company: without
+    an index matching the question (case-insensitive) each one reads the whole table."""
+    from django.db import connection
+
+    from crm.services import find_duplicates
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        with CaptureQueriesContext(connection) as queries:
+            find_duplicates(name="王芳", company="深圳科技", phone="")
+        cursor.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "crm_cust_name_company_ci" in plan
