@@ -10,7 +10,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts.fields import PersonChoiceField
+from accounts.fields import PersonChoiceField, person_choices
 from accounts.policies import require, visible_sales_groups
 from crm import policies, reports
 from crm.models import Custody, Customer
@@ -47,13 +47,12 @@ class ReportFilterForm(forms.Form):
         an admin's list of every salesperson is hundreds of options)."""
         current = {name: str(self[name].value() or "") for name in self.fields}
         current["days"] = current["days"] or str(DEFAULT_DAYS)
-        people = self.fields["person"].queryset.values_list("pk", "full_name", "first_name", "last_name", "username")
         lists = {
             "days": [(str(value), label) for value, label in self.fields["days"].choices],
             "group": [("", self.fields["group"].empty_label)]
             + [(str(pk), name) for pk, name in self.fields["group"].queryset.values_list("pk", "name")],
             "person": [("", self.fields["person"].empty_label)]
-            + [(str(pk), full or f"{first} {last}".strip() or login) for pk, full, first, last, login in people],
+            + [(str(pk), name) for pk, name in person_choices(self.fields["person"].queryset)],
         }
         return [
             {"name": name, "id": f"id_{name}", "label": self.fields[name].label,
