@@ -239,9 +239,12 @@ BULLETIN_GUEST_POST_LIMIT = env_int("BULLETIN_GUEST_POST_LIMIT", 5)
 BULLETIN_GUEST_POST_WINDOW_SECONDS = env_int("BULLETIN_GUEST_POST_WINDOW_SECONDS", 600)
 # Behind a proxy the client's address is the last X-Forwarded-For entry the proxy appended.
 BULLETIN_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
-# Suggestions per employee (signed and anonymous counted together), in a fixed window.
+# Suggestions per employee (signed and anonymous counted together, in the sender's signed cookie;
+# signed ones also per person on the server), in a fixed window.
 BULLETIN_SUGGESTION_LIMIT = env_int("BULLETIN_SUGGESTION_LIMIT", 5)
 BULLETIN_SUGGESTION_WINDOW_SECONDS = env_int("BULLETIN_SUGGESTION_WINDOW_SECONDS", 24 * 60 * 60)
+# Anonymous suggestions from the whole company per window: the server's only anonymous counter.
+BULLETIN_ANONYMOUS_SUGGESTION_LIMIT = env_int("BULLETIN_ANONYMOUS_SUGGESTION_LIMIT", 50)
 
 # --- Import and export (crm/importexport.py)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
