@@ -13,7 +13,7 @@ from crm import policies, timewindows
 from crm.models import Customer
 from crm.phones import validate_phone
 from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery, PoolQuery
-from crm.timewindows import CustomWindowForm, local_midnight
+from crm.timewindows import CustomWindowForm, DayField, MomentField, local_midnight
 
 PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
@@ -23,7 +23,7 @@ class CustomerForm(forms.ModelForm):
     policy's list; a salesperson's new customer is always their own."""
 
     owner = PersonChoiceField(queryset=None, label=_("Salesperson"), required=True)
-    last_contact_date = forms.DateField(
+    last_contact_date = DayField(
         label=_("Last contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     override_duplicates = forms.BooleanField(
@@ -43,6 +43,7 @@ class CustomerForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
         }
+        field_classes = {"next_contact_on": DayField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,8 +229,8 @@ class FollowUpForm(forms.Form):
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
     content = forms.CharField(label=_("What was said"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
-    occurred_at = forms.DateTimeField(label=_("Time"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
-    next_contact_on = forms.DateField(
+    occurred_at = MomentField(label=_("Time"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    next_contact_on = DayField(
         label=_("Next contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Pre-filled from the grade's follow-up cadence."),
     )
@@ -270,7 +271,7 @@ class FollowUpContinueForm(forms.Form):
     """Continue this topic (SPEC §2.4): today's notes are appended and the time moves."""
 
     notes = forms.CharField(label=_("Today's notes"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    occurred_at = forms.DateTimeField(label=_("Time of this conversation"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    occurred_at = MomentField(label=_("Time of this conversation"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
 
     def clean_notes(self):
         return _required_text(self.cleaned_data["notes"], _("Write what was said."))

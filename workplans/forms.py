@@ -3,7 +3,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from crm.policies import visible_customers
-from crm.timewindows import CustomWindowForm
+from crm.timewindows import CustomWindowForm, MomentField
 from workplans.models import Plan
 from workplans.selectors import STATUS_DONE, STATUS_OPEN, STATUS_OVERDUE
 
@@ -32,6 +32,7 @@ class PlanForm(forms.ModelForm):
             "content": forms.Textarea(attrs={"rows": 4}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"start_at": MomentField, "end_at": MomentField}
         error_messages = {
             "subject": {"required": _("Give the plan a subject.")},
             "customers": {

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.policies import require
 from crm.pagination import paginate
-from crm.timewindows import day_window, month_window, today, week_window
+from crm.timewindows import clamp_day, day_window, month_window, today, week_window
 from workplans import policies, selectors, services
 from workplans.forms import PlanFilterForm, PlanForm, PlanWindowForm, StatusForm
 
@@ -95,7 +95,7 @@ def plan_list(request):
 def plan_agenda(request):
     kind = "week" if request.GET.get("view") == "week" else "day"
     try:
-        day = date.fromisoformat(request.GET.get("date", ""))
+        day = clamp_day(date.fromisoformat(request.GET.get("date", "")))
     except ValueError:
         day = today()
     step = timedelta(days=7 if kind == "week" else 1)
