@@ -9,13 +9,11 @@ from PIL import Image
 
 from accounts import policies as roles
 from accounts.fields import PersonChoiceField
-from crm import policies, timewindows
+from crm import photos, policies, timewindows
 from crm.models import Customer
 from crm.phones import validate_phone
 from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery, PoolQuery
 from crm.timewindows import CustomWindowForm, DayField, MomentField, local_midnight
-
-PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
 
 class CustomerForm(forms.ModelForm):
@@ -90,8 +88,12 @@ class CustomerForm(forms.ModelForm):
                 code="too_large",
             )
         image = getattr(photo, "image", None)
-        if image is None or image.format not in PHOTO_FORMATS:
+        if image is None or image.format not in photos.FORMATS:
             raise forms.ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."), code="format")
+        # What Pillow found is what it is: the uploader's name and claimed type are dropped here,
+        # and the file is stored under a random name with this extension (crm/photos.py).
+        photo.content_type, extension = photos.FORMATS[image.format]
+        photo.name = f"photo.{extension}"
         return photo
 
     def customer_data(self) -> dict:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from crm import photos
+
 # Columns the search box looks in (SPEC §1.A.16-17), in the order of the search text.
 SEARCH_COLUMNS = ["number", "name", "company", "job_title", "phone", "address", "industry", "notes"]
 
@@ -88,7 +90,7 @@ class Customer(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SELF)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, default=Grade.NORMAL)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="customers/%Y/%m/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to=photos.upload_path, blank=True)  # a random name (crm/photos.py)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("salesperson"),

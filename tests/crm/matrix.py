@@ -87,6 +87,7 @@ ROWS = [
     Row("crm:customer-detail", "GET", see(), kwargs=customer),
     Row("crm:customer-detail", "POST", everyone(NOT_ALLOWED), kwargs=customer),
     Row("crm:customer-photo", "GET", see(), kwargs=customer),
+    Row("crm:customer-photo", "POST", everyone(NOT_ALLOWED), kwargs=customer),
     Row("crm:customer-edit", "GET", change(OK), kwargs=customer),
     Row("crm:customer-edit", "POST", change(REDIRECT), kwargs=customer, data=customer_form),
     Row("crm:customer-type", "POST", change(REDIRECT), kwargs=customer, data={"type": "prospect"}),
