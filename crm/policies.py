@@ -223,21 +223,28 @@ def get_customer_for(user, pk, *, write=False) -> Customer:
 
 
 def visible_followups(user) -> QuerySet[FollowUp]:
-    """The follow-ups page: your own records; a supervisor's groups'; an admin everything.
-    (A customer's page shows its whole log to whoever may see the customer.)"""
+    """The follow-ups `user` may see: every record of every customer they may see (can_view:
+    owned in their scope, shared with them, or in the pool), whoever wrote it. The one
+    definition (issue 19.8) behind the follow-ups page, a record's own page and the export;
+    a record of a customer someone may no longer see (a share revoked, a customer moved to
+    another group) is gone from all three, even when they wrote it."""
     if not roles.has_sales_role(user):
         return FollowUp.objects.none()
     if user.is_admin:
         return FollowUp.objects.all()
-    return FollowUp.objects.filter(author_id__in=overseen_owner_ids(user))
+    scope = Q(customer__owner_id__in=overseen_owner_ids(user)) | Q(customer__owner__isnull=True)
+    shared = _shared_ids(user)
+    if shared:
+        scope |= Q(customer_id__in=shared)
+    return FollowUp.objects.filter(scope)
 
 
 def get_followup_for(user, pk) -> FollowUp:
-    """A follow-up of a customer `user` may see, else 404 (the same as a missing one)."""
+    """A follow-up `user` may see, else 404 (the same as a missing one)."""
     followup = (
-        FollowUp.objects.select_related("customer__owner__sales_group", "author__sales_group").filter(pk=pk).first()
+        visible_followups(user).select_related("customer__owner__sales_group", "author__sales_group").filter(pk=pk).first()
     )
-    if followup is None or not can_view(user, followup.customer):
+    if followup is None:
         raise Http404
     return followup
 

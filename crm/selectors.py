@@ -314,7 +314,11 @@ def followup_window(key: str, *, now=None):
 
 
 def followup_list(user, *, window=None, author=None) -> QuerySet[FollowUp]:
+    """The follow-ups page (and its export): the records `user` may see, written by the people
+    whose work they oversee (themselves; a supervisor's groups; an admin everyone)."""
     followups = policies.visible_followups(user)
+    if not user.is_admin:
+        followups = followups.filter(author_id__in=policies.overseen_owner_ids(user))
     if window is not None:
         followups = followups.filter(**window.as_filter("occurred_at"))
     if author is not None:

@@ -231,3 +231,56 @@ def test_followups_page_runs_a_constant_number_of_queries(customers, cast, clien
     with django_assert_max_num_queries(10):
         response = client.get(reverse("crm:followup-list"), {"per_page": 50})
     assert "25 results" in response.content.decode()
+
+
+# --- One definition of the follow-ups you may see (issue 19.8) -------------------------------
+
+
+def _page_subjects(client):
+    return client.get(reverse("crm:followup-list")).content.decode()
+
+
+def _exported_ids(user):
+    from crm.import_tasks import export_source
+    from crm.job_models import ExportJob
+
+    _resource, queryset = export_source(ExportJob.Kind.FOLLOWUPS, user, "")
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_a_revoked_share_takes_the_colleagues_own_followup_off_their_list_detail_and_export(customers, cast, client_for):
+    services.customer_share(customer=customers.own, colleague=cast.sales2, cofollow=True, by=cast.sales1)
+    theirs = _log(customers.own, cast.sales2, timezone.now() - timedelta(hours=1), subject="共跟的记录")
+    client = client_for(cast.sales2)
+    detail = reverse("crm:followup-detail", args=[theirs.pk])
+    assert "共跟的记录" in _page_subjects(client) and client.get(detail).status_code == 200
+    assert theirs.pk in _exported_ids(cast.sales2)
+
+    services.customer_unshare(customer=customers.own, colleague=cast.sales2, by=cast.sales1)
+    Customer.objects.filter(pk=customers.own.pk).update(name="改了名的客户")
+    page = _page_subjects(client)
+    assert "共跟的记录" not in page and "改了名的客户" not in page
+    assert client.get(detail).status_code == 404
+    assert theirs.pk not in _exported_ids(cast.sales2)
+
+
+def test_page_detail_and_export_agree_on_which_followups_each_person_sees(customers, cast, client_for):
+    now = timezone.now() - timedelta(hours=2)
+    services.customer_share(customer=customers.other_group, colleague=cast.sales1, cofollow=True, by=cast.sales2)
+    records = [
+        _log(customers.own, cast.sales1, now),
+        _log(customers.same_group, cast.sales1b, now),
+        _log(customers.other_group, cast.sales2, now),
+        _log(customers.other_group, cast.sales1, now),  # on a customer shared with sales1
+        _log(customers.pool, cast.sales2, now),
+    ]
+    moved = _log(customers.same_group, cast.sales1, now)  # then the customer goes to another group
+    Customer.objects.filter(pk=customers.same_group.pk).update(owner=cast.sales2b)
+    records.append(moved)
+    for person in (cast.sales1, cast.sales1b, cast.sup1, cast.sales2, cast.admin):
+        listed = set(selectors.followup_list(person).values_list("pk", flat=True))
+        client = client_for(person)
+        opens = {f.pk for f in records if client.get(reverse("crm:followup-detail", args=[f.pk])).status_code == 200}
+        assert listed == _exported_ids(person), person.username
+        assert listed <= opens, person.username
+    assert moved.pk not in set(selectors.followup_list(cast.sales1).values_list("pk", flat=True))
