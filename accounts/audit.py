@@ -64,6 +64,10 @@ def lockout_username(request, credentials) -> str:
 @receiver(user_login_failed, dispatch_uid="audit-login-failed")
 def _login_failed(sender, credentials=None, request=None, **kwargs):
     username = _attempted_username(credentials)
+    if (credentials or {}).get("purpose") == "password_change":  # accounts.forms.PasswordChangeForm
+        record(actor=getattr(request, "user", None), action="auth.password_change_failed", summary=username,
+               request=request, username=username)
+        return
     record(actor=None, action="auth.login_failed", summary=username, request=request, username=username)
 
 
@@ -84,8 +88,13 @@ def lockout_message() -> str:
 def lockout_response(request, original_response=None, credentials=None):
     """The login page again, with the lockout message and status 429 (Too Many Requests).
     The same for every username, existing or not."""
-    from accounts.forms import LoginForm
+    from accounts.forms import LoginForm, PasswordChangeForm
 
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        # Guessing the current password on the password-change form (accounts.forms).
+        return render(request, "accounts/password_change.html", {
+            "form": PasswordChangeForm(request.user, request=request), "lockout_message": lockout_message(),
+        }, status=429)
     form = LoginForm(request)
     return render(request, "accounts/login.html", {"form": form, "lockout_message": lockout_message(),
                                                    "next": request.POST.get("next", "")}, status=429)
