@@ -2,6 +2,7 @@
 
 import csv
 import io
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -58,3 +59,11 @@ def read_xlsx(content: bytes) -> list[list]:
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def export(client, url, query=None, **extra):
+    """Export a list as a person does: the export page's button posts the list's query string
+    and the format (a GET only shows that page, issue 19.8)."""
+    query = dict(query or {})
+    fmt = query.pop("format", "xlsx")
+    return client.post(url, {"params": urlencode(query, doseq=True), "format": fmt}, **extra)
