@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import FollowUp
-from crm.timewindows import EARLIEST_DAY, LATEST_DAY, DayField, MomentField, days_window
+from crm import timewindows
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_until_the_last_day_lists_what_no_end_lists(cast, client_for):
 
 def test_the_agenda_moves_an_impossible_day_to_the_nearest_one_it_can_show(cast, client_for):
     page = client_for(cast.sales1).get(reverse("workplans:plan-agenda"), {"date": "9999-12-31"}).content.decode()
-    assert LATEST_DAY.isoformat() in page
+    assert "2999-12-31" in page
 
 
 @pytest.mark.parametrize("language, message", [
@@ -83,6 +83,8 @@ def test_a_customer_next_contact_date_out_of_range_is_refused(cast, client_for, 
 
 
 def test_the_fields_and_the_window_builder_hold_the_bounds():
+    DayField, MomentField, days_window = timewindows.DayField, timewindows.MomentField, timewindows.days_window
+    EARLIEST_DAY, LATEST_DAY = timewindows.EARLIEST_DAY, timewindows.LATEST_DAY
     assert DayField(clamp=True).clean("9999-12-31") == LATEST_DAY
     assert DayField(clamp=True, required=False).clean("0001-01-01") == EARLIEST_DAY
     assert DayField().clean("2999-12-31") == LATEST_DAY
