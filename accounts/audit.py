@@ -87,7 +87,8 @@ def lockout_message() -> str:
 
 def lockout_response(request, original_response=None, credentials=None):
     """The login page again, with the lockout message and status 429 (Too Many Requests).
-    The same for every username, existing or not."""
+    The same for every username, existing or not. A logged-in person locked out by guessing
+    their current password gets the password-change page with the same message instead."""
     from accounts.forms import LoginForm, PasswordChangeForm
 
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
