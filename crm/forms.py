@@ -223,16 +223,20 @@ def _not_in_future(moment):
     return moment
 
 
+def _next_contact_field():
+    return forms.DateField(
+        label=_("Next contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Pre-filled from the grade's follow-up cadence."),
+    )
+
+
 class FollowUpForm(forms.Form):
     """Log a conversation (SPEC §2.1): the author is the person logged in, set by the service."""
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
     content = forms.CharField(label=_("What was said"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
     occurred_at = forms.DateTimeField(label=_("Time"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
-    next_contact_on = forms.DateField(
-        label=_("Next contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Pre-filled from the grade's follow-up cadence."),
-    )
+    next_contact_on = _next_contact_field()
 
     def clean_subject(self):
         return _required_text(self.cleaned_data["subject"], _("Enter a subject."))
@@ -271,6 +275,7 @@ class FollowUpContinueForm(forms.Form):
 
     notes = forms.CharField(label=_("Today's notes"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     occurred_at = forms.DateTimeField(label=_("Time of this conversation"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    next_contact_on = _next_contact_field()  # the customer moves as when logging a conversation
 
     def clean_notes(self):
         return _required_text(self.cleaned_data["notes"], _("Write what was said."))

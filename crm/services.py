@@ -276,6 +276,16 @@ def _touch_last_contact(customer_id: int) -> None:
     Customer.objects.filter(pk=customer_id).update(last_contact_at=latest, updated_at=timezone.now())
 
 
+def _record_contact(customer: Customer, *, occurred_at, next_contact_on=None) -> None:
+    """A conversation took place: the customer's last contact moves to it (if later) and the
+    next contact date to the one chosen, else the grade's cadence. Logging a conversation and
+    continuing a topic both come here, so the customer ends up the same either way."""
+    if customer.last_contact_at is None or occurred_at > customer.last_contact_at:
+        customer.last_contact_at = occurred_at
+    customer.next_contact_on = next_contact_on or default_next_contact(customer.grade, after=occurred_at)
+    customer.save(update_fields=["last_contact_at", "next_contact_on", "updated_at"])
+
+
 @transaction.atomic
 def followup_create(*, customer: Customer, subject: str, content: str, occurred_at, next_contact_on=None, by) -> FollowUp:
     """Log a conversation; the customer's last (and next) contact date move in the same transaction."""
@@ -283,10 +293,7 @@ def followup_create(*, customer: Customer, subject: str, content: str, occurred_
     followup = FollowUp.objects.create(
         customer=customer, author=by, subject=subject, content=content, occurred_at=occurred_at
     )
-    if customer.last_contact_at is None or occurred_at > customer.last_contact_at:
-        customer.last_contact_at = occurred_at
-    customer.next_contact_on = next_contact_on or default_next_contact(customer.grade, after=occurred_at)
-    customer.save(update_fields=["last_contact_at", "next_contact_on", "updated_at"])
+    _record_contact(customer, occurred_at=occurred_at, next_contact_on=next_contact_on)
     return followup
 
 
@@ -322,9 +329,11 @@ class FollowUpTimeError(ValueError):
 
 
 @transaction.atomic
-def followup_continue(*, followup: FollowUp, notes: str, occurred_at, by) -> FollowUp:
+def followup_continue(*, followup: FollowUp, notes: str, occurred_at, next_contact_on=None, by) -> FollowUp:
     """"Match" a record (SPEC §2.4): append today's notes and move its time to this conversation.
-    The only way a record's time changes; the previous text and time are kept in its history."""
+    The only way a record's time changes; the previous text and time are kept in its history.
+    The customer's last and next contact move exactly as when logging a new conversation."""
+    customer = Customer.objects.select_for_update().get(pk=followup.customer_id)  # customer first, as followup_create
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if occurred_at <= followup.occurred_at:
         raise FollowUpTimeError(_("The continued conversation must be later than the record's current time."))
@@ -333,10 +342,7 @@ def followup_continue(*, followup: FollowUp, notes: str, occurred_at, by) -> Fol
     followup.content = f"{followup.content}\n\n[{stamp}] {notes}"
     followup.occurred_at = occurred_at
     followup.save(update_fields=["content", "occurred_at", "updated_at"])
-    customer = Customer.objects.select_for_update().get(pk=followup.customer_id)
-    if customer.last_contact_at is None or occurred_at > customer.last_contact_at:
-        customer.last_contact_at = occurred_at
-        customer.save(update_fields=["last_contact_at", "updated_at"])
+    _record_contact(customer, occurred_at=occurred_at, next_contact_on=next_contact_on)
     return followup
 
 
