@@ -31,6 +31,11 @@ class CustomerForm(forms.ModelForm):
     )
     # Editing: the customer's version when the form was opened (services.customer_version).
     version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Offered once a namesake was found (ask_about_namesakes); anyone saving may tick it: it never
+    # lets through the same phone or the same name + company.
+    same_name_confirmed = forms.BooleanField(
+        label=_("It is a different customer who has the same name: save anyway"), required=False
+    )
 
     class Meta:
         model = Customer
@@ -59,7 +64,18 @@ class CustomerForm(forms.ModelForm):
             del self.fields["last_contact_date"]
         if not policies.can_override_duplicates(user):
             del self.fields["override_duplicates"]
+        self._namesake_field = self.fields["same_name_confirmed"]
+        if not (self.is_bound and self.data.get("same_name_confirmed")):
+            del self.fields["same_name_confirmed"]
         self.fields["next_contact_on"].help_text = _("Left empty, it follows the grade's follow-up cadence.")
+
+    def ask_about_namesakes(self, messages) -> None:
+        """Another customer has this name: say who holds it and offer the box that confirms this is
+        someone else; the person's typed values stay in the form."""
+        self.fields["same_name_confirmed"] = self._namesake_field
+        for message in messages:
+            self.add_error(None, message)
+        self.add_error("same_name_confirmed", _("If this is a different customer, tick this box and save again."))
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
