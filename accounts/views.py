@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import policies, services
+from accounts import audit, policies, services
 from accounts.forms import LoginForm
 from accounts.models import AuditEvent, SalesGroup, SalesGroupUserObjectPermission, User
 from accounts.policies import require
@@ -183,4 +183,6 @@ def audit_list(request):
     """The audit trail (read-only): who did what, when, to how many."""
     form = AuditFilterForm(request.GET)
     page = _page(request, form.filter(AuditEvent.objects.all()), AUDIT_PER_PAGE)
+    for event in page:
+        event.summary_text = audit.summary_of(event)
     return render(request, "accounts/audit_list.html", {"form": form, "page_obj": page})
