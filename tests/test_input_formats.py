@@ -67,3 +67,33 @@ def test_the_followup_form_prefills_next_contact_and_time_in_chinese(cast, clien
     page = client.get(reverse("crm:followup-create", args=[customer.pk])).content.decode()
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", _input_value(page, "next_contact_on"))
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", _input_value(page, "occurred_at"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_extreme_dates_are_saved_or_refused_in_place_never_an_error_page(cast, client_for, day, language):
+    from crm import services
+
+    customer = CustomerFactory(owner=cast.sales1)
+    topic = services.followup_create(customer=customer, subject="s", content="c", occurred_at=timezone.now(), by=cast.sales1)
+    client = client_for(cast.sales1)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    posts = [
+        (reverse("crm:followup-create", args=[customer.pk]),
+         {"subject": "s", "content": "c", "occurred_at": f"{day}T00:00", "next_contact_on": day}),
+        (reverse("crm:followup-continue", args=[topic.pk]), {"notes": "n", "occurred_at": f"{day}T00:00", "next_contact_on": day}),
+        (reverse("crm:followup-continue", args=[topic.pk]),
+         {"notes": "n", "occurred_at": _minute_now(), "next_contact_on": day}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), (url, data)
+        if response.status_code == 200:
+            assert response.context["form"].errors
+    page = client.get(reverse("crm:customer-edit", args=[customer.pk])).content.decode()
+    assert re.fullmatch(r"|\d{4}-\d\d-\d\d", _input_value(page, "next_contact_on"))
+
+
+def _minute_now():
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
