@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 
 
 def client_ip(request) -> str | None:
@@ -44,6 +44,40 @@ def record(*, actor, action: str, summary: str = "", count: int | None = None, r
         actor=actor if getattr(actor, "pk", None) else None, action=action, summary=summary[:255], count=count,
         ip=ip or client_ip(request), data=data,
     )
+
+
+# --- Summaries in the reader's language ----------------------------------------------------------
+
+# action -> describe(event) -> the summary in the active language, or None to show it as written
+# (rows written before their data was kept). Each app registers the actions it records.
+_describers = {}
+
+
+def register_summary(action: str, describe) -> None:
+    _describers[action] = describe
+
+
+def summary_of(event: AuditEvent) -> str:
+    """What the trail says about `event`, in the reader's language (the summary stored with it is
+    in the language of whoever acted: "49 customers (csv)" on a Chinese page)."""
+    describe = _describers.get(event.action)
+    return (describe(event) if describe else None) or event.summary
+
+
+def with_detail(what, detail) -> str:
+    """"49 customers (CSV)", with the reader's brackets."""
+    return _("%(what)s (%(detail)s)") % {"what": what, "detail": detail}
+
+
+def _person_added(event):
+    role = event.data.get("role")
+    username = event.data.get("username") or event.summary.rsplit(" (", 1)[0]
+    if role not in User.Role.values:
+        return None
+    return with_detail(username, User.Role(role).label)
+
+
+register_summary("staff.create", _person_added)
 
 
 # --- Login failures and lockouts (django-axes) -----------------------------------------------------

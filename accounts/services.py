@@ -30,7 +30,7 @@ def user_create(*, username: str, password: str, data: dict, by) -> User:
     user.set_password(password)
     user.save()
     audit.record(actor=by, action="staff.create", summary=f"{user.username} ({user.role})", count=1,
-                 user_id=user.pk, role=user.role, group_id=user.sales_group_id)
+                 user_id=user.pk, username=user.username, role=user.role, group_id=user.sales_group_id)
     return user
 
 

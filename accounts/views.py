@@ -192,4 +192,6 @@ def audit_list(request):
     """The audit trail (read-only): who did what, when, to how many."""
     form = AuditFilterForm(request.GET)
     page = _page(request, form.filter(AuditEvent.objects.all()), AUDIT_PER_PAGE)
+    for event in page:
+        event.summary_text = audit.summary_of(event)
     return render(request, "accounts/audit_list.html", {"form": form, "page_obj": page})

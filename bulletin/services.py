@@ -47,7 +47,10 @@ def post_create(*, title: str, emoticon: str, content: str, by, guest_name: str 
 
 @transaction.atomic
 def post_update(*, post: Post, title: str, emoticon: str, content: str, by) -> Post:
-    """An admin's correction of a message; the page shows that it was edited."""
+    """An admin's correction of a message; the page shows that it was edited (saved unchanged, it was not)."""
+    stored = Post.objects.filter(pk=post.pk).values_list("title", "emoticon", "content").first()
+    if stored == (title, emoticon, content):  # the form already set them on `post`: compare with the row
+        return post
     post.title, post.emoticon, post.content = title, emoticon, content
     post.edited_at = timezone.now()
     post.save(update_fields=["title", "emoticon", "content", "edited_at"])
@@ -70,6 +73,8 @@ def reply_create(*, post: Post, content: str, by, guest_name: str = "", ip: str 
 
 @transaction.atomic
 def reply_update(*, reply: Reply, content: str, by) -> Reply:
+    if Reply.objects.filter(pk=reply.pk).values_list("content", flat=True).first() == content:  # saved unchanged
+        return reply
     reply.content = content
     reply.edited_at = timezone.now()
     reply.save(update_fields=["content", "edited_at"])

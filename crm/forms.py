@@ -29,6 +29,11 @@ class CustomerForm(forms.ModelForm):
     )
     # Editing: the customer's version when the form was opened (services.customer_version).
     version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Offered once a namesake was found (ask_about_namesakes); anyone saving may tick it: it never
+    # lets through the same phone or the same name + company.
+    same_name_confirmed = forms.BooleanField(
+        label=_("It is a different customer who has the same name: save anyway"), required=False
+    )
 
     class Meta:
         model = Customer
@@ -58,7 +63,18 @@ class CustomerForm(forms.ModelForm):
             del self.fields["last_contact_date"]
         if not policies.can_override_duplicates(user):
             del self.fields["override_duplicates"]
+        self._namesake_field = self.fields["same_name_confirmed"]
+        if not (self.is_bound and self.data.get("same_name_confirmed")):
+            del self.fields["same_name_confirmed"]
         self.fields["next_contact_on"].help_text = _("Left empty, it follows the grade's follow-up cadence.")
+
+    def ask_about_namesakes(self, messages) -> None:
+        """Another customer has this name: say who holds it and offer the box that confirms this is
+        someone else; the person's typed values stay in the form."""
+        self.fields["same_name_confirmed"] = self._namesake_field
+        for message in messages:
+            self.add_error(None, message)
+        self.add_error("same_name_confirmed", _("If this is a different customer, tick this box and save again."))
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -226,16 +242,20 @@ def _not_in_future(moment):
     return moment
 
 
+def _next_contact_field():
+    return DayField(
+        label=_("Next contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Pre-filled from the grade's follow-up cadence."),
+    )
+
+
 class FollowUpForm(forms.Form):
     """Log a conversation (SPEC §2.1): the author is the person logged in, set by the service."""
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
     content = forms.CharField(label=_("What was said"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
     occurred_at = MomentField(label=_("Time"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
-    next_contact_on = DayField(
-        label=_("Next contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Pre-filled from the grade's follow-up cadence."),
-    )
+    next_contact_on = _next_contact_field()
 
     def clean_subject(self):
         return _required_text(self.cleaned_data["subject"], _("Enter a subject."))
@@ -274,6 +294,7 @@ class FollowUpContinueForm(forms.Form):
 
     notes = forms.CharField(label=_("Today's notes"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     occurred_at = MomentField(label=_("Time of this conversation"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    next_contact_on = _next_contact_field()  # the customer moves as when logging a conversation
 
     def clean_notes(self):
         return _required_text(self.cleaned_data["notes"], _("Write what was said."))

@@ -34,11 +34,15 @@ def _shared_ids(user) -> list[int]:
 
 
 def overseen_owner_ids(user) -> list[int]:
-    """Whose customers `user` oversees by role: themselves, and their groups' people for a supervisor."""
-    if user.is_supervisor:
+    """Whose customers `user` oversees by role: themselves, and their groups' people for a supervisor.
+    Cached on the user object, which lives for one request (a home page asks five times)."""
+    if not user.is_supervisor:
+        return [user.pk]
+    cached = getattr(user, "_overseen_owner_ids", None)
+    if cached is None:
         members = User.objects.filter(sales_group_id__in=roles.supervised_group_ids(user)).values_list("pk", flat=True)
-        return sorted({user.pk, *members})
-    return [user.pk]
+        cached = user._overseen_owner_ids = sorted({user.pk, *members})
+    return list(cached)
 
 
 def visible_customers(user) -> QuerySet[Customer]:

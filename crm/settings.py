@@ -143,6 +143,8 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "crm_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Every language's input formats put the HTML machine format first (crm/formats/__init__.py).
+FORMAT_MODULE_PATH = ["crm.formats"]
 
 # --- Static and media files (vendored assets, served by whitenoise; no CDN)
 STATIC_URL = "static/"

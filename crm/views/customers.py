@@ -49,13 +49,16 @@ def customer_list(request):
 
 
 def _save_customer(request, form, save):
-    """Run a create/update service; a duplicate becomes a form error, nothing is saved."""
+    """Run a create/update service; a duplicate becomes a form error, a namesake a question to
+    confirm; either way nothing is saved yet and every typed value stays."""
     try:
         return save()
     except services.DuplicateCustomer as duplicate:
         for message in duplicate.messages:
             form.add_error(None, message)
-        return None
+    except services.SameNameCustomer as namesakes:
+        form.ask_about_namesakes(namesakes.messages)
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,6 +70,7 @@ def customer_create(request):
         customer = _save_customer(request, form, lambda: services.customer_create(
             data=form.customer_data(), owner=owner, by=request.user,
             override_duplicates=form.cleaned_data.get("override_duplicates", False),
+            same_name_confirmed=form.cleaned_data.get("same_name_confirmed", False),
         ))
         if customer is not None:
             messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
@@ -112,6 +116,7 @@ def customer_edit(request, pk):
                 customer=customer, data=form.customer_data(), by=request.user,
                 override_duplicates=form.cleaned_data.get("override_duplicates", False),
                 expected_version=form.cleaned_data.get("version"),
+                same_name_confirmed=form.cleaned_data.get("same_name_confirmed", False),
             ))
         except services.CustomerChanged as changed:
             form, conflicts = _changed_meanwhile(request, form, changed.customer)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -331,6 +332,28 @@ def test_backup_operator_can_verify_from_the_page(cast, client_for):
     backup.refresh_from_db()
     assert backup.verification == Backup.Verification.VERIFIED, backup.verify_message
     assert AuditEvent.objects.filter(action="backups.verify", actor=cast.backup).exists()
+
+
+def test_the_verification_result_is_in_the_language_of_whoever_asked(cast, client_for, monkeypatch):
+    """The task worker has no request: the result was always English on a Chinese page."""
+    from crm import tasks
+    from crm.views import backups as backup_views
+
+    name = run("backup").strip().splitlines()[-1]
+    backup = Backup.objects.get(name=name)
+    enqueued = []
+    monkeypatch.setattr(backup_views.tasks, "verify_backup",
+                        type("Queue", (), {"enqueue": staticmethod(lambda *args: enqueued.append(args))}))
+    client = client_for(cast.backup)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.post(reverse("crm:backup-verify", args=[backup.pk]))
+    assert enqueued == [(backup.pk, "zh-hans")]
+    monkeypatch.undo()
+    tasks.verify_backup.call(*enqueued[0])  # as the worker runs it: English active, no request
+    backup.refresh_from_db()
+    assert backup.verification == Backup.Verification.VERIFIED and "张表" in backup.verify_message, backup.verify_message
+    page = client.get(reverse("crm:backup-list")).content.decode()
+    assert backup.verify_message in page and "rows restored" not in page
 
 
 def test_backup_operator_can_download_a_backup_and_it_is_audited(cast, client_for, settings):

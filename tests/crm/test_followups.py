@@ -96,6 +96,32 @@ def test_continuing_a_topic_moves_its_time_and_appends_the_notes(customers, cast
     assert Customer.objects.get(pk=customers.own.pk).last_contact_at == followup.occurred_at
 
 
+@pytest.mark.parametrize("next_contact_on", ["", "2030-01-02"])
+def test_continuing_a_topic_updates_the_customer_exactly_as_logging_a_conversation(cast, client_for, next_contact_on):
+    """A customer contacted today by continuing a 40-day-old topic is neither overdue nor to visit."""
+    from tests.factories import CustomerFactory
+
+    long_ago = timezone.now() - timedelta(days=40)
+    logged, continued = (CustomerFactory(owner=cast.sales1, next_contact_on=(long_ago + timedelta(days=30)).date())
+                         for _ in range(2))
+    topic = _log(continued, cast.sales1, long_ago)
+    Customer.objects.filter(pk=continued.pk).update(next_contact_on=(long_ago + timedelta(days=30)).date())
+    now = _local(timezone.now() - timedelta(minutes=1))
+    client = client_for(cast.sales1)
+    page = client.get(reverse("crm:followup-continue", args=[topic.pk])).content.decode()
+    assert services.default_next_contact(continued.grade).isoformat() in page  # pre-filled as when logging
+    client.post(reverse("crm:followup-create", args=[logged.pk]),
+                {"subject": "s", "content": "c", "occurred_at": now, "next_contact_on": next_contact_on})
+    client.post(reverse("crm:followup-continue", args=[topic.pk]),
+                {"notes": "今天又谈了", "occurred_at": now, "next_contact_on": next_contact_on})
+    logged, continued = (Customer.objects.get(pk=c.pk) for c in (logged, continued))
+    assert (continued.last_contact_at, continued.next_contact_on) == (logged.last_contact_at, logged.next_contact_on)
+    assert continued.next_contact_on > timezone.localdate()
+    for view in ("visit_today", "overdue"):
+        listed = selectors.customer_list(cast.sales1, selectors.CustomerQuery(view=view))
+        assert continued not in listed
+
+
 def test_continuing_with_an_earlier_time_is_refused(customers, cast, client_for):
     followup = _log(customers.own, cast.sales1, timezone.now() - timedelta(days=1))
     response = client_for(cast.sales1).post(

@@ -29,6 +29,17 @@ DEVICES = {
 }
 MIN_TAP = 44  # px: buttons, fields and menu entries a thumb must hit on a phone
 
+# The HTML standard's machine formats: a typed input whose value is anything else is shown
+# empty by the browser, and saving the form erases the value ("2027/01/03" in Chinese did).
+MACHINE_FORMATS = {
+    "date": r"\d{4,}-\d\d-\d\d",
+    "datetime-local": r"\d{4,}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,3})?)?",
+    "time": r"\d\d:\d\d(:\d\d(\.\d{1,3})?)?",
+    "month": r"\d{4,}-\d\d",
+    "week": r"\d{4,}-W\d\d",
+    "number": r"-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?",
+}
+
 # English that may stay in a Chinese page: the product's name, the language's own name in the
 # switcher, a grade that is a loan word, units and technical names; plus each journey's data.
 ALLOWED_ENGLISH = {"CRM", "English", "VIP", "SHA", "MB", "KB", "GB", "bytes", "s", "CSV", "Excel", "PostgreSQL", "Ctrl", "Enter"}
@@ -79,6 +90,15 @@ def english_runs(text: str, allowed=()) -> list[str]:
     return [run for run in runs if not set(re.findall(r"[A-Za-z][A-Za-z'’\-]*", run)) <= ALLOWED_ENGLISH]
 
 
+def machine_format_errors(inputs) -> list[str]:
+    """`inputs`: (type, name, value as the server sent it) of a page's typed inputs; the ones
+    whose value is neither empty nor in the HTML machine format."""
+    return [
+        f"{kind} {name}={value!r}" for kind, name, value in inputs
+        if kind in MACHINE_FORMATS and value and not re.fullmatch(MACHINE_FORMATS[kind], value)
+    ]
+
+
 class Journey:
     """A person at a browser: one page, one device, one language, screenshots named by step."""
 
@@ -102,6 +122,19 @@ class Journey:
             self.check_fits_a_phone(step)
         if self.language == "zh-hans":
             self.check_all_chinese(step)
+        self.check_machine_formats(step)
+
+    def check_machine_formats(self, step):
+        """Every date, time, month and number input holds a machine-format value or none. Read
+        from the value attribute the server sent: the browser's own .value is already emptied."""
+        inputs = self.page.evaluate(
+            """(types) => [...document.querySelectorAll('input')]
+                .filter(el => types.includes((el.getAttribute('type') || '').toLowerCase()))
+                .map(el => [el.getAttribute('type').toLowerCase(), el.name, el.getAttribute('value') || ''])""",
+            list(MACHINE_FORMATS),
+        )
+        wrong = machine_format_errors(inputs)
+        assert not wrong, f"{step}: inputs not in the HTML machine format on {self.page.url}: {wrong}"
 
     def check_fits_a_phone(self, step):
         overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
