@@ -12,6 +12,7 @@ from accounts import policies
 from accounts.models import AUDIT_ACTION_LABELS, SalesGroup, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+PHONE_INPUT = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})  # a phone's dial pad
 
 
 def _filter_widgets(form):
@@ -104,7 +105,7 @@ class _StaffForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "phone", "wechat", "address", "hire_date", "role", "sales_group", "notes"]
-        widgets = {"hire_date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"hire_date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3}), "phone": PHONE_INPUT}
 
     def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
