@@ -228,7 +228,7 @@ class SavedSearchForm(forms.Form):
     def clean(self):
         data = super().clean()
         query = self.filters.query()
-        if not (query.q or query.view or query.type or query.grade or query.owner or query.group):
+        if not query.narrows():
             raise forms.ValidationError(_("Type something to search for or choose a filter, then save."), code="empty")
         self.query = query
         return data

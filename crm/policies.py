@@ -95,6 +95,11 @@ def can_view(user, customer) -> bool:
     return oversees(user, customer) or share_of(user, customer) is not None
 
 
+def can_link_to_plans(user, customer) -> bool:
+    """A customer `user` may link to their work plans: one of visible_customers(user), never the pool."""
+    return customer.owner_id is not None and can_view(user, customer)
+
+
 def can_edit(user, customer) -> bool:
     return customer.owner_id is not None and oversees(user, customer)
 

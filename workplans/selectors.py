@@ -161,7 +161,8 @@ def customer_to_plan(user, value: str):
     return visible_customers(user).filter(pk=int(value)).first()
 
 
-PICKER_LIMIT = 20  # customers the plan form's picker offers at a time
+PICKER_LIMIT = 20  # customers the plan form's picker offers for what was typed
+PICKER_SUGGESTIONS = 8  # and before anything is typed: a phone screen of them
 
 
 def customers_to_link(user, *, author, text: str = "", exclude=()) -> list:
@@ -174,10 +175,9 @@ def customers_to_link(user, *, author, text: str = "", exclude=()) -> list:
     if exclude:
         customers = customers.exclude(pk__in=list(exclude))
     if text:
-        customers = apply_search(customers, text).order_by("name", "pk")
-    else:
-        customers = customers.filter(owner_id=author.pk).order_by(F("next_contact_on").asc(nulls_last=True), "name", "pk")
-    return list(customers[:PICKER_LIMIT])
+        return list(apply_search(customers, text).order_by("name", "pk")[:PICKER_LIMIT])
+    customers = customers.filter(owner_id=author.pk).order_by(F("next_contact_on").asc(nulls_last=True), "name", "pk")
+    return list(customers[:PICKER_SUGGESTIONS])
 
 
 def linked_customers(user, plan) -> tuple[list, int]:

@@ -22,7 +22,6 @@ from crm.forms import (
     SavedSearchRenameForm,
     ShareForm,
 )
-from crm.models import SavedSearch
 from crm.pagination import paginate
 from crm.staff_forms import BulkActionForm
 
@@ -38,11 +37,7 @@ def customer_list(request):
     customers, walk = selectors.customer_list_and_walk(request.user, query)
     page = paginate(request, customers, cap=selectors.search_count_cap(query.q), walk=walk)
     saved_searches = list(policies.visible_saved_searches(request.user))
-    shown = SavedSearch.list_params(
-        query=query.q, fields=query.fields, view=query.view, type=query.type, grade=query.grade,
-        salesperson_id=getattr(query.owner, "pk", None), sales_group_id=getattr(query.group, "pk", None),
-        sort=query.sort, per_page=page.paginator.per_page if "per_page" in request.GET else None,
-    )
+    per_page = page.paginator.per_page if "per_page" in request.GET else None
     return render(request, "crm/customer_list.html", {
         "form": form,
         "query": query,
@@ -51,8 +46,8 @@ def customer_list(request):
         "current_view": selectors.QUERY_VIEWS_BY_KEY.get(query.view),
         "today": timezone.localdate(),
         "saved_searches": saved_searches,
-        "open_search": next((search for search in saved_searches if search.params() == shown), None),
-        "can_save_search": bool(query.q or query.view or query.type or query.grade or query.owner or query.group),
+        "open_search": selectors.open_saved_search(saved_searches, query, per_page),
+        "can_save_search": query.narrows(),
         "bulk_form": BulkActionForm(user=request.user) if policies.may_reassign(request.user) else None,
     })
 
@@ -99,7 +94,7 @@ def customer_detail(request, pk):
         "can_log": policies.can_log_followup(user, customer),
         "can_claim": policies.can_claim(user, customer),
         "can_lock": policies.can_lock(user, customer),
-        "can_plan": user.has_perm("workplans.add_plan"),  # the work plans' own rule
+        "can_plan": policies.can_link_to_plans(user, customer) and user.has_perm("workplans.add_plan"),
         "assign_form": PoolAssignForm(user=user) if policies.can_assign_from_pool(user, customer) else None,
         "log": selectors.customer_log(customer, limit=LOG_LIMIT),
         "log_limit": LOG_LIMIT,

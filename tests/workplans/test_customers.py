@@ -2,6 +2,8 @@
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -150,3 +152,58 @@ def test_it_hides_a_linked_customer_that_has_changed_hands(cast, client_for):
     page = client_for(cast.sales1).get(plan.get_absolute_url()).content.decode()
     assert "已转走的客户" not in page
     assert "and 1 customer you can no longer see" in page
+
+
+def test_a_pool_customers_page_offers_no_plan(cast, client_for):
+    """A plan links only customers its author may see in their list; the pool is not one of them."""
+    pooled = CustomerFactory(owner=None, created_by=cast.sales2, name="公海客户")
+    page = client_for(cast.sales1).get(pooled.get_absolute_url()).content.decode()
+    assert f"?customer={pooled.pk}" not in page
+
+
+class _EditForm(HTMLParser):
+    """The plan edit form's fields as the browser sends them: every ticked box, every field."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.data, self._textarea, self._in_form = [], None, False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method") == "post" and not attrs.get("action"):
+            self._in_form = True
+        if not self._in_form or not attrs.get("name"):
+            return
+        if tag == "input" and (attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs):
+            self.data.append((attrs["name"], attrs.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = [attrs["name"], ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            self.data.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+
+@pytest.mark.parametrize("editor", ["sales1", "sup1"])
+def test_saving_a_plan_unchanged_changes_nothing(cast, client_for, editor):
+    linked = [CustomerFactory(owner=cast.sales1, name="王总"), CustomerFactory(owner=cast.sales1, name="刘经理")]
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=2)  # as the form writes it
+    plan = make_plan(cast.sales1, subject="拜访王总", content="带样品\n谈价格", remarks="下午", start=start)
+    plan.customers.set(linked)
+    before = Plan.objects.values().get(pk=plan.pk)
+    client = client_for(getattr(cast, editor))
+    url = reverse("workplans:plan-edit", args=[plan.pk])
+    sent = _EditForm(client.get(url).content.decode()).data
+    response = client.post(url, urlencode(sent), content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    after = Plan.objects.values().get(pk=plan.pk)
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {k: v for k, v in before.items() if k != "updated_at"}
+    assert set(plan.customers.all()) == set(linked)
