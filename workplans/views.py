@@ -94,10 +94,7 @@ def plan_list(request):
 @require_GET
 def plan_agenda(request):
     kind = "week" if request.GET.get("view") == "week" else "day"
-    try:
-        day = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = today()
+    day = _agenda_day(request.GET.get("date", ""))
     step = timedelta(days=7 if kind == "week" else 1)
     days = selectors.agenda(request.user, author=request.user, window=selectors.agenda_window(kind, day))
     for entry in days:
@@ -105,6 +102,18 @@ def plan_agenda(request):
     return render(request, "workplans/plan_agenda.html", {
         "kind": kind, "day": day, "days": days, "previous": day - step, "next": day + step, "today": today(),
     })
+
+
+AGENDA_DAYS = (date(1900, 1, 1), date(9998, 12, 31))  # a week either side still fits in a date
+
+
+def _agenda_day(value: str) -> date:
+    """The agenda's day from ?date=: today when it is not a date, or too far off to page from."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return today()
+    return day if AGENDA_DAYS[0] <= day <= AGENDA_DAYS[1] else today()
 
 
 @require(policies.can_add_plan)

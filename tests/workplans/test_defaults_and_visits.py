@@ -85,3 +85,10 @@ def test_the_agenda_reads_a_constant_number_of_queries(cast, client_for, django_
         plan.customers.add(CustomerFactory(owner=cast.sales1, next_contact_on=today() + timedelta(days=n % 7)))
     with django_assert_max_num_queries(len(few.captured_queries)):
         _agenda(client, view="week")
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "9998-12-31", "1900-01-01", "2026-02-30", "x" * 1000])
+@pytest.mark.parametrize("view", ["day", "week"])
+def test_the_agenda_survives_the_ends_of_the_calendar(cast, client_for, day, view):
+    response = client_for(cast.sales1).get(reverse("workplans:plan-agenda"), {"date": day, "view": view})
+    assert response.status_code == 200
