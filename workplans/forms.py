@@ -44,7 +44,6 @@ class CustomerPicker(forms.CheckboxSelectMultiple):
     no "hold Ctrl"."""
 
     template_name = "workplans/widgets/customer_picker.html"
-    option_template_name = "django/forms/widgets/checkbox_option.html"
     search_url = ""
 
     def get_context(self, name, value, attrs):
