@@ -10,6 +10,7 @@ from accounts.models import AUDIT_ACTION_LABELS, SalesGroup, User
 from crm.timewindows import DayField, days_window  # the shared package's time windows (DESIGN.md)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+PHONE_INPUT = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})  # a phone's dial pad
 
 
 def _filter_widgets(form):
@@ -93,7 +94,7 @@ class _StaffForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "phone", "wechat", "address", "hire_date", "role", "sales_group", "notes"]
-        widgets = {"hire_date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"hire_date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3}), "phone": PHONE_INPUT}
         field_classes = {"hire_date": DayField}
 
     def __init__(self, *args, by, **kwargs):

@@ -11,6 +11,7 @@ from accounts import policies as roles
 from accounts.fields import PersonChoiceField
 from crm import photos, policies, timewindows
 from crm.models import Customer
+from crm.pagination import PER_PAGE_CHOICES
 from crm.phones import validate_phone
 from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery, PoolQuery
 from crm.timewindows import CustomWindowForm, DayField, MomentField, local_midnight
@@ -43,6 +44,7 @@ class CustomerForm(forms.ModelForm):
         ]
         widgets = {
             "next_contact_on": forms.DateInput(attrs={"type": "date"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),  # a phone's dial pad
             "notes": forms.Textarea(attrs={"rows": 4}),
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
         }
@@ -220,15 +222,54 @@ class ShareForm(forms.Form):
 
 
 class SavedSearchForm(forms.Form):
-    name = forms.CharField(label=_("Name of the search"), max_length=50)
-    q = forms.CharField(label=_("Search"), max_length=100)
-    fields = forms.MultipleChoiceField(required=False, choices=SEARCH_FIELDS)
+    """Save the customer list as it is shown: its name here, everything else read from the same
+    query string by the list's own form (so a filter the person may not use is dropped exactly
+    as the list drops it, never saved)."""
 
-    def clean_q(self):
-        query = self.cleaned_data["q"].strip()
-        if not query:
-            raise forms.ValidationError(_("Type something to search for."), code="required")
-        return query
+    name = forms.CharField(label=_("Name of the search"), max_length=50,
+                           error_messages={"required": _("Name this search.")})
+    per_page = forms.CharField(required=False, max_length=5)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters = CustomerFilterForm(self.data, user=user)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Name this search."), code="required")
+        return name
+
+    def clean_per_page(self):
+        value = self.cleaned_data.get("per_page") or ""
+        return int(value) if value.isdigit() and int(value) in PER_PAGE_CHOICES else None
+
+    def clean(self):
+        data = super().clean()
+        query = self.filters.query()
+        if not query.narrows():
+            raise forms.ValidationError(_("Type something to search for or choose a filter, then save."), code="empty")
+        self.query = query
+        return data
+
+    def search_data(self) -> dict:
+        """The keywords of services.saved_search_save."""
+        query = self.query
+        return {
+            "name": self.cleaned_data["name"], "query": query.q, "fields": list(query.fields), "view": query.view,
+            "type": query.type, "grade": query.grade, "salesperson": query.owner, "sales_group": query.group,
+            "sort": query.sort, "per_page": self.cleaned_data.get("per_page"),
+        }
+
+
+class SavedSearchRenameForm(forms.Form):
+    name = forms.CharField(label=_("New name"), max_length=50, error_messages={"required": _("Name this search.")})
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Name this search."), code="required")
+        return name
 
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts import policies as roles
 from accounts.models import User
-from crm.models import Custody, Customer, CustomerUserObjectPermission, ExportJob, FollowUp, ImportJob
+from crm.models import Custody, Customer, CustomerUserObjectPermission, ExportJob, FollowUp, ImportJob, SavedSearch
 
 VIEW_SHARE = "view_customer"
 COFOLLOW_SHARE = "cofollow_customer"
@@ -97,6 +97,11 @@ def can_view(user, customer) -> bool:
     if customer.owner_id is None:
         return True  # the pool is open to every sales role
     return oversees(user, customer) or share_of(user, customer) is not None
+
+
+def can_link_to_plans(user, customer) -> bool:
+    """A customer `user` may link to their work plans: one of visible_customers(user), never the pool."""
+    return customer.owner_id is not None and can_view(user, customer)
 
 
 def can_edit(user, customer) -> bool:
@@ -291,6 +296,19 @@ def get_import_job_for(user, pk) -> ImportJob:
 
 def get_export_job_for(user, pk) -> ExportJob:
     return get_object_or_404(ExportJob, pk=pk, created_by_id=user.pk)
+
+
+# --- Saved searches (SPEC §1.A.17) --------------------------------------------------------------
+
+
+def visible_saved_searches(user) -> QuerySet[SavedSearch]:
+    """A saved search is its owner's alone, whatever their role."""
+    return SavedSearch.objects.filter(owner_id=user.pk)
+
+
+def get_saved_search_for(user, pk) -> SavedSearch:
+    """Someone else's saved search is the 404 of one that does not exist."""
+    return get_object_or_404(visible_saved_searches(user), pk=pk)
 
 
 def _rule(check):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm import pagination, policies, timewindows
-from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SearchGrams
+from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch, SearchGrams
 from crm.phones import normalize_phone
 from crm.services import cadence_days
 
@@ -232,6 +232,21 @@ class CustomerQuery:
     type: str = ""
     grade: str = ""
     sort: str = ""
+
+    def narrows(self) -> bool:
+        """Something was searched for or filtered on (worth saving; "no customers match")."""
+        return bool(self.q or self.view or self.type or self.grade or self.owner or self.group)
+
+
+def open_saved_search(searches, query: CustomerQuery, per_page: int | None):
+    """Which of `searches` the list shows now (same text, fields, filters, view, sort and page
+    size), or None."""
+    shown = SavedSearch.list_params(
+        query=query.q, fields=query.fields, view=query.view, type=query.type, grade=query.grade,
+        salesperson_id=getattr(query.owner, "pk", None), sales_group_id=getattr(query.group, "pk", None),
+        sort=query.sort, per_page=per_page,
+    )
+    return next((search for search in searches if search.params() == shown), None)
 
 
 def customer_list(user, query: CustomerQuery, *, now=None) -> QuerySet[Customer]:

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -291,11 +291,38 @@ def customer_unshare(*, customer: Customer, colleague, by) -> None:
     CustomerUserObjectPermission.objects.filter(content_object=customer, user=colleague).delete()
 
 
-def saved_search_save(*, owner, name: str, query: str, fields: list[str]) -> SavedSearch:
-    """Create or replace the owner's search of that name (SPEC §1.A.17)."""
+@transaction.atomic
+def saved_search_save(
+    *, owner, name: str, query: str = "", fields=(), view: str = "", type: str = "", grade: str = "",
+    salesperson=None, sales_group=None, sort: str = "", per_page: int | None = None,
+) -> SavedSearch:
+    """Create or replace the owner's search of that name (SPEC §1.A.17) with the text, the
+    fields it looks in and every filter and view of the list. The caller has validated the
+    choices against what `owner` may filter by (crm.forms.SavedSearchForm)."""
     search, _created = SavedSearch.objects.update_or_create(
-        owner=owner, name=name.strip(), defaults={"query": query.strip(), "fields": list(fields)}
+        owner=owner, name=name.strip(), defaults={
+            "query": query.strip(), "fields": list(fields), "view": view, "type": type, "grade": grade,
+            "salesperson": salesperson, "sales_group": sales_group, "sort": sort, "per_page": per_page,
+        },
     )
+    return search
+
+
+class SavedSearchNameTaken(Exception):
+    """Renaming a saved search to the name of another of the same person's searches."""
+
+
+def saved_search_rename(*, search: SavedSearch, name: str, by) -> SavedSearch:
+    """Give a saved search another name; the owner's other searches keep theirs."""
+    name = name.strip()
+    try:
+        with transaction.atomic():
+            if SavedSearch.objects.filter(owner_id=search.owner_id, name=name).exclude(pk=search.pk).exists():
+                raise SavedSearchNameTaken(name)
+            search.name = name
+            search.save(update_fields=["name"])
+    except IntegrityError:  # the same name saved from another tab meanwhile
+        raise SavedSearchNameTaken(name) from None
     return search
 
 

@@ -226,6 +226,9 @@ POOL_RECYCLE_WORKERS = env_int("POOL_RECYCLE_WORKERS", 2)
 # Claim probation: a claimed customer not contacted within this many hours goes back (0: off).
 POOL_CLAIM_PROBATION_HOURS = env_int("POOL_CLAIM_PROBATION_HOURS", 72)
 CRM_PHOTO_MAX_BYTES = env_int("CRM_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# An address is a link to this map search ({query}: the address, URL-encoded); the page itself
+# loads nothing from the map's host. Default: AMap (高德), which opens its app on a phone.
+CRM_MAP_SEARCH_URL = env_str("CRM_MAP_SEARCH_URL", "https://uri.amap.com/search?keyword={query}")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Work plans (workplans/)

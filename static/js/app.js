@@ -23,3 +23,20 @@ document.addEventListener("change", function (event) {
     radio.checked = true;
   }
 });
+// The plan form's customer picker (workplans/widgets/customer_picker.html): a customer ticked
+// among the search results joins the chosen ones, so the next search does not take it away;
+// Enter in its search box searches instead of sending the whole form.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (box.matches && box.matches("[data-picker-results] input[type=checkbox]") && box.checked) {
+    var chosen = box.closest("[data-customer-picker]").querySelector("[data-picker-chosen]");
+    chosen.appendChild(box.closest(".form-check"));
+  }
+});
+document.addEventListener("keydown", function (event) {
+  var el = event.target;
+  if (event.key === "Enter" && el.matches && el.matches("[data-picker-search]")) {
+    event.preventDefault();
+    if (window.htmx) { window.htmx.trigger(el, "search"); }
+  }
+});

@@ -105,6 +105,11 @@ ROWS = [
     Row("crm:customer-delete", "POST", admin_only(REDIRECT), kwargs=customer),
     Row("crm:saved-search-create", "POST", staff(REDIRECT), data={"name": "matrix 2", "q": "王"}),
     Row("crm:saved-search-create", "GET", everyone(NOT_ALLOWED)),
+    # A saved search is its owner's alone (the matrix's belongs to sales1): anyone else gets 404.
+    Row("crm:saved-search-rename", "POST",
+        {"anonymous": LOGIN, "salesperson": REDIRECT, "supervisor": NOT_FOUND, "admin": NOT_FOUND, "backup": NOT_FOUND},
+        kwargs=lambda world, relation: {"pk": world.saved_search.pk}, data={"name": "matrix renamed"}),
+    Row("crm:saved-search-rename", "GET", everyone(NOT_ALLOWED), kwargs=lambda world, relation: {"pk": world.saved_search.pk}),
     Row("crm:saved-search-delete", "POST",
         {"anonymous": LOGIN, "salesperson": REDIRECT, "supervisor": NOT_FOUND, "admin": NOT_FOUND, "backup": NOT_FOUND},
         kwargs=lambda world, relation: {"pk": world.saved_search.pk}),

@@ -40,6 +40,28 @@ MACHINE_FORMATS = {
     "number": r"-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?",
 }
 
+# What a thumb must hit, as [height, name] pairs for those shorter than `min` px: buttons,
+# fields, page links, menu entries, links used as buttons (pills, tabs, summaries); and each
+# tick box and radio with its labels (a tap on the label ticks it), as tall and as wide as `min`.
+TOO_SMALL_TO_TAP = """(min) => {
+  const shown = el => el.offsetParent !== null && !el.closest('.visually-hidden');
+  const name = el => (el.innerText || el.getAttribute('aria-label') || el.name || el.id || el.value || '').trim().slice(0, 30);
+  const small = [];
+  document.querySelectorAll('.btn, button, [role=button], .form-control, .form-select, .page-link, .dropdown-item, .nav-link, .list-group-item-action, summary')
+    .forEach(el => {
+      const height = el.getBoundingClientRect().height;
+      if (shown(el) && height > 0 && height < min) small.push([height, name(el)]);
+    });
+  document.querySelectorAll('input[type=checkbox], input[type=radio]').forEach(el => {
+    if (!shown(el) || el.classList.contains('btn-check')) return;
+    const boxes = [el, ...el.labels].map(part => part.getBoundingClientRect()).filter(box => box.height > 0);
+    const height = Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top));
+    const width = Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left));
+    if (height < min || width < min) small.push([Math.min(height, width), el.type + ' ' + name(el.labels[0] || el)]);
+  });
+  return small;
+}"""
+
 # English that may stay in a Chinese page: the product's name, the language's own name in the
 # switcher, a grade that is a loan word, units and technical names; plus each journey's data.
 ALLOWED_ENGLISH = {"CRM", "English", "VIP", "SHA", "MB", "KB", "GB", "bytes", "s", "CSV", "Excel", "PostgreSQL", "Ctrl", "Enter"}
@@ -139,13 +161,7 @@ class Journey:
     def check_fits_a_phone(self, step):
         overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{step}: the page scrolls sideways by {overflow}px on a phone"
-        small = self.page.evaluate(
-            """(min) => [...document.querySelectorAll('.btn, .form-control, .form-select, .page-link, .dropdown-item')]
-                .filter(el => el.offsetParent !== null && !el.closest('.visually-hidden'))
-                .map(el => [el.getBoundingClientRect().height, (el.innerText || el.name || el.id || '').trim().slice(0, 30)])
-                .filter(([height]) => height > 0 && height < min)""",
-            MIN_TAP,
-        )
+        small = self.page.evaluate(TOO_SMALL_TO_TAP, MIN_TAP)
         assert not small, f"{step}: too small to tap on a phone: {small}"
 
     def check_all_chinese(self, step):
