@@ -531,6 +531,33 @@ def test_backup_operator_can_download_a_backup_and_it_is_audited(cast, client_fo
     assert event.actor == cast.backup and event.data["name"] == name
 
 
+def test_backup_operator_backs_up_and_downloads_only_ciphertext(cast, client_for, settings, backup_key):
+    seed_everything(cast)
+    client = client_for(cast.backup)
+    page = client.get(reverse("crm:backup-list")).content.decode()
+    fingerprint = backup_crypto.Identity.from_file(backup_key).recipient.fingerprint
+    assert f"encrypted for the company's key {fingerprint}" in page and "Backups are not encrypted" not in page
+    client.post(reverse("crm:backup-create"))
+    backup = Backup.objects.get()
+    assert backup.status == Backup.Status.SUCCEEDED and backup.verification == Backup.Verification.VERIFIED, backup.error
+    assert "encrypted" in client.get(reverse("crm:backup-status")).content.decode()
+
+    response = client.get(reverse("crm:backup-download", args=[backup.pk]))
+    data = b"".join(response.streaming_content)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        assert sorted(tar.getnames()) == [f"{backup.name}/{f}" for f in ("database.dump.enc", "manifest.json", "media.tar.enc")]
+        for member in ("database.dump.enc", "media.tar.enc"):
+            assert tar.extractfile(f"{backup.name}/{member}").read().startswith(backup_crypto.MAGIC)
+    # Nothing in the download logs anyone in, or tells them anything about a customer.
+    admin_hash = User.objects.get(pk=cast.admin.pk).password.encode()
+    assert admin_hash not in data and b"PGDMP" not in data and "备份客户".encode() not in data and b"\x89PNG" not in data
+
+
+def test_backups_page_warns_while_backups_are_unencrypted(cast, client_for):
+    page = client_for(cast.backup).get(reverse("crm:backup-list")).content.decode()
+    assert "Backups are not encrypted" in page and "BACKUP_PUBLIC_KEY" in page
+
+
 def test_nobody_can_download_a_failed_backup(cast, client_for):
     backup = Backup.objects.create(name="crm-20260101-020000", status=Backup.Status.FAILED)
     assert client_for(cast.admin).get(reverse("crm:backup-download", args=[backup.pk])).status_code == 404
