@@ -141,7 +141,7 @@ class Target:
 
     @property
     def is_embedded(self) -> bool:
-        """A pgserver data directory doubles as its socket directory."""
+        """The embedded server's data directory doubles as its socket directory."""
         return bool(self.host) and (Path(self.host) / "PG_VERSION").is_file()
 
 
@@ -176,8 +176,10 @@ def _candidate_bin_dirs(target: Target, server_major: int) -> list[Path]:
     if settings.BACKUP_PG_BIN_DIR:
         return [Path(settings.BACKUP_PG_BIN_DIR)]
     try:
-        from pgserver._commands import POSTGRES_BIN_PATH as bundled
-    except ImportError:
+        from crm.embedded_pg import bin_dir
+
+        bundled = bin_dir()
+    except ImportError:  # the embedded server's package is not installed
         bundled = None
     on_path = shutil.which("pg_dump")
     candidates = [Path(on_path).resolve().parent if on_path else None, Path(f"/usr/lib/postgresql/{server_major}/bin")]
