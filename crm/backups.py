@@ -80,6 +80,8 @@ def excluded_table_data() -> list[str]:
     tables = [Backup._meta.db_table, apps.get_model("sessions", "Session")._meta.db_table]
     tables += [model._meta.db_table for model in apps.get_app_config("axes").get_models()]
     return sorted(set(tables))
+
+
 # pg_try_advisory_lock key: one backup at a time, whoever starts it (cron, the page, a person).
 LOCK_KEY = 0x0C4D_BAC0
 
