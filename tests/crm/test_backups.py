@@ -342,7 +342,8 @@ def test_encryption_and_decryption_stream_in_constant_memory(tmp_path):
     assert backups.sha256_of(tmp_path / "big.out") == backups.sha256_of(big)
 
 
-def test_verifying_an_encrypted_backup_checks_its_ciphertext_and_restores_it_with_the_key(cast, settings, backup_key):
+def test_verifying_an_encrypted_backup_checks_its_ciphertext_and_restores_it_with_the_key(cast, settings, backup_key,
+                                                                                          scratch_database):
     name = run("backup").strip().splitlines()[-1]
     backup = Backup.objects.get(name=name)
     assert backup.verification == Backup.Verification.VERIFIED  # restored and counted before it was encrypted
@@ -362,6 +363,10 @@ def test_verifying_an_encrypted_backup_checks_its_ciphertext_and_restores_it_wit
     (path / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(CommandError, match="damaged"):
         run("verify_backup", name, "--private-key", str(backup_key))
+    url = scratch_database()
+    with pytest.raises(CommandError, match="Restore failed: .*damaged"):
+        run("restore", name, "--database-url", url, "--no-media", "--private-key", str(backup_key))
+    assert table_fingerprints(url.split("/")[3].split("?")[0]) == {}  # nothing restored from a damaged file
 
 
 def test_a_backup_key_that_cannot_be_read_stops_the_backup_and_the_checks(cast, settings):

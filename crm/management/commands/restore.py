@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from crm import backups
+from crm.backup_crypto import CryptoError
 from crm.management.commands._backup_key import add_private_key_argument, private_key
 
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         try:
             outcome = backups.backup_restore(name=name, database_url=database_url, media_root=media,
                                              force=force, identity=identity, echo=self.stdout.write)
-        except backups.BackupError as error:
+        except (backups.BackupError, CryptoError, OSError) as error:  # damaged ciphertext, an unwritable directory
             raise CommandError(f"Restore failed: {error}") from error
         self.stdout.write(
             f"Restored {outcome.tables} tables, {outcome.rows} rows into {outcome.database} "
