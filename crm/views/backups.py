@@ -31,6 +31,7 @@ def backup_list(request):
     return render(request, "crm/backup_list.html", {
         **_table_context(request.user),
         "backup_dir": settings.BACKUP_DIR,
+        "encryption": backups.encryption_status(),
         "keep": {"daily": settings.BACKUP_KEEP_DAILY, "weekly": settings.BACKUP_KEEP_WEEKLY,
                  "monthly": settings.BACKUP_KEEP_MONTHLY},
     })

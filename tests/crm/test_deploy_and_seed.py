@@ -25,6 +25,7 @@ def test_production_settings_pass_check_deploy():
         "ALLOWED_HOSTS": "crm.example.com",
         "HTTPS": "1",
         "DATABASE_URL": f"postgresql://{db['USER']}:@/{db['NAME']}?host={db['HOST']}",
+        "BACKUP_PUBLIC_KEY": "MCowBQYDK2VuAyEAEaksdWKeQfUHGOFW7r8uWyMF0BvH/N37SM36btPo9EI=",  # backups encrypted
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -22,10 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DEVICES_AND_LANGUAGES = pytest.mark.parametrize(
     "device,language", [("phone", "zh-hans"), ("phone", "en"), ("desktop", "zh-hans"), ("desktop", "en")]
 )
-# A known bug another branch fixes: strict, so this journey fails once the fix lands, and the
-# lead removes the mark (tests/e2e/test_phone_morning.py, the one assertion it covers).
-ISSUE_20_1 = ("issue 20.1 (branch daily): in Chinese a date input is rendered 2027/01/03, which the browser "
-              "shows empty, so the follow-up form's next contact date is blank")
 PHONE = "139 1234 0000"
 
 
@@ -88,13 +84,7 @@ def test_a_salespersons_morning(cast, journey, device, language):
     page.locator(f"main a[href='{reverse('crm:followup-create', args=[customer.pk])}']").click()
     expected = services.default_next_contact("vip").isoformat()
     prefilled = page.input_value("#id_next_contact_on")
-    date_bug = language == "zh-hans"
-    if date_bug:
-        missed = prefilled != expected  # checked at the end, so the rest of the morning still runs
-        if missed:
-            page.fill("#id_next_contact_on", expected)  # what the person has to do meanwhile
-    else:
-        assert prefilled == expected
+    assert prefilled == expected  # in Chinese too (issue 20.1: it was rendered 2027/01/03 and shown empty)
     page.fill("#id_subject", "电话确认拜访")
     page.fill("#id_content", "客户同意下周见面，带样品。")
     me.shot("followup-form")
@@ -136,10 +126,6 @@ def test_a_salespersons_morning(cast, journey, device, language):
     else:  # planned after 23:00: the plan is tomorrow's, beside tomorrow's visits
         assert "赵六" in visits and "王五" not in visits
     me.shot("agenda")
-
-    if date_bug:
-        assert missed, f"{ISSUE_20_1}: fixed now, remove this strict mark"
-        pytest.xfail(ISSUE_20_1)
 
 
 @DEVICES_AND_LANGUAGES
