@@ -184,6 +184,8 @@ def _running() -> str:
 
 def database_url() -> str:
     """Start the embedded server if needed, make sure the CRM database exists, return its URL."""
+    import psycopg2.errors
+
     with _exclusive():
         _initialise()
         socket_dir = _running()
@@ -193,7 +195,12 @@ def database_url() -> str:
             with conn.cursor() as cur:
                 cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
                 if cur.fetchone() is None:
-                    cur.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                    try:
+                        cur.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                    except (psycopg2.errors.DuplicateDatabase, psycopg2.errors.UniqueViolation):
+                        # A killed command's CREATE DATABASE goes on in the server after its
+                        # client is gone, and commits while this one looked: it exists now.
+                        pass
         finally:
             conn.close()
     return f"postgresql://postgres:@/{DATABASE_NAME}?host={socket_dir}"
