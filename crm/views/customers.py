@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit
 from accounts.models import User
 from accounts.policies import has_sales_role, require
-from crm import offboarding, policies, selectors, services
+from crm import offboarding, ownership, policies, selectors, services
 from crm.forms import (
     CustomerFilterForm,
     CustomerForm,
@@ -55,6 +55,9 @@ def _save_customer(request, form, save):
     except services.DuplicateCustomer as duplicate:
         for message in duplicate.messages:
             form.add_error(None, message)
+        return None
+    except ownership.Refused as refused:  # the chosen owner left after the form was shown
+        form.add_error(None, refused.message)
         return None
 
 
