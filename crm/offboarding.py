@@ -259,3 +259,31 @@ def reassign(*, customers, to, by, note: str = "") -> int:
     )
     return len(rows)
 
+
+# --- The nightly sweep ----------------------------------------------------------------------------
+
+
+def sweep_departed() -> dict:
+    """Move every customer still held by someone who has left to the pool (custody "offboarded",
+    no actor: the system), one person per transaction, under the same row lock as offboarding.
+    The door refuses such moves now; this sweeps what an earlier version let through. Returns
+    {person: customers moved}."""
+    swept = {}
+    for person_id in (Customer.objects.filter(owner__is_active=False).order_by()
+                      .values_list("owner_id", flat=True).distinct()):
+        with transaction.atomic():
+            person = User.objects.select_for_update(no_key=True).get(pk=person_id)
+            if person.is_active:  # reactivated meanwhile: theirs to keep
+                continue
+            note = _("%(name)s left the company") % {"name": person.display_name}
+            moved = ownership.move(Customer.objects.filter(owner=person), to=None, reason=Custody.Reason.OFFBOARDED,
+                                   note=note)
+            if moved:
+                swept[person] = len(moved)
+                audit.record(
+                    actor=None, action="customers.to_pool", count=len(moved),
+                    summary=_("%(count)d customers still held by %(name)s, who has left, moved to the pool "
+                              "by the nightly check") % {"count": len(moved), "name": person.display_name},
+                    from_owners={str(person.pk): len(moved)},
+                )
+    return swept
