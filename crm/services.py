@@ -1,4 +1,4 @@
-"""Every write to customers: keyword-only, atomic, and every change of owner writes custody."""
+"""Every write to customers: keyword-only, atomic; every change of owner goes through crm.ownership."""
 
 import hashlib
 import logging
