@@ -184,14 +184,13 @@ def _is_last_admin(target) -> bool:
 
 def deactivation_refusal(user, target) -> str | None:
     """Why `user` may not deactivate or offboard `target` (already in scope), or None.
+    Someone already gone may be offboarded again: it sweeps whatever they still hold.
 
     The message is shown as is: translated, and saying what to do instead.
     """
     if target.pk == user.pk:
         return _("You cannot offboard or deactivate yourself; ask another admin.")
-    if not target.is_active:
-        return _("%(name)s has already left: the account is deactivated.") % {"name": target.display_name}
-    if _is_last_admin(target):
+    if target.is_active and _is_last_admin(target):
         return _("%(name)s is the last active admin; make someone else admin first.") % {"name": target.display_name}
     return None
 

@@ -133,9 +133,10 @@ def granted_supervisors(group: SalesGroup):
 def mark_departed(*, user: User, at=None) -> None:
     """The account side of a departure: deactivate (never delete), clear the contact details,
     keep the name so history still shows who wrote what, and make the password unusable so
-    every open session ends. Called inside the offboarding transaction."""
+    every open session ends. Called inside the offboarding transaction; run again (offboarding
+    someone already gone), it keeps the day they left."""
     user.is_active = False
-    user.departed_at = at or timezone.now()
+    user.departed_at = user.departed_at or at or timezone.now()
     user.email = user.phone = user.wechat = user.address = user.notes = ""
     user.hire_date = None
     user.set_unusable_password()

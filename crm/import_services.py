@@ -2,7 +2,8 @@
 
 The import is one transaction: the customer table is locked against concurrent writes, the rows
 are classified against the customers then present (so two people cannot enter one customer
-meanwhile), new customers go in with PostgreSQL COPY and each gets a custody row "imported".
+meanwhile), new customers go in with PostgreSQL COPY through crm.ownership (which refuses an
+owner who has left) and each gets a custody row "imported".
 A bad row rolls everything back (unless the importer chose to skip bad rows).
 """
 
@@ -23,16 +24,16 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from crm import importexport as ie
+from crm import ownership
 from crm.job_models import ExportJob, ImportJob
 from crm.models import Custody, Customer, CustomerChange
 from crm.services import TRACKED_FIELDS, default_next_contact
 
 log = logging.getLogger(__name__)
 
-COPY_COLUMNS = [
+COPY_COLUMNS = [  # crm.ownership.copy_new adds the owner's columns
     "id", "name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
-    "gender", "photo", "owner_id", "created_by_id", "created_at", "updated_at", "last_contact_at",
-    "next_contact_on", "pooled_at", "pool_reason",
+    "gender", "photo", "created_by_id", "created_at", "updated_at", "last_contact_at", "next_contact_on",
 ]
 DEFAULTS = {name: Customer._meta.get_field(name).get_default() for name in ie.IMPORTED_FIELDS}
 
@@ -186,6 +187,7 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
         progress(0, table.declared_rows)
     rows, cleaner = ie.read_rows(table, progress=progress)
     with transaction.atomic():
+        _lock_receiver(None if to_pool else owner)
         with connection.cursor() as cursor:
             # Inserts and edits of customers wait until the import commits, so the duplicate
             # check below sees every customer there will be.
@@ -217,6 +219,14 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
                      updated=outcome.updated, rejected=len(outcome.rejected),
                      owner=owner.pk if owner and not to_pool else None)
     return outcome
+
+
+def _lock_receiver(owner) -> None:
+    """Before the table lock (crm.ownership's lock order): refuse an owner who has left since."""
+    try:
+        ownership.lock_receiver(owner)
+    except ownership.Refused as refused:
+        raise ImportRejected(refused.message) from refused
 
 
 class _CsvStream(io.TextIOBase):
@@ -278,7 +288,6 @@ def _iso(value):
 def _insert(rows, *, owner, by, now, note) -> int:
     if not rows:
         return 0
-    owner_id = owner.pk if owner else None
     first = _reserve_ids(len(rows))
     stamp = now.isoformat()
     cadence = {grade: default_next_contact(grade).isoformat() for grade in Customer.Grade.values}
@@ -290,19 +299,16 @@ def _insert(rows, *, owner, by, now, note) -> int:
             yield [
                 first + offset, values["name"], values["company"], values["job_title"], values["phone"],
                 values["address"], values["type"], values["notes"], values["industry"], values["source"],
-                values["grade"], values["gender"], "", owner_id, by.pk, stamp, stamp, _iso(values.get("last_contact_at")),
-                next_on.isoformat() if next_on else (cadence.get(values["grade"]) if owner_id else None),
-                stamp if owner_id is None else None, _("Imported") if owner_id is None else "",
+                values["grade"], values["gender"], "", by.pk, stamp, stamp, _iso(values.get("last_contact_at")),
+                next_on.isoformat() if next_on else (cadence.get(values["grade"]) if owner else None),
             ]
 
     try:
         with transaction.atomic():
-            _copy(Customer._meta.db_table, COPY_COLUMNS, customer_rows())
+            return ownership.copy_new(columns=COPY_COLUMNS, rows=customer_rows(), to=owner, by=by,
+                                      reason=Custody.Reason.IMPORTED, note=note, pool_reason=_("Imported"), copy=_copy)
     except (DatabaseError, psycopg2.Error) as error:  # copy_expert's errors are not wrapped by Django
         raise ImportRejected(_copy_failure(error, rows), reasons=_copy_reasons(error, rows)) from error
-    _copy(Custody._meta.db_table, ["customer_id", "from_owner_id", "to_owner_id", "actor_id", "reason", "note", "created_at"],
-          ([first + offset, None, owner_id, by.pk, Custody.Reason.IMPORTED, note[:255], stamp] for offset in range(len(rows))))
-    return len(rows)
 
 
 def _failed_row(error, rows):

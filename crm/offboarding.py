@@ -3,9 +3,13 @@
 Offboarding a person who left moves all their customers in one transaction (to the pool, to
 one colleague, spread evenly over several, or customer by customer) with a custody row each
 (reason "offboarded"), removes their work plans and signed suggestions, clears their profile
-and deactivates the account. Reassignment moves chosen customers between salespeople at any
-time. Both are bulk UPDATEs plus bulk inserts of custody rows, never a loop of saves, and both
-respect the ownership cap (POOL_MAX_OWNED).
+and deactivates the account. It holds the person's row lock from before it reads their
+customers until the account is deactivated, so a claim or import for them cannot slip in
+(crm.ownership); it can be run again on someone already gone, to sweep anything left, and
+`sweep_departed` (the nightly `check_custody`) does that for everyone. Reassignment moves chosen
+customers between salespeople at any time. Every move goes through crm.ownership (set-based:
+one statement per receiver, never a loop of saves), and both respect the ownership cap
+(POOL_MAX_OWNED).
 
 This module spans apps (customers, work plans, suggestions): crm's domain modules never
 import it. Who may do it is the policies' business (accounts/policies.py, crm/policies.py).
@@ -25,6 +29,7 @@ from accounts import policies as roles
 from accounts.models import User
 from accounts.services import mark_departed
 from bulletin.models import Suggestion
+from crm import ownership
 from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch
 from workplans.models import Plan
 
@@ -34,7 +39,6 @@ SPREAD = "spread"
 EACH = "each"
 MODES = (POOL, ONE, SPREAD, EACH)
 EACH_LIMIT = 200  # customer by customer: one choice per customer on one page
-CHUNK = 5000  # ids per UPDATE statement
 
 
 class Refused(Exception):
@@ -110,49 +114,15 @@ def _check_receivers(receivers: list[User], incoming: Counter) -> None:
             ) % {"name": person.display_name, "has": has, "more": more, "cap": cap, "room": max(cap - has, 0)})
 
 
-def _chunks(items, size=CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-_MOVE_SQL = """
-WITH plan AS (
-    SELECT * FROM unnest(%(ids)s::bigint[], %(from)s::bigint[], %(to)s::bigint[]) AS p(id, from_owner, to_owner)
-),
-moved AS (
-    UPDATE {customer} c SET
-        owner_id = plan.to_owner,
-        pooled_at = CASE WHEN plan.to_owner IS NULL THEN %(now)s ELSE c.pooled_at END,
-        pool_reason = CASE WHEN plan.to_owner IS NULL THEN %(note)s ELSE c.pool_reason END,
-        locked = CASE WHEN plan.to_owner IS NULL THEN false ELSE c.locked END,
-        updated_at = %(now)s
-    FROM plan WHERE c.id = plan.id
-    RETURNING c.id, plan.from_owner, plan.to_owner
-)
-INSERT INTO {custody} (customer_id, from_owner_id, to_owner_id, actor_id, reason, note, created_at)
-SELECT id, from_owner, to_owner, %(actor)s, %(reason)s, %(note)s, %(now)s FROM moved
-"""
-
-
-def _move(plan: dict, *, reason: str, by, note: str, now) -> None:
-    """Move customers: `plan` maps a new owner id (None: the pool) to [(customer id, old owner id)].
-    One statement moves them all and writes their custody rows (an UPDATE feeding an INSERT, as
-    recycle_pool does), instead of 20,000 saves; the shares of moved customers end."""
-    ids, old, new = [], [], []
+def _move(plan: dict, *, receivers: dict, reason: str, by, note: str) -> None:
+    """Move customers: `plan` maps a new owner id (None: the pool) to [(customer id, old owner id)];
+    one call of the door per receiver."""
     for target_id, rows in plan.items():
-        for pk, previous in rows:
-            ids.append(pk)
-            old.append(previous)
-            new.append(target_id)
-    if not ids:
-        return
-    sql = _MOVE_SQL.format(customer=Customer._meta.db_table, custody=Custody._meta.db_table)
-    shares = CustomerUserObjectPermission._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"ids": ids, "from": old, "to": new, "now": now, "note": note[:255],
-                             "actor": by.pk, "reason": reason})
-        # A share is a favour of the owner: it ends when the customer changes hands.
-        cursor.execute(f"DELETE FROM {shares} WHERE content_object_id = ANY(%s::bigint[])", [ids])
+        if rows:
+            try:
+                ownership.move([pk for pk, _old in rows], to=receivers.get(target_id), reason=reason, by=by, note=note)
+            except ownership.Refused as refused:
+                raise Refused(refused.message) from refused
 
 
 def spread_evenly(rows: list, receiver_ids: list[int]) -> dict:
@@ -200,7 +170,9 @@ def offboard(*, person, by, mode: str = POOL, receivers=(), assignments=None, ex
     `expected_customers`, from the preview: a different count now means something changed
     since, and nothing is done.
     """
-    person = User.objects.select_for_update().get(pk=person.pk)
+    # Held until the account is deactivated: a move to this person (crm.ownership) that began
+    # first commits before their customers are read below; any later one finds them gone.
+    person = User.objects.select_for_update(no_key=True).get(pk=person.pk)
     refusal = roles.deactivation_refusal(by, person)
     if refusal:
         raise Refused(refusal)
@@ -233,18 +205,14 @@ def offboard(*, person, by, mode: str = POOL, receivers=(), assignments=None, ex
     incoming = Counter({target: len(moved) for target, moved in plan.items() if target is not None})
     _check_receivers([r for r in receivers if incoming[r.pk]], incoming)
 
-    now = timezone.now()
     note = _("%(name)s left the company") % {"name": person.display_name}
-    _move(plan, reason=Custody.Reason.OFFBOARDED, by=by, note=note, now=now)
+    _move(plan, receivers={r.pk: r for r in receivers}, reason=Custody.Reason.OFFBOARDED, by=by, note=note)
     result = OffboardResult(customers=len(rows), to_pool=len(plan.get(None, [])),
                             by_target={t: n for t, n in incoming.items() if n})
     result.plans = _delete_plans(person)
     result.signed_suggestions = _delete_suggestions(person)
     _end_personal_things(person)
-    mark_departed(user=person, at=now)
-    if Customer.objects.filter(owner=person).exists():  # saved by the person while this ran
-        raise Refused(_("%(name)s added customers while the offboarding ran; nothing was changed. "
-                        "Confirm again.") % {"name": person.display_name})
+    mark_departed(user=person, at=timezone.now())
     audit.record(
         actor=by, action="staff.offboard", count=result.customers,
         summary=_("%(name)s offboarded: %(customers)d customers moved (%(pool)d to the pool), %(plans)d plans "
@@ -276,13 +244,12 @@ def reassign(*, customers, to, by, note: str = "") -> int:
         return 0
     if to is not None:
         _check_receivers([to], Counter({to.pk: len(rows)}))
-    now = timezone.now()
     if to is None:
         reason = Custody.Reason.GAVE_UP
         note = note or _("Moved to the pool by %(name)s") % {"name": by.display_name}
     else:
         reason = Custody.Reason.REASSIGNED
-    _move({getattr(to, "pk", None): rows}, reason=reason, by=by, note=note, now=now)
+    _move({getattr(to, "pk", None): rows}, receivers={to.pk: to} if to else {}, reason=reason, by=by, note=note)
     previous = Counter(old for _pk, old in rows)
     audit.record(
         actor=by, action="customers.to_pool" if to is None else "customers.reassign", count=len(rows),
@@ -292,3 +259,32 @@ def reassign(*, customers, to, by, note: str = "") -> int:
         from_owners={str(k): v for k, v in previous.items()},
     )
     return len(rows)
+
+
+# --- The nightly sweep ----------------------------------------------------------------------------
+
+
+def sweep_departed() -> dict:
+    """Move every customer still held by someone who has left to the pool (custody "offboarded",
+    no actor: the system), one person per transaction, under the same row lock as offboarding.
+    The door refuses such moves now; this sweeps what an earlier version let through. Returns
+    {person: customers moved}."""
+    swept = {}
+    for person_id in (Customer.objects.filter(owner__is_active=False).order_by()
+                      .values_list("owner_id", flat=True).distinct()):
+        with transaction.atomic():
+            person = User.objects.select_for_update(no_key=True).get(pk=person_id)
+            if person.is_active:  # reactivated meanwhile: theirs to keep
+                continue
+            note = _("%(name)s left the company") % {"name": person.display_name}
+            moved = ownership.move(Customer.objects.filter(owner=person), to=None, reason=Custody.Reason.OFFBOARDED,
+                                   note=note)
+            if moved:
+                swept[person] = len(moved)
+                audit.record(
+                    actor=None, action="customers.to_pool", count=len(moved),
+                    summary=_("%(count)d customers still held by %(name)s, who has left, moved to the pool "
+                              "by the nightly check") % {"count": len(moved), "name": person.display_name},
+                    from_owners={str(person.pk): len(moved)},
+                )
+    return swept

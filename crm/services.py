@@ -1,4 +1,4 @@
-"""Every write to customers: keyword-only, atomic, and every change of owner writes custody."""
+"""Every write to customers: keyword-only, atomic; every change of owner goes through crm.ownership."""
 
 import hashlib
 import logging
@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import audit
-from crm import policies, timewindows
+from crm import ownership, policies, timewindows
+from crm.cadence import cadence_days, default_next_contact  # noqa: F401 - the customer services' vocabulary
 from crm.models import (
     Custody,
     Customer,
@@ -83,16 +84,6 @@ class FollowUpChanged(Exception):
 def followup_version(followup) -> str:
     values = "\x1f".join([followup.subject, followup.content, followup.occurred_at.isoformat()])
     return hashlib.sha256(values.encode()).hexdigest()[:32]
-
-
-def cadence_days(grade: str) -> int:
-    return settings.CRM_FOLLOWUP_CADENCE_DAYS.get(grade, settings.CRM_FOLLOWUP_CADENCE_DAYS[Customer.Grade.NORMAL])
-
-
-def default_next_contact(grade: str, *, after=None):
-    """The next contact date a grade's cadence asks for (VIP every 7 days, normal every 30)."""
-    start = timezone.localdate(after) if after else timezone.localdate()
-    return start + timedelta(days=cadence_days(grade))
 
 
 def find_duplicates(*, name: str, company: str, phone: str, exclude_pk=None):
@@ -166,35 +157,16 @@ def _check_duplicates(*, data, viewer, exclude_pk=None, override=False, check_na
                                     for d in namesakes])
 
 
-def _record_custody(customer, *, from_owner_id, to_owner_id, reason, by, note="", at=None):
-    Custody.objects.create(
-        customer=customer,
-        from_owner_id=from_owner_id,
-        to_owner_id=to_owner_id,
-        actor=by,
-        reason=reason,
-        note=note[:255],
-        created_at=at or timezone.now(),
-    )
-
-
-def _end_shares(customer) -> None:
-    """A share is a favour of the owner: it ends when the customer changes owner."""
-    CustomerUserObjectPermission.objects.filter(content_object=customer).delete()
-
-
 @transaction.atomic
 def customer_create(*, data: dict, owner, by, override_duplicates=False, same_name_confirmed=False) -> Customer:
     """Add a customer owned by `owner` (checked against the policy by the form); refuse duplicates,
-    and warn about a namesake unless `same_name_confirmed`."""
+    warn about a namesake unless `same_name_confirmed`, and refuse (ownership.Refused) an owner
+    who has left since the form was shown."""
     _check_duplicates(data=data, viewer=by, override=override_duplicates, same_name_confirmed=same_name_confirmed)
-    now = timezone.now()
     fields = dict(data)
     if not fields.get("next_contact_on"):
         fields["next_contact_on"] = default_next_contact(fields.get("grade") or Customer.Grade.NORMAL)
-    customer = Customer.objects.create(**fields, owner=owner, created_by=by, created_at=now)
-    _record_custody(customer, from_owner_id=None, to_owner_id=owner.pk, reason=Custody.Reason.CREATED, by=by, at=now)
-    return customer
+    return ownership.create(fields=fields, to=owner, by=by)
 
 
 def _record_changes(customer, before: dict, *, by) -> None:
@@ -216,10 +188,13 @@ def _record_changes(customer, before: dict, *, by) -> None:
 @transaction.atomic
 def customer_update(*, customer: Customer, data: dict, by, override_duplicates=False, expected_version=None,
                     same_name_confirmed=False) -> Customer:
-    """Edit details; every changed field is recorded with who and when. Ownership is not changed here.
+    """Edit details; every changed field is recorded with who and when. Ownership is not changed here
+    (crm.ownership is the only door for that).
     With `expected_version` (the form's customer_version), raises CustomerChanged if someone
     saved the customer since: the second of two simultaneous editors never overwrites the first.
     A namesake is asked about only when the name changes."""
+    if {"owner", "owner_id"} & data.keys():
+        raise ValueError("a change of owner goes through crm.ownership")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if expected_version and customer_version(customer) != expected_version:
         raise CustomerChanged(customer)
@@ -251,19 +226,10 @@ def customer_change_grade(*, customer: Customer, grade: str, by) -> Customer:
 
 @transaction.atomic
 def customer_give_up(*, customer: Customer, reason: str, by) -> Customer:
-    """A salesperson's "delete" (SPEC §1.E.D): the customer goes to the isolation pool, whole."""
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if customer.owner_id is None:
-        return customer
-    previous = customer.owner_id
-    now = timezone.now()
-    customer.owner = None
-    customer.pooled_at = now
-    customer.pool_reason = reason[:255]
-    customer.save(update_fields=["owner", "pooled_at", "pool_reason", "updated_at"])
-    _end_shares(customer)
-    _record_custody(customer, from_owner_id=previous, to_owner_id=None, reason=Custody.Reason.GAVE_UP, by=by, note=reason, at=now)
-    return customer
+    """A salesperson's "delete" (SPEC §1.E.D): the customer goes to the isolation pool, whole
+    (no longer a key customer: crm.ownership's rule). Already in the pool: nothing changes."""
+    ownership.move([customer.pk], to=None, reason=Custody.Reason.GAVE_UP, by=by, note=reason)
+    return Customer.objects.get(pk=customer.pk)
 
 
 @transaction.atomic
@@ -457,35 +423,32 @@ def _check_fairness(*, customer, by, now) -> None:
         })
 
 
-def _take_from_pool(*, customer, owner, now) -> None:
-    """The one guarded UPDATE: it changes 0 rows when someone else took the customer first."""
-    taken = Customer.objects.filter(pk=customer.pk, owner__isnull=True).update(
-        owner=owner, pooled_at=None, pool_reason="", locked=False, updated_at=now,
-        next_contact_on=default_next_contact(customer.grade, after=now),
-    )
+def _take_from_pool(*, customer, owner, by, reason) -> None:
+    """Through the door, only if still in the pool: nothing moves when someone else took the
+    customer first, or when `owner` has left meanwhile."""
+    try:
+        taken = ownership.move([customer.pk], to=owner, reason=reason, by=by, from_pool=True)
+    except ownership.Refused as refused:
+        raise ClaimRefused(refused.message) from refused
     if not taken:
         raise ClaimRefused(_("This customer was already claimed by someone else."))
 
 
 @transaction.atomic
-def customer_claim(*, customer: Customer, by, now=None) -> Customer:
+def customer_claim(*, customer: Customer, by) -> Customer:
     """Claim a pool customer for yourself. Exactly one of any number of simultaneous claims wins;
     the others, and claims over a fairness rule, raise ClaimRefused and change nothing."""
-    now = now or timezone.now()
     _lock_claims_of(by)
-    _check_fairness(customer=customer, by=by, now=now)
-    _take_from_pool(customer=customer, owner=by, now=now)
-    _record_custody(customer, from_owner_id=None, to_owner_id=by.pk, reason=Custody.Reason.CLAIMED, by=by, at=now)
+    _check_fairness(customer=customer, by=by, now=timezone.now())
+    _take_from_pool(customer=customer, owner=by, by=by, reason=Custody.Reason.CLAIMED)
     customer.refresh_from_db()
     return customer
 
 
 @transaction.atomic
-def customer_assign_from_pool(*, customer: Customer, owner, by, now=None) -> Customer:
+def customer_assign_from_pool(*, customer: Customer, owner, by) -> Customer:
     """A supervisor or admin hands a pool customer to a salesperson (checked by the form's choices)."""
-    now = now or timezone.now()
-    _take_from_pool(customer=customer, owner=owner, now=now)
-    _record_custody(customer, from_owner_id=None, to_owner_id=owner.pk, reason=Custody.Reason.REASSIGNED, by=by, at=now)
+    _take_from_pool(customer=customer, owner=owner, by=by, reason=Custody.Reason.REASSIGNED)
     customer.refresh_from_db()
     return customer
 
@@ -498,45 +461,34 @@ def customer_set_locked(*, customer: Customer, locked: bool, by) -> Customer:
 RECYCLE_LOCK_KEY = "crm.recycle_pool"
 RECYCLE_BATCH = 20_000  # customers per transaction
 
-# One statement per batch: lock due rows (this worker's share of ids), move them to the pool and
-# write their custody rows. Moved rows are no longer due, so the next batch goes on from there.
-_RECYCLE_MOVE = """,
-moved AS (
-    UPDATE crm_customer c SET owner_id = NULL, pooled_at = %s, pool_reason = %s, updated_at = %s
-    FROM due WHERE c.id = due.id
-    RETURNING c.id, due.owner_id
-)
-INSERT INTO crm_custody (customer_id, from_owner_id, to_owner_id, actor_id, reason, note, created_at)
-SELECT id, owner_id, NULL, NULL, 'recycled', %s, %s FROM moved
-RETURNING customer_id
+# One batch: due rows of this worker's share of ids, locked (rows another transaction holds are
+# left for the next run), then moved to the pool through the door with their custody rows. Moved
+# rows are no longer due, so the next batch goes on from there.
+_NEGLECTED_SQL = """
+SELECT id, owner_id FROM crm_customer
+WHERE owner_id IS NOT NULL AND NOT locked AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
+  AND id %% %s = %s
+LIMIT %s FOR UPDATE SKIP LOCKED
 """
 
-_NEGLECTED_SQL = """
-WITH due AS (
-    SELECT id, owner_id FROM crm_customer
-    WHERE owner_id IS NOT NULL AND NOT locked AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
-      AND id %% %s = %s
-    LIMIT %s FOR UPDATE SKIP LOCKED
-)""" + _RECYCLE_MOVE
-
 # Claimed (the latest custody row, and still with the claimer) but no contact since the claim.
+# "Latest" is by id, which follows commit order (crm.ownership), never by a timestamp alone.
 _PROBATION_SQL = """
-WITH due AS (
-    SELECT c.id, c.owner_id FROM crm_custody k JOIN crm_customer c ON c.id = k.customer_id
-    WHERE k.reason = 'claimed' AND k.created_at < %s AND c.owner_id = k.to_owner_id AND NOT c.locked
-      AND (c.last_contact_at IS NULL OR c.last_contact_at < k.created_at)
-      AND NOT EXISTS (SELECT 1 FROM crm_custody later WHERE later.customer_id = k.customer_id
-                      AND (later.created_at, later.id) > (k.created_at, k.id))
-      AND c.id %% %s = %s
-    LIMIT %s FOR UPDATE OF c SKIP LOCKED
-)""" + _RECYCLE_MOVE
+SELECT c.id, c.owner_id FROM crm_custody k JOIN crm_customer c ON c.id = k.customer_id
+WHERE k.reason = 'claimed' AND k.created_at < %s AND c.owner_id = k.to_owner_id AND NOT c.locked
+  AND (c.last_contact_at IS NULL OR c.last_contact_at < k.created_at)
+  AND NOT EXISTS (SELECT 1 FROM crm_custody later WHERE later.customer_id = k.customer_id AND later.id > k.id)
+  AND c.id %% %s = %s
+LIMIT %s FOR UPDATE OF c SKIP LOCKED
+"""
 
 
 def pool_recycle(*, now=None, workers=None) -> dict | None:
     """Return to the pool every owned customer not contacted (or, never contacted, created) for
     the grade's number of days, and every customer claimed more than POOL_CLAIM_PROBATION_HOURS
-    ago without a contact since (0 turns that off), with a "recycled" custody row each. Key
-    customers (`locked`) stay.
+    ago without a contact since (0 turns that off), with a "recycled" custody row each, through
+    crm.ownership. Key customers (`locked`) stay. `now` decides who is due; the custody rows
+    carry the time of their move.
 
     The work goes in batches of RECYCLE_BATCH customers, each batch one transaction (a customer
     moves together with its custody row, or not at all), shared among `workers` connections
@@ -554,11 +506,11 @@ def pool_recycle(*, now=None, workers=None) -> dict | None:
         done = {}
         for rule, sql, params, reason in _recycle_rules(now):
             if workers == 1:
-                done[rule] = _recycle_share(sql, params, reason=reason, now=now, share=0, of=1)
+                done[rule] = _recycle_share(sql, params, reason=reason, share=0, of=1)
                 continue
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 done[rule] = sum(pool.map(lambda share: _in_own_connection(
-                    _recycle_share, sql, params, reason=reason, now=now, share=share, of=workers,
+                    _recycle_share, sql, params, reason=reason, share=share, of=workers,
                 ), range(workers)))
         return done
     finally:
@@ -582,16 +534,15 @@ def _recycle_rules(now):
         yield grade, _NEGLECTED_SQL.format(grade_condition=condition), [now - timedelta(days=days)], reason
 
 
-def _recycle_share(sql, params, *, reason, now, share, of) -> int:
+def _recycle_share(sql, params, *, reason, share, of) -> int:
     """Recycle, batch after batch, the due customers whose id % `of` is `share`; how many."""
     if sql is None:
         return 0
     total = 0
     while True:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [*params, of, share, RECYCLE_BATCH, now, reason, now, reason[:255], now])
-            moved = [row[0] for row in cursor.fetchall()]
-            CustomerUserObjectPermission.objects.filter(content_object_id__in=moved).delete()
+        with transaction.atomic():
+            moved = ownership.move(ownership.Locked(sql, [*params, of, share, RECYCLE_BATCH]), to=None,
+                                   reason=Custody.Reason.RECYCLED, note=reason)
         total += len(moved)
         if len(moved) < RECYCLE_BATCH:
             return total

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit
 from accounts.models import User
 from accounts.policies import has_sales_role, require
-from crm import offboarding, photos, policies, selectors, services
+from crm import offboarding, ownership, photos, policies, selectors, services
 from crm.forms import (
     CustomerFilterForm,
     CustomerForm,
@@ -62,6 +62,8 @@ def _save_customer(request, form, save):
             form.add_error(None, message)
     except services.SameNameCustomer as namesakes:
         form.ask_about_namesakes(namesakes.messages)
+    except ownership.Refused as refused:  # the chosen owner left after the form was shown
+        form.add_error(None, refused.message)
     return None
 
 

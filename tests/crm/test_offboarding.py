@@ -244,16 +244,12 @@ def test_admin_can_offboard_anyone_in_any_group(cast, client_for):
     assert Customer.objects.filter(owner=cast.sales1).count() == 1
 
 
-@pytest.mark.parametrize("who", ["self", "already_gone"])
-def test_refused_offboarding_says_why_and_changes_nothing(cast, client_for, who):
-    target = cast.admin if who == "self" else cast.sales1
-    if who == "already_gone":
-        User.objects.filter(pk=target.pk).update(is_active=False)
+def test_refused_offboarding_says_why_and_changes_nothing(cast, client_for):
     client = client_for(cast.admin)
-    page = _offboard_page(client, target)
+    page = _offboard_page(client, cast.admin)
     assert page.status_code == 200 and page.context["refusal"]
     assert "Confirm offboarding" not in page.content.decode()
-    response = _confirm(client, target, mode="pool")
+    response = _confirm(client, cast.admin, mode="pool")
     assert response.status_code == 302
     message = str(list(client.get(response["Location"]).context["messages"])[0])
     assert message == page.context["refusal"]
@@ -309,20 +305,6 @@ def test_the_pool_names_the_former_owner_of_offboarded_customers(cast, client_fo
     assert "张三" in page and "former staff" in page
     filtered = client.get(reverse("crm:pool-list"), {"previous_owner": cast.sales1.pk})
     assert len(filtered.context["customers"]) == 5
-
-
-def test_a_customer_saved_by_the_leaver_during_the_offboarding_stops_it(cast, departing, monkeypatch):
-    real = offboarding._delete_plans
-
-    def meanwhile(person):  # stands for a customer the person saved from another tab
-        CustomerFactory(owner=cast.sales1)
-        return real(person)
-
-    monkeypatch.setattr(offboarding, "_delete_plans", meanwhile)
-    with pytest.raises(offboarding.Refused, match="added customers while the offboarding ran"):
-        offboarding.offboard(person=cast.sales1, by=cast.admin)
-    assert User.objects.get(pk=cast.sales1.pk).is_active
-    assert Customer.objects.filter(owner=cast.sales1).count() == 5
 
 
 def test_shares_end_with_the_departure(cast, departing):

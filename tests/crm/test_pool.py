@@ -9,7 +9,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from crm import services
+from crm import ownership, services
 from crm.models import Custody, Customer
 from tests.factories import CustomerFactory
 
@@ -366,15 +366,15 @@ def test_a_recycle_run_stopped_half_way_leaves_no_customer_half_moved(cast, monk
     monkeypatch.setattr(services, "RECYCLE_BATCH", 2)
     due = [_owned(cast.sales1, contacted_days_ago=200 + i) for i in range(5)]
     batches = []
-    real_delete = services.CustomerUserObjectPermission.objects.filter
+    real_write = ownership._write
 
-    def failing_on_the_second_batch(*args, **kwargs):
-        batches.append(kwargs["content_object_id__in"])
-        if len([ids for ids in batches if ids]) == 2:
+    def failing_on_the_second_batch(rows, **kwargs):
+        real_write(rows, **kwargs)  # moved, custody written: then the batch fails before it commits
+        batches.append(rows)
+        if len(batches) == 2:
             raise RuntimeError("the server went away")
-        return real_delete(*args, **kwargs)
 
-    monkeypatch.setattr(services.CustomerUserObjectPermission.objects, "filter", failing_on_the_second_batch)
+    monkeypatch.setattr(ownership, "_write", failing_on_the_second_batch)
     with pytest.raises(RuntimeError):
         services.pool_recycle()
     pooled = set(Customer.objects.filter(owner__isnull=True).values_list("pk", flat=True))

@@ -40,7 +40,9 @@ def test_three_or_more_characters(people):
 
 
 def test_digits_find_phones_containing_them_whatever_the_formatting(people):
-    assert names(people.sales1, "138") == ["李明", "陈静"]
+    # In the phone column: customer numbers come from a sequence the whole run shares, so one
+    # of them (KH00001380...) may contain 138 too, depending on the tests that ran before.
+    assert names(people.sales1, "138", fields=["phone"]) == ["李明", "陈静"]
     assert names(people.sales1, "13822223333") == ["陈静"]
 
 

@@ -12,7 +12,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from crm import import_services, import_tasks, services
+from crm import import_services, import_tasks, ownership, services
 from crm.job_models import ImportJob
 from crm.models import Custody, Customer
 from tests.crm.importexport_helpers import confirm, csv_bytes, private_files, upload  # noqa: F401
@@ -42,6 +42,18 @@ def fail_on_call(monkeypatch, module, name, call=1, exception=Injected):
     return calls
 
 
+def fail_after_call(monkeypatch, module, name):
+    """Make module.name do its work, then raise (a failure right after a write)."""
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        original(*args, **kwargs)
+        raise Injected(f"injected after {name}")
+
+    monkeypatch.setattr(module, name, wrapper)
+    FAULTS.append(f"{module.__name__}.{name}+")
+
+
 def _crashing_client(client_for, user):
     client = client_for(user)
     client.raise_request_exception = False
@@ -56,7 +68,7 @@ def _state(*customers):
 def test_give_up_failing_after_the_customer_moved_changes_nothing(cast, client_for, monkeypatch):
     customer = CustomerFactory(owner=cast.sales1)
     before = _state(customer)
-    fail_on_call(monkeypatch, services, "_record_custody")
+    fail_after_call(monkeypatch, ownership, "_write")  # moved, custody written
     response = _crashing_client(client_for, cast.sales1).post(reverse("crm:customer-give-up", args=[customer.pk]),
                                                               {"reason": "no_need"})
     assert response.status_code == 500
@@ -66,7 +78,7 @@ def test_give_up_failing_after_the_customer_moved_changes_nothing(cast, client_f
 def test_claim_failing_after_the_guarded_update_changes_nothing(cast, client_for, monkeypatch):
     customer = CustomerFactory(owner=None, created_by=cast.sales2)
     before = _state(customer)
-    fail_on_call(monkeypatch, services, "_record_custody")
+    fail_after_call(monkeypatch, ownership, "_write")  # moved, custody written
     response = _crashing_client(client_for, cast.sales1).post(reverse("crm:pool-claim", args=[customer.pk]))
     assert response.status_code == 500
     assert _state(customer) == before
@@ -79,7 +91,7 @@ def test_claim_failing_after_the_guarded_update_changes_nothing(cast, client_for
 def test_pool_assignment_failing_midway_changes_nothing(cast, client_for, monkeypatch):
     customer = CustomerFactory(owner=None, created_by=cast.sales2)
     before = _state(customer)
-    fail_on_call(monkeypatch, services, "_record_custody")
+    fail_after_call(monkeypatch, ownership, "_write")  # moved, custody written
     response = _crashing_client(client_for, cast.sup1).post(reverse("crm:pool-assign", args=[customer.pk]),
                                                             {"owner": cast.sales1.pk})
     assert response.status_code == 500

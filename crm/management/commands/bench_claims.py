@@ -92,7 +92,7 @@ class Command(BaseCommand):
             )[0]
             for i in range(claimers)
         ]
-        made = Customer.objects.bulk_create(Customer(name=f"{PREFIX} {i}", owner=None) for i in range(races))
+        made = Customer.objects.bulk_create(Customer(name=f"{PREFIX} {i}") for i in range(races))  # in the pool
         return people, [customer.pk for customer in made]
 
     @transaction.atomic
