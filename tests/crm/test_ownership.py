@@ -137,7 +137,7 @@ def test_offboarding_someone_already_gone_sweeps_what_they_still_hold(cast, clie
     page = client.get(reverse("crm:staff-offboard", args=[cast.sales1.pk]))
     assert page.status_code == 200 and page.context["refusal"] is None
     response = client.post(reverse("crm:staff-offboard", args=[cast.sales1.pk]),
-                           {"expected_customers": 2, "mode": "one", "colleague": cast.sales1b.pk})
+                           {"expected_customers": 2, "mode": "one", "colleague": cast.sales1b.pk, "confirm": "1"})
     assert response.status_code == 302
     owners = Customer.objects.filter(pk__in=[c.pk for c in held]).values_list("owner_id", flat=True)
     assert set(owners) == {cast.sales1b.pk}
