@@ -281,19 +281,28 @@ class FollowUpResource(ValuesResource):
 
 # --- Formula neutralisation (CWE-1236) --------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ASCII starters, and the fullwidth and small-form ones a Chinese input method types (Excel and
+# WPS normalise some of them to their ASCII twins and then run the cell as a formula).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20",
+                  "\ufe66", "\ufe62", "\ufe63", "\ufe6b")
+
+
+def _needs_guard(text: str) -> bool:
+    # A value that already starts with apostrophes before a formula character gets one more, so
+    # that unneutralise() (which removes exactly one) gives back the value as it was.
+    return text.lstrip("'").startswith(FORMULA_STARTS)
 
 
 def neutralise(value):
     """A cell a spreadsheet would read as a formula gets a leading apostrophe: shown, not run."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _needs_guard(value):
         return "'" + value
     return value
 
 
 def unneutralise(value):
     """Undo neutralise() on import, so an exported file reads back unchanged."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith("'") and _needs_guard(value[1:]):
         return value[1:]
     return value
 
