@@ -1,6 +1,7 @@
 """Limits and hostile files (SPEC §1.C): size, rows, XLSX bombs, DTDs, garbage — a message, never a 500."""
 
 import io
+import json
 import re
 import zipfile
 
@@ -8,9 +9,11 @@ import pytest
 from django.urls import reverse
 
 from crm import importexport
-from crm.job_models import ImportJob
+from crm.job_models import ImportJob, ImportRow
 from crm.models import Customer
-from tests.crm.importexport_helpers import csv_bytes, private_files, upload, xlsx_bytes  # noqa: F401
+from tests.crm.importexport_helpers import (  # noqa: F401
+    body, confirm, csv_bytes, private_files, read_xlsx, upload, xlsx_bytes, xlsx_shared_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +134,48 @@ def test_a_file_without_a_name_column_asks_for_one_and_cannot_be_imported(cast, 
     client.post(reverse("crm:customer-import-confirm", args=[job.pk]), {"on_duplicate": "skip"})
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PREVIEW and not Customer.objects.exists()
+
+
+def test_a_huge_cell_repeated_in_every_row_costs_the_preview_a_few_characters_a_row(cast, client_for):
+    """One 100 KB shared string in the type, grade and notes of every row (issue 19 item 2): the
+    preview and the error workbook hold a bounded part of each cell, never the cell itself."""
+    huge = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(100_000))  # 100,000 CJK characters
+    rows = [["客户名称", "客户类型", "客户等级", "备注", "其他"]] + [[f"客户{i}", huge, huge, huge, huge] for i in range(300)]
+    content = xlsx_shared_bytes(rows)
+    assert len(content) < 300_000  # the string is stored once
+    client = client_for(cast.sales1)
+    _response, job = upload(client, content)
+    assert job.status == ImportJob.Status.PREVIEW and job.counts["invalid"] == 300, job.message
+    page = client.get(job.get_absolute_url(), {"label": "invalid", "per_page": 100})
+    text = page.content.decode()
+    assert len(text) < 400_000  # 100 rows of 3 huge cells would be 90 MB
+    assert "At most 20 characters" in text and "At most 10 characters" in text and "At most 20000 characters" in text
+    assert huge[:importexport.PREVIEW_CHARS + 1] not in text and huge[:importexport.PREVIEW_CHARS] in text
+    stored = ImportRow.objects.filter(job=job)
+    assert stored.count() == 300
+    assert max(len(row.reason) + len(json.dumps(row.cells, ensure_ascii=False)) for row in stored) < 1_000
+
+    confirm(client, job, all_or_nothing=False)
+    assert job.status == ImportJob.Status.DONE and job.rejected_count == 300
+    assert not ImportRow.objects.filter(job=job).exists()  # the preview has served
+    workbook = read_xlsx(body(client.get(reverse("crm:customer-import-errors", args=[job.pk]))))
+    assert len(workbook) == 301
+    assert [len(cell or "") for cell in workbook[1][:5]] == [3, 20, 10, 20_000, importexport.IGNORED_CELL_CHARS]
+
+
+def test_an_error_message_quotes_at_most_fifty_characters_of_a_cell(cast, client_for):
+    long_date = "明年" + "春天" * 24  # 50 characters: not a date, within the column's length
+    client = client_for(cast.sales1)
+    _response, job = upload(client, csv_bytes([["客户名称", "下次联系日期", "性别"], ["甲", long_date, "男" * 9]]), name="a.csv")
+    reason = ImportRow.objects.get(job=job).reason
+    assert f"“{long_date}” is not a date" in reason and "“男男男男男男男男男” is not one of" in reason
+    assert importexport.quoted("x" * 500) == "x" * 50 + "…"
+
+
+def test_a_nul_byte_in_a_cell_is_refused_with_a_reason(cast, client_for):
+    client = client_for(cast.sales1)
+    _response, job = upload(client, csv_bytes([["客户名称", "公司名称"], ["甲\x00乙", "公司\x00"], ["丙", "好公司"]]), name="nul.csv")
+    assert job.counts["invalid"] == 1 and job.counts["new"] == 1
+    assert "Null characters are not allowed." in ImportRow.objects.get(job=job, number=2).reason
+    confirm(client, job, all_or_nothing=False)
+    assert list(Customer.objects.values_list("name", flat=True)) == ["丙"]
