@@ -322,7 +322,6 @@ def _insert(stage, *, owner, by, now, note) -> tuple[int, dict]:
     owner_id = owner.pk if owner else None
     columns = ", ".join(STAGED_FIELDS)
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {stage}")
         cursor.execute(
             f"INSERT INTO {Customer._meta.db_table} (id, {columns}, photo, owner_id, created_by_id, created_at, "
             f"updated_at, pooled_at, pool_reason) SELECT id, {columns}, '', %s, %s, %s, %s, %s, %s FROM {stage} "
@@ -346,10 +345,10 @@ def _merge(stage, *, viewer) -> dict:
             # One index probe per staged row (OFFSET 0 keeps the lateral subqueries probes).
             f"SELECT s.row_number, s.id, p.id, true FROM {stage} s CROSS JOIN LATERAL ("
             f"  SELECT c.id FROM {Customer._meta.db_table} c WHERE c.normalized_phone = s.phone_key AND c.id <> s.id"
-            "   ORDER BY c.id LIMIT 1 OFFSET 0) p WHERE s.phone_key <> '' "
+            "   LIMIT 1 OFFSET 0) p WHERE s.phone_key <> '' "
             f"UNION ALL SELECT s.row_number, s.id, n.id, false FROM {stage} s CROSS JOIN LATERAL ("
             f"  SELECT c.id FROM {Customer._meta.db_table} c WHERE upper(c.name) = upper(s.name)"
-            "   AND upper(c.company) = upper(s.company) AND c.id <> s.id ORDER BY c.id LIMIT 1 OFFSET 0) n "
+            "   AND upper(c.company) = upper(s.company) AND c.id <> s.id LIMIT 1 OFFSET 0) n "
             "WHERE s.company <> ''")
         clashes = {}
         for number, staged_id, other_id, same_phone in cursor.fetchall():

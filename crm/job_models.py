@@ -43,7 +43,6 @@ class ImportJob(JobProgress, models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANALYSING)
     original_name = models.CharField(max_length=255)
     upload_path = models.CharField(max_length=255)
-    preview_path = models.CharField(max_length=255, blank=True)
     errors_path = models.CharField(max_length=255, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",

@@ -179,3 +179,10 @@ def test_a_nul_byte_in_a_cell_is_refused_with_a_reason(cast, client_for):
     assert "Null characters are not allowed." in ImportRow.objects.get(job=job, number=2).reason
     confirm(client, job, all_or_nothing=False)
     assert list(Customer.objects.values_list("name", flat=True)) == ["丙"]
+
+
+def test_a_file_of_exactly_the_row_limit_is_accepted(cast, client_for, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    content = xlsx_shared_bytes([["客户名称"]] + [[f"客户{i}"] for i in range(3)])  # no dimension: counted while read
+    _response, job = upload(client_for(cast.sales1), content)
+    assert job.status == ImportJob.Status.PREVIEW and job.counts["new"] == 3, job.message

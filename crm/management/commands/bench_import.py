@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -128,7 +128,7 @@ class Command(BaseCommand):
                                            owner=importer, language="zh-hans")
             started = time.perf_counter()
             job = import_services.import_analyse(job=job)
-            self.stdout.write(f"  checked (the preview step): {job.status}, {job.counts} in {time.perf_counter() - started:.1f} s; "
+            self.stdout.write(f"  checked (the preview step): {job.status} {job.message}, {job.counts} in {time.perf_counter() - started:.1f} s; "
                               f"peak RSS {_peak_mb():.0f} MB")
             with connection.cursor() as cursor:
                 cursor.execute("SELECT coalesce(sum(pg_column_size(r.*)), 0) FROM crm_importrow r WHERE job_id = %s", [job.pk])
@@ -206,6 +206,7 @@ class Command(BaseCommand):
 
     def _import(self, path, importer, rows):
         before = _peak_mb()
+        reset_queries()
         parsed = []
         started = time.perf_counter()
         outcome = import_services.customers_import(
@@ -213,6 +214,9 @@ class Command(BaseCommand):
             all_or_nothing=True, progress=lambda done, total=None: parsed.append(time.perf_counter()),
         )
         seconds = time.perf_counter() - started
+        if settings.DEBUG:  # Django keeps the statements and their times only then
+            for query in sorted(connection.queries, key=lambda q: -float(q["time"]))[:5]:
+                self.stdout.write(f"    slowest statements: {query['time']} s  {query['sql'][:120]}")
         self.stdout.write(f"  reading, checking and staging the rows took {parsed[-1] - started:.1f} s, "
                           f"inserting and the merge check {time.perf_counter() - parsed[-1]:.1f} s")
         self.stdout.write(
