@@ -141,11 +141,8 @@ def import_analyse(*, job: ImportJob) -> ImportJob:
         for chunk in ie.clean_chunks(_sampled(table, samples), ie.RowCleaner(columns, preview=True),
                                      progress=_progress_of(ImportJob, job.pk)):
             classifier.classify(chunk)
-            _copy(ImportRow._meta.db_table, ["job_id", "number", "label", "reason", "cells"], (
-                [job.pk, row.number, row.label, row.reason[:1000], json.dumps(row.cells, ensure_ascii=False)]
-                for row in chunk))
-            for row in chunk:
-                counts[row.label] += 1
+            _copy(ImportRow._meta.db_table, ["job_id", "number", "position", "label_position", "label", "reason", "cells"],
+                  _preview_rows(job, chunk, counts, start=total))
             total += len(chunk)
     except ie.ImportFileError as error:
         ImportRow.objects.filter(job=job).delete()
@@ -153,6 +150,35 @@ def import_analyse(*, job: ImportJob) -> ImportJob:
     headers = [[ie.shown(header), sample] for header, sample in zip(table.headers, samples)]
     return _finish(job, status=ImportJob.Status.PREVIEW, counts=counts, total_rows=total, processed_rows=total,
                    headers=headers, columns=columns)
+
+
+def _preview_rows(job, chunk, counts, *, start):
+    for position, row in enumerate(chunk, start=start + 1):
+        counts[row.label] += 1
+        yield [job.pk, row.number, position, counts[row.label], row.label, row.reason[:1000],
+               json.dumps(row.cells, ensure_ascii=False)]
+
+
+class PreviewRows:
+    """The preview's rows (of one label, or all) as a sequence a Paginator can slice: a page is a
+    range of positions read through an index, and the count is the job's own, not a COUNT."""
+
+    def __init__(self, job: ImportJob, label: str = ""):
+        self.job, self.label = job, label
+        self.total = job.counts.get(label, 0) if label else job.total_rows
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice):
+        rows = ImportRow.objects.filter(job=self.job)
+        if self.label:
+            rows = rows.filter(label=self.label, label_position__gt=window.start, label_position__lte=window.stop)
+            return list(rows.order_by("label_position"))
+        return list(rows.filter(position__gt=window.start, position__lte=window.stop).order_by("position"))
 
 
 def _finish(job, **changes):
@@ -178,12 +204,6 @@ def import_columns_set(*, job: ImportJob, columns: list[str], save_as: str = "",
 def apply_mapping(job: ImportJob, mapping: ColumnMapping) -> list[str]:
     """The columns a saved mapping gives this job's file (its guess where the mapping is silent)."""
     return ie.guess_columns([header for header, _sample in job.headers], saved=mapping.columns)
-
-
-def import_rows(job: ImportJob, label: str = ""):
-    """The preview's rows, read a page at a time by the view."""
-    rows = ImportRow.objects.filter(job=job)
-    return (rows.filter(label=label) if label else rows).order_by("number", "id")
 
 
 def import_confirm(*, job: ImportJob, on_duplicate: str, all_or_nothing: bool, by) -> ImportJob:

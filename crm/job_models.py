@@ -82,16 +82,20 @@ class ImportRow(models.Model):
     columns' values cut short (the preview shows, it does not hold the file); removed when the
     import is done."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
-    number = models.PositiveIntegerField()
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows", db_index=False)
+    number = models.PositiveIntegerField(help_text="The row's number in the spreadsheet.")
+    # 1, 2, 3... among all the job's rows, and among the rows of its label: a page is a range of
+    # these (an index range scan), never an OFFSET that walks every row before it.
+    position = models.PositiveIntegerField()
+    label_position = models.PositiveIntegerField()
     label = models.CharField(max_length=10)
     reason = models.TextField(blank=True)
     cells = models.JSONField(default=list)
 
     class Meta:
-        ordering = ["number", "id"]
-        indexes = [models.Index(fields=["job", "label", "number"], name="crm_importrow_job_label")]
-        constraints = [models.UniqueConstraint(fields=["job", "number"], name="crm_importrow_job_number")]
+        ordering = ["position"]
+        indexes = [models.Index(fields=["job", "label", "label_position"], name="crm_importrow_job_label")]
+        constraints = [models.UniqueConstraint(fields=["job", "position"], name="crm_importrow_job_position")]
 
     def __str__(self) -> str:
         return f"row {self.number} of import {self.job_id}"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from crm import importexport as ie
 from crm import import_tasks
 from crm.import_tasks import analyse_import, run_import
 from crm.job_models import ImportJob
-from crm.pagination import paginate
+from crm.pagination import PER_PAGE_CHOICES
 
 sales_only = require(has_sales_role)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,7 +135,7 @@ def _preview_context(request, job, *, columns_form=None, mapping_form=None):
         shown = shown if shown in ie.LABELS else ""
         choices = dict(ie.field_choices())
         context.update(
-            page_obj=paginate(request, import_services.import_rows(job, shown), default_per_page=50), shown=shown,
+            page_obj=_page(request, import_services.PreviewRows(job, shown)), shown=shown,
             label_counts=[(key, label, job.counts.get(key, 0)) for key, label in ie.LABELS.items()],
             mapped=[choices[field] for field in job.columns if field], has_name="name" in job.columns,
             ignored=ie.ignored_headers([header for header, _sample in job.headers], job.columns),
@@ -143,6 +144,16 @@ def _preview_context(request, job, *, columns_form=None, mapping_form=None):
             mapping_form=mapping_form or SavedMappingForm(user=request.user),
         )
     return context
+
+
+class PreviewPaginator(Paginator):
+    per_page_choices = PER_PAGE_CHOICES
+
+
+def _page(request, rows):
+    per_page = request.GET.get("per_page", "50")
+    per_page = int(per_page) if per_page.isdigit() and int(per_page) in PER_PAGE_CHOICES else 50
+    return PreviewPaginator(rows, per_page).get_page(request.GET.get("page"))
 
 
 @require_POST

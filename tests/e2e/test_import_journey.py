@@ -42,7 +42,7 @@ def test_salesperson_maps_the_columns_imports_the_valid_rows_and_gets_the_rest_b
                                                                                     language):
     path = tmp_path / "客户名单.xlsx"
     _workbook(path)
-    me = journey("9-import", user=cast.sales1, device=device, language=language, allowed=["VIP"])
+    me = journey("9-import", user=cast.sales1, device=device, language=language, allowed=["VIP", "xlsx", "GBK", "ext"])
     page = me.go(reverse("crm:customer-import"))
     me.shot("upload")
     _upload(me, page, path)
