@@ -880,11 +880,6 @@ class Classifier:
         row.message = self.messages[cache_key]
 
 
-def classify(rows: list[Row], *, viewer) -> None:
-    """Label the rows of a whole (small) file at once."""
-    Classifier(viewer=viewer).classify(rows)
-
-
 def existing_customers(ids) -> dict:
     """Customers by id, with what duplicate_message needs (their owner and the owner's group)."""
     customers = Customer.objects.filter(pk__in=ids).select_related("owner__sales_group").only(

@@ -34,7 +34,7 @@ from crm import import_services
 from crm import importexport as ie
 from crm.demo import person_name
 from crm.demo.customers import CITIES, INDUSTRIES, NOTES, ROADS, TITLES, _phone, seed_customers
-from crm.job_models import ImportJob, ImportRow
+from crm.job_models import ImportJob
 from crm.models import Customer
 from crm.phones import normalize_phone
 from crm.policies import visible_customers
