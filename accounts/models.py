@@ -116,6 +116,8 @@ class SalesGroupGroupObjectPermission(GroupObjectPermissionBase):
 AUDIT_ACTION_LABELS = {
     "auth.login_failed": _("Failed login"),
     "auth.lockout": _("Login locked out"),
+    "auth.password_change_failed": _("Password change failed"),
+    "auth.password_changed": _("Password changed"),
     "backups.create": _("Backup made"),
     "backups.verify": _("Backup verified"),
     "backups.download": _("Backup downloaded"),

@@ -5,6 +5,7 @@ choices); these functions only save. A departure (offboarding) spans apps and li
 crm/offboarding.py.
 """
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,7 @@ def user_create(*, username: str, password: str, data: dict, by) -> User:
     user.set_password(password)
     user.save()
     audit.record(actor=by, action="staff.create", summary=f"{user.username} ({user.role})", count=1,
-                 user_id=user.pk, role=user.role, group_id=user.sales_group_id)
+                 user_id=user.pk, username=user.username, role=user.role, group_id=user.sales_group_id)
     return user
 
 
@@ -54,6 +55,16 @@ def user_update(*, user: User, data: dict, password: str = "", by) -> User:
             user_id=user.pk, fields=sorted(changed) + (["password"] if password else []),
             role=user.role, group_id=user.sales_group_id,
         )
+    return user
+
+
+@transaction.atomic
+def password_change(*, form, by, ip=None) -> User:
+    """Save the person's own new password (a valid accounts.forms.PasswordChangeForm), note it in
+    the audit trail, and clear their failed guesses from this address as a login would."""
+    user = form.save()
+    audit.record(actor=by, action="auth.password_changed", summary=user.username, ip=ip, username=user.username)
+    axes_reset(ip=ip, username=user.get_username())
     return user
 
 

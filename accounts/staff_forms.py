@@ -1,17 +1,16 @@
 """Forms of the staff pages (SPEC §7): the staff list's filters, people, groups, the audit trail."""
 
-from datetime import datetime, time, timedelta
-
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policies
 from accounts.models import AUDIT_ACTION_LABELS, SalesGroup, User
+from crm.timewindows import DayField, days_window  # the shared package's time windows (DESIGN.md)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+PHONE_INPUT = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})  # a phone's dial pad
 
 
 def _filter_widgets(form):
@@ -29,16 +28,7 @@ def _valid_data(form) -> dict:
 
 def _on_days(rows, field, first, last):
     """Rows whose `field` falls on the local days `first` to `last` (either may be None)."""
-    if first:
-        rows = rows.filter(**{f"{field}__gte": day_start(first)})
-    if last:
-        rows = rows.filter(**{f"{field}__lt": day_start(last + timedelta(days=1))})
-    return rows
-
-
-def day_start(day):
-    """Midnight at the start of `day` in the current time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return rows.filter(**days_window(first, last).as_filter(field))
 
 
 class StaffFilterForm(forms.Form):
@@ -66,8 +56,8 @@ class StaffFilterForm(forms.Form):
     group = forms.ModelChoiceField(queryset=None, required=False, label=_("Sales group"), empty_label=_("All groups"))
     role = forms.ChoiceField(required=False, choices=[("", _("Any role"))] + User.Role.choices, label=_("Role"))
     status = forms.ChoiceField(required=False, choices=STATUS, label=_("Status"))
-    joined_from = forms.DateField(required=False, label=_("Added from"), widget=DATE_INPUT)
-    joined_to = forms.DateField(required=False, label=_("Added until"), widget=DATE_INPUT)
+    joined_from = DayField(required=False, clamp=True, label=_("Added from"), widget=DATE_INPUT)
+    joined_to = DayField(required=False, clamp=True, label=_("Added until"), widget=DATE_INPUT)
     sort = forms.ChoiceField(required=False, label=_("Sort"), choices=[
         ("name", _("Name")), ("joined", _("Newest first")), ("joined_asc", _("Oldest first")), ("group", _("Group")),
     ])
@@ -104,7 +94,8 @@ class _StaffForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "phone", "wechat", "address", "hire_date", "role", "sales_group", "notes"]
-        widgets = {"hire_date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"hire_date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3}), "phone": PHONE_INPUT}
+        field_classes = {"hire_date": DayField}
 
     def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,8 +199,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False, label=_("Action"))
     actor = forms.ModelChoiceField(queryset=User.objects.order_by("username"), required=False, label=_("Who"),
                                    empty_label=_("Anyone"))
-    date_from = forms.DateField(required=False, label=_("From"), widget=DATE_INPUT)
-    date_to = forms.DateField(required=False, label=_("Until"), widget=DATE_INPUT)
+    date_from = DayField(required=False, clamp=True, label=_("From"), widget=DATE_INPUT)
+    date_to = DayField(required=False, clamp=True, label=_("Until"), widget=DATE_INPUT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -7,8 +8,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import policies, services
-from accounts.forms import LoginForm
+from accounts import audit, policies, services
+from accounts.forms import LoginForm, PasswordChangeForm
 from accounts.models import AuditEvent, SalesGroup, SalesGroupUserObjectPermission, User
 from accounts.policies import require
 from accounts.staff_forms import AuditFilterForm, GroupForm, GroupGrantForm, StaffFilterForm, UserCreateForm, UserEditForm
@@ -21,13 +22,21 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """The current password is checked like a login (locked out after repeated failures, each
+    one audited), and a change is audited too (issue 19.8)."""
+
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("home")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def form_valid(self, form):
-        response = super().form_valid(form)
+        user = services.password_change(form=form, by=self.request.user, ip=audit.client_ip(self.request))
+        update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Your password has been changed."))
-        return response
+        return redirect(self.get_success_url())
 
 
 login = LoginView.as_view()
@@ -183,4 +192,6 @@ def audit_list(request):
     """The audit trail (read-only): who did what, when, to how many."""
     form = AuditFilterForm(request.GET)
     page = _page(request, form.filter(AuditEvent.objects.all()), AUDIT_PER_PAGE)
+    for event in page:
+        event.summary_text = audit.summary_of(event)
     return render(request, "accounts/audit_list.html", {"form": form, "page_obj": page})

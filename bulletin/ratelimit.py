@@ -1,12 +1,13 @@
 """Fixed-window counters in Django's cache, so several app servers share them (Redis).
 
 A counter is a number under a key; it says how many times a key acted in the current window,
-never what they did. The suggestion counter's key is a keyed hash of the user id, so the cache
-holds neither a name nor an id, and nothing about which suggestion was whose.
+never what they did. Anonymous suggestions are never counted under anything that belongs to
+their sender, not even a keyed hash of the user id (whoever holds SECRET_KEY and the cache
+could compute it for every user): each person's count travels in a signed cookie in their own
+browser, which the server reads and never stores, and the server keeps one company-wide count
+per day (docs/bulletin.md, "Rate limits", says what that trades away).
 """
 
-import hashlib
-import hmac
 import time
 
 from django.conf import settings
@@ -41,13 +42,7 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def pseudonym(user_id: int) -> str:
-    """A keyed hash of a user id: stable for the rate limit, not readable as an id."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"bulletin-suggestion:{user_id}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
-
-
-# --- The two limits the app uses ---------------------------------------------------------------
+# --- The limits the app uses ------------------------------------------------------------------
 
 
 def guest_allow(ip: str) -> bool:
@@ -56,10 +51,49 @@ def guest_allow(ip: str) -> bool:
     )
 
 
-def suggestion_allow(user) -> bool:
+def signed_suggestion_allow(user) -> bool:
+    """Signed suggestions name their author in the row anyway: counted per person on the server."""
     return allow(
-        "suggestion",
-        pseudonym(user.pk),
-        limit=settings.BULLETIN_SUGGESTION_LIMIT,
-        window=settings.BULLETIN_SUGGESTION_WINDOW_SECONDS,
+        "signed-suggestion", str(user.pk),
+        limit=settings.BULLETIN_SUGGESTION_LIMIT, window=settings.BULLETIN_SUGGESTION_WINDOW_SECONDS,
+    )
+
+
+def anonymous_suggestion_allow() -> bool:
+    """One counter for the whole company: it moves the same whoever sends."""
+    return allow(
+        "anonymous-suggestions", "company",
+        limit=settings.BULLETIN_ANONYMOUS_SUGGESTION_LIMIT, window=settings.BULLETIN_SUGGESTION_WINDOW_SECONDS,
+    )
+
+
+# --- A person's own count, in their browser ----------------------------------------------------
+
+SENT_COOKIE = "crm_suggestions_sent"
+_SENT_SALT = "bulletin.suggestions-sent"
+
+
+def _suggestion_bucket() -> tuple[int, int]:
+    """(this window's number, seconds until it ends) for the suggestion window."""
+    window = max(1, settings.BULLETIN_SUGGESTION_WINDOW_SECONDS)
+    now = int(time.time())
+    return now // window, window - now % window
+
+
+def suggestions_sent(request) -> int:
+    """How many suggestions (signed and anonymous) this browser sent in the current window, from
+    its signed cookie. A missing, tampered or old cookie counts as none."""
+    value = request.get_signed_cookie(SENT_COOKIE, default="", salt=_SENT_SALT)
+    bucket, count = (value.split(":", 1) + [""])[:2]
+    if bucket != str(_suggestion_bucket()[0]) or not count.isdigit():
+        return 0
+    return int(count)
+
+
+def remember_suggestions_sent(response, count: int) -> None:
+    """Hand the browser its new count; the server keeps no copy."""
+    bucket, remaining = _suggestion_bucket()
+    response.set_signed_cookie(
+        SENT_COOKIE, f"{bucket}:{count}", salt=_SENT_SALT, max_age=remaining, httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
     )

@@ -4,6 +4,7 @@ Nothing here logs: an anonymous suggestion must leave no trace of its sender, an
 has nothing worth logging that the rows do not already say.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,10 @@ class Refused(Exception):
 GUEST_RATE_LIMITED = _("You have posted several times in the last few minutes. Please wait a while before posting again.")
 POST_GONE = _("The message you replied to has been deleted, so your reply was not saved.")
 SUGGESTIONS_RATE_LIMITED = _("You have sent the most suggestions allowed for now. Please try again tomorrow.")
+ANONYMOUS_BOX_FULL = _(
+    "The suggestions box has received the most anonymous suggestions it takes today. "
+    "Please try again tomorrow, or send yours signed."
+)
 
 
 def _poster(by, guest_name: str, ip: str | None) -> dict:
@@ -42,7 +47,10 @@ def post_create(*, title: str, emoticon: str, content: str, by, guest_name: str 
 
 @transaction.atomic
 def post_update(*, post: Post, title: str, emoticon: str, content: str, by) -> Post:
-    """An admin's correction of a message; the page shows that it was edited."""
+    """An admin's correction of a message; the page shows that it was edited (saved unchanged, it was not)."""
+    stored = Post.objects.filter(pk=post.pk).values_list("title", "emoticon", "content").first()
+    if stored == (title, emoticon, content):  # the form already set them on `post`: compare with the row
+        return post
     post.title, post.emoticon, post.content = title, emoticon, content
     post.edited_at = timezone.now()
     post.save(update_fields=["title", "emoticon", "content", "edited_at"])
@@ -65,6 +73,8 @@ def reply_create(*, post: Post, content: str, by, guest_name: str = "", ip: str 
 
 @transaction.atomic
 def reply_update(*, reply: Reply, content: str, by) -> Reply:
+    if Reply.objects.filter(pk=reply.pk).values_list("content", flat=True).first() == content:  # saved unchanged
+        return reply
     reply.content = content
     reply.edited_at = timezone.now()
     reply.save(update_fields=["content", "edited_at"])
@@ -77,15 +87,20 @@ def reply_delete(*, reply: Reply, by) -> None:
 
 
 @transaction.atomic
-def suggestion_create(*, title: str, content: str, anonymous: bool, by) -> Suggestion | None:
+def suggestion_create(*, title: str, content: str, anonymous: bool, by, sent_before: int = 0) -> Suggestion | None:
     """Send a suggestion to management, signed or anonymous.
 
     An anonymous suggestion is stored with no author and the function returns None, so no
     caller can put its id next to the sender (in a redirect URL, a message, a log line).
-    The rate-limit counter is keyed by a hash of the sender and counts signed and anonymous
-    suggestions together: it says how many, never which.
+    `sent_before` is how many suggestions the sender's browser says it sent in this window
+    (ratelimit.suggestions_sent); the server's own counters are per person for signed ones
+    and one company-wide counter for anonymous ones, never one that belongs to the sender.
     """
-    if not ratelimit.suggestion_allow(by):
+    if sent_before >= settings.BULLETIN_SUGGESTION_LIMIT:
+        raise Refused(SUGGESTIONS_RATE_LIMITED)
+    if anonymous and not ratelimit.anonymous_suggestion_allow():
+        raise Refused(ANONYMOUS_BOX_FULL)
+    if not anonymous and not ratelimit.signed_suggestion_allow(by):
         raise Refused(SUGGESTIONS_RATE_LIMITED)
     suggestion = Suggestion.objects.create(title=title, content=content, author=None if anonymous else by)
     return None if anonymous else suggestion

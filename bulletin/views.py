@@ -18,7 +18,7 @@ from bulletin.policies import (
     may_moderate_board,
     may_send_suggestions,
 )
-from bulletin.ratelimit import client_ip
+from bulletin.ratelimit import client_ip, remember_suggestions_sent, suggestions_sent
 from crm.pagination import paginate
 from crm.timewindows import CustomWindowForm
 
@@ -196,10 +196,11 @@ def _window_links():
 def suggestion_create(request):
     form = SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        sent = suggestions_sent(request)
         try:
             services.suggestion_create(
                 title=form.cleaned_data["title"], content=form.cleaned_data["content"],
-                anonymous=form.anonymous, by=request.user,
+                anonymous=form.anonymous, by=request.user, sent_before=sent,
             )
         except services.Refused as refusal:
             form.add_error(None, refusal.message)
@@ -209,7 +210,9 @@ def suggestion_create(request):
             else:
                 messages.success(request, _("Your suggestion has been sent to management. Their replies will appear here."))
             # No suggestion id in the redirect: nothing ties an anonymous one to this request.
-            return redirect("bulletin:suggestion-mine")
+            response = redirect("bulletin:suggestion-mine")
+            remember_suggestions_sent(response, sent + 1)  # the count lives in the sender's browser only
+            return response
     return render(request, "bulletin/suggestion_form.html", {"form": form})
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("followups/<int:pk>/continue/", followups.followup_continue, name="followup-continue"),
     path("followups/<int:pk>/delete/", followups.followup_delete, name="followup-delete"),
     path("searches/", customers.saved_search_create, name="saved-search-create"),
+    path("searches/<int:pk>/rename/", customers.saved_search_rename, name="saved-search-rename"),
     path("searches/<int:pk>/delete/", customers.saved_search_delete, name="saved-search-delete"),
     path("backups/", backups.backup_list, name="backup-list"),
     path("backups/new/", backups.backup_create, name="backup-create"),

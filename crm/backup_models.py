@@ -72,8 +72,14 @@ class Backup(models.Model):
         return self.status == self.Status.SUCCEEDED
 
     @property
+    def encrypted(self) -> bool:
+        return bool(self.manifest.get("encryption"))
+
+    @property
     def dump_sha256(self) -> str:
-        return self.manifest.get("files", {}).get("database.dump", {}).get("sha256", "")
+        """Of the dump as stored: the ciphertext of an encrypted backup."""
+        files = self.manifest.get("files", {})
+        return (files.get("database.dump.enc") or files.get("database.dump") or {}).get("sha256", "")
 
     @property
     def duration(self):

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from accounts.policies import visible_sales_groups
-from crm import policies, reports, selectors, timewindows
+from crm import pagination, policies, reports, selectors
 from crm.models import Customer
 from workplans import selectors as plan_selectors
 
@@ -21,36 +20,30 @@ class CustomerList:
     items: list
     count: int
     capped: bool
+    view: object = None  # the customer list's view (selectors.QUERY_VIEWS) it is the start of
 
 
-def _capped_list(customers, ordering) -> CustomerList:
-    items = list(customers.select_related("owner").order_by(*ordering)[:LIST_LIMIT])
-    if len(items) < LIST_LIMIT:
-        count = len(items)
-    else:
-        count = customers[: COUNT_CAP + 1].count()
-    return CustomerList(items, min(count, COUNT_CAP), count > COUNT_CAP)
+def _counted(counts, key) -> dict:
+    return {"count": min(counts[key], COUNT_CAP), "capped": counts[key] > COUNT_CAP}
 
 
-def _customers(user):
-    """The customers whose follow-up is `user`'s job to see to: their own (salesperson), their
-    groups' (supervisor), everyone's (admin); shared customers are their owners' job."""
-    owner_ids = policies.report_owner_ids(user)
-    if owner_ids is None:
-        return policies.visible_customers(user)
-    return Customer.objects.filter(owner_id__in=owner_ids) if owner_ids else Customer.objects.none()
+def _first(rows, ordering) -> list:
+    return list(rows.select_related("owner").order_by(*ordering)[:LIST_LIMIT])
 
 
-def to_visit_today(customers, now=None) -> CustomerList:
-    return _capped_list(customers.filter(next_contact_on=timewindows.today(now)), ("name", "id"))
+def view_list(rows: dict, counts: dict, key: str) -> CustomerList:
+    """The start of the customer list's view `key` (`rows` from selectors.view_rows) and the
+    number its tile shows: one definition for tile, panel and list."""
+    view = selectors.QUERY_VIEWS_BY_KEY[key]
+    return CustomerList(_first(rows[key], view.ordering), **_counted(counts, key), view=view)
 
 
-def overdue(customers, now=None, *, vip_only=False) -> CustomerList:
-    """Customers overdue by their grade's cadence, longest overdue first."""
-    customers = customers.filter(reports.overdue_q(now))
-    if vip_only:
-        customers = customers.filter(grade=Customer.Grade.VIP)
-    return _capped_list(customers, ("next_contact_on", "id"))  # the (owner,) next_contact_on indexes
+def _overdue_vip(rows):
+    return rows["overdue"].filter(grade=Customer.Grade.VIP)
+
+
+def _overdue_plans(user, now):
+    return plan_selectors.plan_list(user, status=plan_selectors.STATUS_OVERDUE, now=now, newest_first=True)
 
 
 def _plan_rows_by_person(user, now):
@@ -84,39 +77,46 @@ def group_table(user, scope, now=None) -> list[dict]:
     return rows
 
 
-def digest(user, customers, now=None) -> dict:
+def digest(user, rows, counts, now=None) -> dict:
     """What needs a supervisor's attention today: overdue VIP customers, customers about to be
-    recycled, overdue plans (all within their groups)."""
+    recycled, overdue plans (all within their groups). `rows` and `counts` as home() made them."""
     now = now or timezone.now()
-    overdue_plans = plan_selectors.plan_list(user, status=plan_selectors.STATUS_OVERDUE, now=now, newest_first=True)
-    plan_items = list(overdue_plans[:LIST_LIMIT])
-    plan_count = len(plan_items) if len(plan_items) < LIST_LIMIT else overdue_plans[: COUNT_CAP + 1].count()
+    overdue = selectors.QUERY_VIEWS_BY_KEY["overdue"]
     return {
-        "vip_overdue": overdue(customers, now, vip_only=True),
-        "recycle_soon": selectors.recycle_soon(user, now=now, owner_ids=policies.report_owner_ids(user), limit=LIST_LIMIT),
-        "overdue_plans": plan_items,
-        "overdue_plan_count": min(plan_count, COUNT_CAP),
-        "overdue_plans_capped": plan_count > COUNT_CAP,
+        "vip_overdue": CustomerList(_first(_overdue_vip(rows), overdue.ordering), **_counted(counts, "vip_overdue")),
+        "recycle_soon": selectors.recycle_soon(user, now=now, owner_ids=policies.report_owner_ids(user), limit=LIST_LIMIT,
+                                               customers=rows["all"]),
+        "overdue_plans": list(_overdue_plans(user, now)[:LIST_LIMIT]),
+        "overdue_plan_count": _counted(counts, "overdue_plans")["count"],
+        "overdue_plans_capped": _counted(counts, "overdue_plans")["capped"],
     }
 
 
 def home(user, now=None) -> dict:
-    """Everything a sales role's home page shows."""
+    """Everything a sales role's home page shows. The tiles, the panels and the customer list
+    they link to read the same views over the same customers (the ones `user` may see), so a
+    number on the page is the length of the list behind it. Every number is counted in one
+    statement; the page's queries do not grow with the size of the groups."""
     now = now or timezone.now()
-    customers = _customers(user)
+    customers = policies.visible_customers(user)
+    rows = {"all": customers, **selectors.view_rows(customers, now=now)}
+    counted = {key: rows[key] for key in selectors.QUERY_VIEWS_BY_KEY}
+    if user.is_supervisor:
+        counted.update(vip_overdue=_overdue_vip(rows), overdue_plans=_overdue_plans(user, now))
+    counts = pagination.capped_counts(counted, cap=COUNT_CAP)
     data = {
-        "tiles": selectors.view_counts(user, now=now),
-        "to_visit_today": to_visit_today(customers, now),
-        "overdue": overdue(customers, now),
+        "tiles": [{"view": view, **_counted(counts, view.key)} for view in selectors.QUERY_VIEWS if view.tile],
+        "to_visit_today": view_list(rows, counts, "visit_today"),
+        "overdue": view_list(rows, counts, "overdue"),
         "plans": plan_selectors.todays_plans(user, now=now),
         "recent_followups": selectors.followup_list(user)[:5],
-        "recycle_soon": selectors.recycle_soon(user, now=now),
-        "supervised_groups": visible_sales_groups(user) if user.is_supervisor else [],
+        "recycle_soon": selectors.recycle_soon(user, now=now, customers=customers),
     }
     if user.is_supervisor:
         scope = reports.scope_for(user)
+        data["supervised_groups"] = scope.groups
         data["team"] = team_table(user, scope, now)
-        data["digest"] = digest(user, customers, now)
+        data["digest"] = digest(user, rows, counts, now)
     elif user.is_admin:
         scope = reports.scope_for(user)
         data["groups"] = group_table(user, scope, now)

@@ -9,13 +9,12 @@ from PIL import Image
 
 from accounts import policies as roles
 from accounts.fields import PersonChoiceField
-from crm import policies, timewindows
+from crm import photos, policies, timewindows
 from crm.models import Customer
+from crm.pagination import PER_PAGE_CHOICES
 from crm.phones import validate_phone
 from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery, PoolQuery
-from crm.timewindows import CustomWindowForm, local_midnight
-
-PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+from crm.timewindows import CustomWindowForm, DayField, MomentField, local_midnight
 
 
 class CustomerForm(forms.ModelForm):
@@ -23,7 +22,7 @@ class CustomerForm(forms.ModelForm):
     policy's list; a salesperson's new customer is always their own."""
 
     owner = PersonChoiceField(queryset=None, label=_("Salesperson"), required=True)
-    last_contact_date = forms.DateField(
+    last_contact_date = DayField(
         label=_("Last contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     override_duplicates = forms.BooleanField(
@@ -31,6 +30,11 @@ class CustomerForm(forms.ModelForm):
     )
     # Editing: the customer's version when the form was opened (services.customer_version).
     version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Offered once a namesake was found (ask_about_namesakes); anyone saving may tick it: it never
+    # lets through the same phone or the same name + company.
+    same_name_confirmed = forms.BooleanField(
+        label=_("It is a different customer who has the same name: save anyway"), required=False
+    )
 
     class Meta:
         model = Customer
@@ -40,9 +44,11 @@ class CustomerForm(forms.ModelForm):
         ]
         widgets = {
             "next_contact_on": forms.DateInput(attrs={"type": "date"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),  # a phone's dial pad
             "notes": forms.Textarea(attrs={"rows": 4}),
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
         }
+        field_classes = {"next_contact_on": DayField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +65,18 @@ class CustomerForm(forms.ModelForm):
             del self.fields["last_contact_date"]
         if not policies.can_override_duplicates(user):
             del self.fields["override_duplicates"]
+        self._namesake_field = self.fields["same_name_confirmed"]
+        if not (self.is_bound and self.data.get("same_name_confirmed")):
+            del self.fields["same_name_confirmed"]
         self.fields["next_contact_on"].help_text = _("Left empty, it follows the grade's follow-up cadence.")
+
+    def ask_about_namesakes(self, messages) -> None:
+        """Another customer has this name: say who holds it and offer the box that confirms this is
+        someone else; the person's typed values stay in the form."""
+        self.fields["same_name_confirmed"] = self._namesake_field
+        for message in messages:
+            self.add_error(None, message)
+        self.add_error("same_name_confirmed", _("If this is a different customer, tick this box and save again."))
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -91,8 +108,12 @@ class CustomerForm(forms.ModelForm):
                 code="too_large",
             )
         image = getattr(photo, "image", None)
-        if image is None or image.format not in PHOTO_FORMATS:
+        if image is None or image.format not in photos.FORMATS:
             raise forms.ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."), code="format")
+        # What Pillow found is what it is: the uploader's name and claimed type are dropped here,
+        # and the file is stored under a random name with this extension (crm/photos.py).
+        photo.content_type, extension = photos.FORMATS[image.format]
+        photo.name = f"photo.{extension}"
         return photo
 
     def customer_data(self) -> dict:
@@ -203,15 +224,54 @@ class ShareForm(forms.Form):
 
 
 class SavedSearchForm(forms.Form):
-    name = forms.CharField(label=_("Name of the search"), max_length=50)
-    q = forms.CharField(label=_("Search"), max_length=100)
-    fields = forms.MultipleChoiceField(required=False, choices=SEARCH_FIELDS)
+    """Save the customer list as it is shown: its name here, everything else read from the same
+    query string by the list's own form (so a filter the person may not use is dropped exactly
+    as the list drops it, never saved)."""
 
-    def clean_q(self):
-        query = self.cleaned_data["q"].strip()
-        if not query:
-            raise forms.ValidationError(_("Type something to search for."), code="required")
-        return query
+    name = forms.CharField(label=_("Name of the search"), max_length=50,
+                           error_messages={"required": _("Name this search.")})
+    per_page = forms.CharField(required=False, max_length=5)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters = CustomerFilterForm(self.data, user=user)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Name this search."), code="required")
+        return name
+
+    def clean_per_page(self):
+        value = self.cleaned_data.get("per_page") or ""
+        return int(value) if value.isdigit() and int(value) in PER_PAGE_CHOICES else None
+
+    def clean(self):
+        data = super().clean()
+        query = self.filters.query()
+        if not query.narrows():
+            raise forms.ValidationError(_("Type something to search for or choose a filter, then save."), code="empty")
+        self.query = query
+        return data
+
+    def search_data(self) -> dict:
+        """The keywords of services.saved_search_save."""
+        query = self.query
+        return {
+            "name": self.cleaned_data["name"], "query": query.q, "fields": list(query.fields), "view": query.view,
+            "type": query.type, "grade": query.grade, "salesperson": query.owner, "sales_group": query.group,
+            "sort": query.sort, "per_page": self.cleaned_data.get("per_page"),
+        }
+
+
+class SavedSearchRenameForm(forms.Form):
+    name = forms.CharField(label=_("New name"), max_length=50, error_messages={"required": _("Name this search.")})
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Name this search."), code="required")
+        return name
 
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -225,16 +285,20 @@ def _not_in_future(moment):
     return moment
 
 
+def _next_contact_field():
+    return DayField(
+        label=_("Next contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Pre-filled from the grade's follow-up cadence."),
+    )
+
+
 class FollowUpForm(forms.Form):
     """Log a conversation (SPEC §2.1): the author is the person logged in, set by the service."""
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
     content = forms.CharField(label=_("What was said"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
-    occurred_at = forms.DateTimeField(label=_("Time"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
-    next_contact_on = forms.DateField(
-        label=_("Next contact date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Pre-filled from the grade's follow-up cadence."),
-    )
+    occurred_at = MomentField(label=_("Time"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    next_contact_on = _next_contact_field()
 
     def clean_subject(self):
         return _required_text(self.cleaned_data["subject"], _("Enter a subject."))
@@ -272,7 +336,8 @@ class FollowUpContinueForm(forms.Form):
     """Continue this topic (SPEC §2.4): today's notes are appended and the time moves."""
 
     notes = forms.CharField(label=_("Today's notes"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    occurred_at = forms.DateTimeField(label=_("Time of this conversation"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    occurred_at = MomentField(label=_("Time of this conversation"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    next_contact_on = _next_contact_field()  # the customer moves as when logging a conversation
 
     def clean_notes(self):
         return _required_text(self.cleaned_data["notes"], _("Write what was said."))

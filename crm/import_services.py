@@ -232,7 +232,7 @@ def import_run(*, job: ImportJob) -> ImportJob:
         reasons = getattr(error, "reasons", {})
         errors_path = write_error_workbook(path, job.original_name, reasons, job.columns) if reasons else ""
         audit.record(actor=job.created_by, action="customers.import", summary=f"failed: {job.original_name}",
-                     count=0, job=job.pk, rejected=len(reasons))
+                     count=0, job=job.pk, rejected=len(reasons), failed=True, file=job.original_name)
         return _finish(job, status=ImportJob.Status.FAILED, message=getattr(error, "message", str(error)),
                        errors_path=errors_path, rejected_count=len(reasons))
     errors_path = write_error_workbook(path, job.original_name, outcome.rejected, job.columns) if outcome.rejected else ""

@@ -15,11 +15,10 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 from import_export import widgets
 
-from crm import import_services, policies, selectors
+from crm import import_services, selectors
 from crm import importexport as ie
 from crm.forms import CustomerFilterForm, FollowUpFilterForm
 from crm.job_models import ExportJob, ImportJob
-from crm.models import FollowUp
 from crm.timewindows import day_window, month_window, week_window
 from workplans import selectors as plan_selectors
 from workplans.forms import PlanFilterForm, PlanWindowForm
@@ -157,18 +156,13 @@ def export_queryset(user, params: str):
 
 
 def followup_queryset(user, params: str):
-    """Follow-ups of the customers `user` may see, in the follow-ups page's window and author."""
+    """The follow-ups page's list for `user`, in its window and author (policies.visible_followups)."""
     form = FollowUpFilterForm(QueryDict(params), user=user)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     key = data.get("window") or ""
     window = form.window() if key == "custom" else selectors.followup_window(key)
-    followups = FollowUp.objects.filter(customer__in=policies.visible_customers(user))
-    if window is not None:
-        followups = followups.filter(**window.as_filter("occurred_at"))
-    if data.get("author") is not None:
-        followups = followups.filter(author=data["author"])
-    return followups.order_by("-occurred_at", "-id")
+    return selectors.followup_list(user, window=window, author=data.get("author"))  # exactly the page's list
 
 
 def plan_queryset(user, params: str):

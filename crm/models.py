@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from crm import photos
+
 # Columns the search box looks in (SPEC §1.A.16-17), in the order of the search text.
 SEARCH_COLUMNS = ["number", "name", "company", "job_title", "phone", "address", "industry", "notes"]
 
@@ -88,7 +90,7 @@ class Customer(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SELF)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, default=Grade.NORMAL)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="customers/%Y/%m/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to=photos.upload_path, blank=True)  # a random name (crm/photos.py)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("salesperson"),
@@ -306,12 +308,26 @@ class FollowUpRevision(models.Model):
 
 
 class SavedSearch(models.Model):
-    """A salesperson's named search (SPEC §1.A.17): the text and the fields it looks in."""
+    """A salesperson's named search (SPEC §1.A.17): the text, the fields it looks in, and every
+    filter and view of the customer list it was saved from, so reopening it shows the same list."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
     name = models.CharField(_("name"), max_length=50)
-    query = models.CharField(_("search text"), max_length=100)
+    query = models.CharField(_("search text"), max_length=100, blank=True)
     fields = ArrayField(models.CharField(max_length=20), verbose_name=_("fields"), default=list, blank=True)
+    view = models.CharField(_("one-click view"), max_length=30, blank=True)
+    type = models.CharField(_("type"), max_length=20, blank=True)
+    grade = models.CharField(_("grade"), max_length=10, blank=True)
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("salesperson"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    sales_group = models.ForeignKey(
+        "accounts.SalesGroup", verbose_name=_("sales group"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    sort = models.CharField(_("sort"), max_length=20, blank=True)
+    per_page = models.PositiveSmallIntegerField(_("per page"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -321,9 +337,26 @@ class SavedSearch(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def list_params(*, query="", fields=(), view="", type="", grade="", salesperson_id=None, sales_group_id=None,
+                    sort="", per_page=None) -> list[tuple[str, str]]:
+        """The customer list's query string for these choices, in one fixed order (a saved search
+        and the list compare them to know which saved search is open)."""
+        params = [("q", query)] + [("fields", field) for field in fields] + [
+            ("view", view), ("type", type), ("grade", grade), ("owner", salesperson_id or ""),
+            ("group", sales_group_id or ""), ("sort", sort), ("per_page", per_page or ""),
+        ]
+        return [(key, str(value)) for key, value in params if value not in ("", None)]
+
+    def params(self) -> list[tuple[str, str]]:
+        return self.list_params(
+            query=self.query, fields=self.fields, view=self.view, type=self.type, grade=self.grade,
+            salesperson_id=self.salesperson_id, sales_group_id=self.sales_group_id, sort=self.sort,
+            per_page=self.per_page,
+        )
+
     def get_absolute_url(self) -> str:
-        params = [("q", self.query)] + [("fields", field) for field in self.fields]
-        return f"{reverse('crm:customer-list')}?{urlencode(params)}"
+        return f"{reverse('crm:customer-list')}?{urlencode(self.params())}"
 
 
 class CustomerUserObjectPermission(UserObjectPermissionBase):

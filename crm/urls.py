@@ -1,7 +1,5 @@
 """URL wiring for every app. Each URL here needs rows in tests/test_authorization_matrix.py."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -15,6 +13,5 @@ urlpatterns = [
     path("plans/", include("workplans.urls")),
     path("board/", include("bulletin.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ route in any mode (issue 19.6): uploaded files are served only by views that apply
+# the policy (customer photos: crm:customer-photo).

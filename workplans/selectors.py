@@ -1,14 +1,15 @@
 """Reads of work plans. Every one starts from the policy's `visible_plans(user)`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.policies import sales_staff_for, visible_users
 from crm.policies import visible_customers
+from crm.selectors import apply_search
 from crm.timewindows import Window, day_window, local_midnight, today, week_window
 from workplans.models import Plan
 from workplans.policies import visible_plans
@@ -58,10 +59,14 @@ class AgendaDay:
     day: date
     plans: list
     is_today: bool
+    visits: list = field(default_factory=list)  # customers whose next contact falls on the day
 
 
 def agenda(user, *, author, window: Window, now=None) -> list[AgendaDay]:
-    """`author`'s plans starting in `window`, one entry per day (empty days included), by start time."""
+    """`author`'s plans starting in `window`, one entry per day (empty days included), by start
+    time, beside the visits due that day: `author`'s customers whose next contact date it is
+    (today's entry also holds the overdue ones, as "to visit today" does). A visit a plan of
+    that day links is marked `planned`."""
     now = now or timezone.now()
     plans = list(
         plan_list(user, window=window, author_ids=[author.pk], now=now)[:AGENDA_LIMIT]
@@ -71,7 +76,34 @@ def agenda(user, *, author, window: Window, now=None) -> list[AgendaDay]:
     for plan in plans:
         by_day.setdefault(today(plan.start_at), []).append(plan)
     current = today(now)
-    return [AgendaDay(day, items, day == current) for day, items in sorted(by_day.items())]
+    days = [AgendaDay(day, items, day == current) for day, items in sorted(by_day.items())]
+    _add_visits(user, author, days, current, plans)
+    return days
+
+
+def _add_visits(user, author, days: list[AgendaDay], current: date, plans: list) -> None:
+    """Two queries: the visits due in the days shown, and which of them the shown plans link."""
+    first, last = days[0].day, days[-1].day
+    due = Q(next_contact_on__range=(first, last))
+    if first <= current <= last:
+        due |= Q(next_contact_on__lt=current)  # overdue: still to visit, today
+    customers = list(
+        visible_customers(user).filter(due, owner_id=author.pk)
+        .order_by("next_contact_on", "name", "pk")[:AGENDA_LIMIT]
+    )
+    planned = set()
+    if customers and plans:
+        links = Plan.customers.through.objects.filter(plan_id__in=[p.pk for p in plans], customer_id__in=[c.pk for c in customers])
+        start_day = {plan.pk: today(plan.start_at) for plan in plans}
+        planned = {(start_day[link.plan_id], link.customer_id) for link in links}
+    entries = {entry.day: entry for entry in days}
+    for customer in customers:
+        day = max(customer.next_contact_on, current) if first <= current <= last else customer.next_contact_on
+        entry = entries.get(day)
+        if entry is not None:
+            customer.overdue = customer.next_contact_on < current
+            customer.planned = (day, customer.pk) in planned
+            entry.visits.append(customer)
 
 
 def agenda_window(kind: str, day: date) -> Window:
@@ -120,6 +152,32 @@ def week_summary(user, now=None) -> list[SummaryRow]:
         row = by_author.get(person.pk, {})
         rows.append(SummaryRow(person, row.get("done", 0), row.get("open", 0), row.get("overdue", 0)))
     return rows
+
+
+def customer_to_plan(user, value: str):
+    """The customer a new plan is started from (?customer=<id>), if `user` may see it, else None."""
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    return visible_customers(user).filter(pk=int(value)).first()
+
+
+PICKER_LIMIT = 20  # customers the plan form's picker offers for what was typed
+PICKER_SUGGESTIONS = 8  # and before anything is typed: a phone screen of them
+
+
+def customers_to_link(user, *, author, text: str = "", exclude=()) -> list:
+    """What the plan form's customer picker offers: customers `author` may link (and `user`, who
+    may be editing someone else's plan, may see), matching `text`; without text, the author's own
+    customers due soonest. Those already chosen (`exclude`) are left out."""
+    customers = visible_customers(author)
+    if author.pk != user.pk:
+        customers = customers.filter(pk__in=visible_customers(user).values("pk"))
+    if exclude:
+        customers = customers.exclude(pk__in=list(exclude))
+    if text:
+        return list(apply_search(customers, text).order_by("name", "pk")[:PICKER_LIMIT])
+    customers = customers.filter(owner_id=author.pk).order_by(F("next_contact_on").asc(nulls_last=True), "name", "pk")
+    return list(customers[:PICKER_SUGGESTIONS])
 
 
 def linked_customers(user, plan) -> tuple[list, int]:

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.policies import require
 from crm.pagination import paginate
-from crm.timewindows import day_window, month_window, today, week_window
+from crm.timewindows import clamp_day, day_window, month_window, today, week_window
 from workplans import policies, selectors, services
-from workplans.forms import PlanFilterForm, PlanForm, PlanWindowForm, StatusForm
+from workplans.forms import CustomerSearchForm, PlanFilterForm, PlanForm, PlanWindowForm, StatusForm
 
 REFUSALS = {
     "edit": _("This plan is completed: only a supervisor or an admin can change it now."),
@@ -95,7 +95,7 @@ def plan_list(request):
 def plan_agenda(request):
     kind = "week" if request.GET.get("view") == "week" else "day"
     try:
-        day = date.fromisoformat(request.GET.get("date", ""))
+        day = clamp_day(date.fromisoformat(request.GET.get("date", "")))
     except ValueError:
         day = today()
     step = timedelta(days=7 if kind == "week" else 1)
@@ -110,7 +110,8 @@ def plan_agenda(request):
 @require(policies.can_add_plan)
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    form = PlanForm(request.POST or None, author=request.user)
+    form = PlanForm(request.POST or None, author=request.user, initial=_about_customer(request),
+                    search_url=reverse("workplans:plan-customer-search"))
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(by=request.user, **form.cleaned_data)
@@ -120,6 +121,39 @@ def plan_create(request):
             messages.success(request, _("Plan added."))
             return redirect(plan)
     return render(request, "workplans/plan_form.html", {"form": form, "plan": None})
+
+
+def _about_customer(request) -> dict:
+    """A plan started from a customer's page (?customer=<id>) is about that customer: linked and
+    named in the subject. A customer the person may not see is ignored, as if not asked for."""
+    customer = selectors.customer_to_plan(request.user, request.GET.get("customer", ""))
+    if customer is None:
+        return {}
+    return {"customers": [customer.pk], "subject": _("Visit %(name)s") % {"name": customer.name}}
+
+
+@require(policies.can_add_plan)
+@require_GET
+def plan_customer_search(request):
+    """The new plan's customer picker: the customers the person may link, matching what they type."""
+    return _customer_choices(request, author=request.user)
+
+
+@require(policies.may_use_plans)
+@require_GET
+def plan_edit_customer_search(request, pk):
+    """The same for a plan being edited: the customers its author may link."""
+    plan = policies.get_plan_for(request.user, pk)
+    if not policies.can_edit_plan(request.user, plan):
+        raise PermissionDenied
+    return _customer_choices(request, author=plan.author)
+
+
+def _customer_choices(request, *, author):
+    form = CustomerSearchForm(request.GET)
+    text = form.text()
+    customers = selectors.customers_to_link(request.user, author=author, text=text, exclude=form.chosen())
+    return render(request, "workplans/_customer_choices.html", {"customers": customers, "text": text})
 
 
 @require(policies.may_use_plans)
@@ -140,7 +174,8 @@ def plan_edit(request, pk):
     plan = policies.get_plan_for(request.user, pk)
     if not policies.can_edit_plan(request.user, plan):
         return _refuse(request, plan, "edit")
-    form = PlanForm(request.POST or None, instance=plan, author=plan.author)
+    form = PlanForm(request.POST or None, instance=plan, author=plan.author, viewer=request.user,
+                    search_url=reverse("workplans:plan-edit-customer-search", args=[plan.pk]))
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(plan=plan, by=request.user, **form.cleaned_data)

@@ -17,6 +17,32 @@ def person_name(index: int) -> str:
     return surname + given
 
 
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 105 -> 一百零五 (up to 9999)."""
+    if n < 10:
+        return DIGITS[n]
+    parts, zero = [], False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            if zero and parts:
+                parts.append("零")
+            parts.append(("" if (unit == "十" and n < 20) else DIGITS[digit]) + unit)
+            zero = False
+        elif parts:
+            zero = True
+    return "".join(parts)
+
+
+def group_name(number: int) -> str:
+    """The demo company is Chinese, so are its groups' names (data, not interface: the same in
+    every language, like its people's names): 销售一组, 销售二组…"""
+    return f"销售{chinese_number(number)}组"
+
+
 def _upsert_user(username: str, *, password_hash: str, role: str, group=None, full_name: str = "") -> User:
     user, _ = User.objects.update_or_create(
         username=username,
@@ -36,7 +62,8 @@ def seed_people(*, password: str, groups: int, salespeople: int) -> dict:
 
     group_list = []
     for number in range(1, groups + 1):
-        group, _ = SalesGroup.objects.get_or_create(name=f"Group {number}")
+        SalesGroup.objects.filter(name=f"Group {number}").update(name=group_name(number))  # seeded before the rename
+        group, _ = SalesGroup.objects.get_or_create(name=group_name(number))
         supervisor = _upsert_user(
             f"sup{number}", password_hash=password, role=User.Role.SUPERVISOR, group=group, full_name=person_name(number * 31)
         )

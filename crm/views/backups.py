@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,6 +31,7 @@ def backup_list(request):
     return render(request, "crm/backup_list.html", {
         **_table_context(request.user),
         "backup_dir": settings.BACKUP_DIR,
+        "encryption": backups.encryption_status(),
         "keep": {"daily": settings.BACKUP_KEEP_DAILY, "weekly": settings.BACKUP_KEEP_WEEKLY,
                  "monthly": settings.BACKUP_KEEP_MONTHLY},
     })
@@ -66,7 +68,7 @@ def backup_verify(request, pk):
         messages.error(request, str(error))
         return redirect("crm:backup-list")
     audit.record(actor=request.user, action="backups.verify", summary=backup.name, request=request, name=backup.name)
-    tasks.verify_backup.enqueue(backup.pk)
+    tasks.verify_backup.enqueue(backup.pk, translation.get_language())
     messages.success(request, _("Verification of %(name)s started.") % {"name": backup.name})
     return redirect("crm:backup-list")
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit
 from accounts.models import User
 from accounts.policies import has_sales_role, require
-from crm import offboarding, policies, selectors, services
+from crm import offboarding, photos, policies, selectors, services
 from crm.forms import (
     CustomerFilterForm,
     CustomerForm,
@@ -19,9 +19,9 @@ from crm.forms import (
     GiveUpForm,
     PoolAssignForm,
     SavedSearchForm,
+    SavedSearchRenameForm,
     ShareForm,
 )
-from crm.models import SavedSearch
 from crm.pagination import paginate
 from crm.staff_forms import BulkActionForm
 
@@ -36,6 +36,8 @@ def customer_list(request):
     query = form.query()
     customers, walk = selectors.customer_list_and_walk(request.user, query)
     page = paginate(request, customers, cap=selectors.search_count_cap(query.q), walk=walk)
+    saved_searches = list(policies.visible_saved_searches(request.user))
+    per_page = page.paginator.per_page if "per_page" in request.GET else None
     return render(request, "crm/customer_list.html", {
         "form": form,
         "query": query,
@@ -43,19 +45,24 @@ def customer_list(request):
         "views": selectors.QUERY_VIEWS,
         "current_view": selectors.QUERY_VIEWS_BY_KEY.get(query.view),
         "today": timezone.localdate(),
-        "saved_searches": SavedSearch.objects.filter(owner=request.user),
+        "saved_searches": saved_searches,
+        "open_search": selectors.open_saved_search(saved_searches, query, per_page),
+        "can_save_search": query.narrows(),
         "bulk_form": BulkActionForm(user=request.user) if policies.may_reassign(request.user) else None,
     })
 
 
 def _save_customer(request, form, save):
-    """Run a create/update service; a duplicate becomes a form error, nothing is saved."""
+    """Run a create/update service; a duplicate becomes a form error, a namesake a question to
+    confirm; either way nothing is saved yet and every typed value stays."""
     try:
         return save()
     except services.DuplicateCustomer as duplicate:
         for message in duplicate.messages:
             form.add_error(None, message)
-        return None
+    except services.SameNameCustomer as namesakes:
+        form.ask_about_namesakes(namesakes.messages)
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,6 +74,7 @@ def customer_create(request):
         customer = _save_customer(request, form, lambda: services.customer_create(
             data=form.customer_data(), owner=owner, by=request.user,
             override_duplicates=form.cleaned_data.get("override_duplicates", False),
+            same_name_confirmed=form.cleaned_data.get("same_name_confirmed", False),
         ))
         if customer is not None:
             messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
@@ -90,6 +98,7 @@ def customer_detail(request, pk):
         "can_log": policies.can_log_followup(user, customer),
         "can_claim": policies.can_claim(user, customer),
         "can_lock": policies.can_lock(user, customer),
+        "can_plan": policies.can_link_to_plans(user, customer) and user.has_perm("workplans.add_plan"),
         "assign_form": PoolAssignForm(user=user) if policies.can_assign_from_pool(user, customer) else None,
         "log": selectors.customer_log(customer, limit=LOG_LIMIT),
         "log_limit": LOG_LIMIT,
@@ -112,6 +121,7 @@ def customer_edit(request, pk):
                 customer=customer, data=form.customer_data(), by=request.user,
                 override_duplicates=form.cleaned_data.get("override_duplicates", False),
                 expected_version=form.cleaned_data.get("version"),
+                same_name_confirmed=form.cleaned_data.get("same_name_confirmed", False),
             ))
         except services.CustomerChanged as changed:
             form, conflicts = _changed_meanwhile(request, form, changed.customer)
@@ -195,11 +205,22 @@ def customer_delete(request, pk):
 @require_GET
 @sales_only
 def customer_photo(request, pk):
-    """Photos are customer data: served only to people who may see the customer."""
+    """Photos are customer data: served only to people who may see the customer, as the image
+    type Pillow finds in the bytes (never the stored or uploaded name's), never sniffed."""
     customer = policies.get_customer_for(request.user, pk)
     if not customer.photo:
         raise Http404
-    response = FileResponse(customer.photo.open("rb"))
+    try:
+        handle = customer.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    found = photos.detect(handle)
+    if found is None:
+        handle.close()
+        raise Http404
+    content_type, extension = found
+    response = FileResponse(handle, content_type=content_type, filename=f"{customer.number}.{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -234,27 +255,45 @@ def customer_unshare(request, pk, user_pk):
 @require_POST
 @sales_only
 def saved_search_create(request):
-    form = SavedSearchForm(request.POST)
+    form = SavedSearchForm(request.POST, user=request.user)
     if form.is_valid():
-        search = services.saved_search_save(
-            owner=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["q"], fields=form.cleaned_data["fields"]
-        )
+        search = services.saved_search_save(owner=request.user, **form.search_data())
         messages.success(request, _("Search “%(name)s” saved.") % {"name": search.name})
         return redirect(search.get_absolute_url())
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    _report_errors(request, form)
     return redirect("crm:customer-list")
 
 
 @require_POST
 @sales_only
+def saved_search_rename(request, pk):
+    search = policies.get_saved_search_for(request.user, pk)
+    form = SavedSearchRenameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.saved_search_rename(search=search, name=form.cleaned_data["name"], by=request.user)
+        except services.SavedSearchNameTaken:
+            messages.error(request, _("You already have a search named “%(name)s”.") % {"name": form.cleaned_data["name"]})
+        else:
+            messages.success(request, _("Search renamed to “%(name)s”.") % {"name": search.name})
+    else:
+        _report_errors(request, form)
+    return redirect(search.get_absolute_url())
+
+
+@require_POST
+@sales_only
 def saved_search_delete(request, pk):
-    search = get_object_or_404(SavedSearch, pk=pk, owner=request.user)
+    search = policies.get_saved_search_for(request.user, pk)
     services.saved_search_delete(search=search, by=request.user)
     messages.success(request, _("Search “%(name)s” deleted.") % {"name": search.name})
     return redirect("crm:customer-list")
 
+
+def _report_errors(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 @require_POST

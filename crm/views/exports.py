@@ -1,5 +1,6 @@
 """Exports (SPEC §1.D): exactly the list the person sees — customers with their filters and
-search, follow-ups of visible customers, work plans within scope."""
+search, the follow-ups page's list, work plans within scope. Only a POST exports (and is
+audited); the GETs here show a page or hand over a file already made, and change nothing."""
 
 import tempfile
 
@@ -38,20 +39,24 @@ def _list_params(query) -> str:
 
 
 def _export(request, kind):
-    """GET: a small list downloads at once, a large one asks to be prepared in the background.
-    POST: prepare it in the background."""
-    if request.method == "POST":
-        params = _list_params(QueryDict(request.POST.get("params", "")))
-        job = import_services.export_job_create(params=params, fmt=_format(request.POST), by=request.user, kind=kind)
-        run_export.enqueue(job.pk)
-        return redirect(job)
-    fmt, params = _format(request.GET), _list_params(request.GET)
-    resource, queryset = export_source(kind, request.user, params)
-    count = queryset.count()
-    if count > settings.EXPORT_BACKGROUND_THRESHOLD:
+    """GET: the export page (how many rows, which format), which writes nothing, so a link, a
+    bookmark or another site cannot make anyone export (issue 19.8). POST, with the CSRF token:
+    a small list downloads at once, a large one is prepared in the background; either way the
+    export is in the audit trail."""
+    if request.method == "GET":
+        fmt, params = _format(request.GET), _list_params(request.GET)
+        _resource, queryset = export_source(kind, request.user, params)
+        count = queryset.count()
         return render(request, "crm/export_confirm.html", {
             "count": count, "format": fmt, "params": params, "list_url": LIST_URLS[kind], "kind": ExportJob.Kind(kind),
+            "background": count > settings.EXPORT_BACKGROUND_THRESHOLD,
         })
+    fmt, params = _format(request.POST), _list_params(QueryDict(request.POST.get("params", "")))
+    resource, queryset = export_source(kind, request.user, params)
+    if queryset.count() > settings.EXPORT_BACKGROUND_THRESHOLD:
+        job = import_services.export_job_create(params=params, fmt=fmt, by=request.user, kind=kind)
+        run_export.enqueue(job.pk)
+        return redirect(job)
     target = tempfile.TemporaryFile()
     import_services.export_write(resource=resource, queryset=queryset, fmt=fmt, target=target, by=request.user, kind=kind,
                                  ip=audit.client_ip(request))

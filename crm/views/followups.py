@@ -94,7 +94,8 @@ def followup_continue(request, pk):
     followup = policies.get_followup_for(request.user, pk)
     if not policies.can_continue_followup(request.user, followup):
         raise PermissionDenied
-    form = FollowUpContinueForm(request.POST or None, initial={"occurred_at": _now_input()})
+    initial = {"occurred_at": _now_input(), "next_contact_on": services.default_next_contact(followup.customer.grade)}
+    form = FollowUpContinueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.followup_continue(followup=followup, by=request.user, **form.cleaned_data)

@@ -42,7 +42,9 @@ def staff_offboard(request, pk):
     if request.method == "POST" and refusal:
         messages.error(request, refusal)
         return redirect("crm:staff-detail", pk=person.pk)
-    if request.method == "POST" and form.is_valid():
+    # Choose, review exactly where the customers go, confirm; "change" goes back with the choice kept.
+    reviewing = request.method == "POST" and "change" not in request.POST and form.is_valid()
+    if reviewing and "confirm" in request.POST:
         try:
             result = offboarding.offboard(person=person, by=request.user, **form.service_arguments())
         except offboarding.Refused as refused:
@@ -56,4 +58,5 @@ def staff_offboard(request, pk):
         return redirect("crm:staff-detail", pk=person.pk)
     return render(request, "crm/staff_offboard.html", {
         "person": person, "preview": preview, "form": form, "refusal": refusal, "each_limit": offboarding.EACH_LIMIT,
+        "destinations": form.destinations(preview.customers) if reviewing else None,
     })

@@ -1,7 +1,8 @@
 // On a phone the wide tables turn into one card per row (static/css/app.css): each cell is
 // labelled with its column's heading, copied here so templates need no extra markup.
 document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll(".table-responsive > table").forEach(function (table) {
+  // Tables marked .table-rows-on-phone lay their rows out as compact lines instead (app.css).
+  document.querySelectorAll(".table-responsive > table:not(.table-rows-on-phone)").forEach(function (table) {
     var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.innerText.trim();
     });

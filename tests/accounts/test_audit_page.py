@@ -51,3 +51,24 @@ def test_the_trail_is_paginated(cast, client_for):
 def test_nobody_but_admins_reads_it(cast, client_for, events):
     for person in (cast.sup1, cast.sales1, cast.backup):
         assert client_for(person).get(reverse("accounts:audit-list")).status_code == 404
+
+
+def test_the_trail_speaks_the_readers_language_whatever_language_the_actor_used(cast, client_for):
+    """"49 customers (csv)" and "failed: …" were left in English on a Chinese page."""
+    from crm import offboarding
+    from tests.factories import CustomerFactory
+
+    audit.record(actor=cast.sales1, action="customers.export", summary="49 customers (csv)", count=49, format="csv")
+    audit.record(actor=cast.sales1, action="customers.import", summary="failed: 客户.xlsx", count=0, failed=True,
+                 file="客户.xlsx")
+    audit.record(actor=cast.sales1, action="customers.import", summary="failed: 旧.xlsx", count=0)  # an older row
+    CustomerFactory(owner=cast.sales1b)
+    offboarding.offboard(person=cast.sales1b, by=cast.admin)
+    from accounts import services as staff_services
+    staff_services.user_create(username="newbie", password="long-enough-password-1", data={"full_name": "新人"}, by=cast.admin)
+    page = client_for(cast.admin).get(reverse("accounts:audit-list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    for chinese in ("49 个客户（CSV）", "失败：客户.xlsx", "失败：旧.xlsx", "赵六 已办理离职：转移 1 个客户（1 个进入公海）",
+                    "newbie（业务员）"):
+        assert chinese in page
+    for english in ("customers (csv)", "failed:", "offboarded", "(salesperson)"):
+        assert english not in page

@@ -1,16 +1,21 @@
 """The suggestions box (SPEC §6): anonymity, management-only reading, replies, time windows."""
 
+import hashlib
+import hmac
 import logging
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from bulletin.models import Suggestion, SuggestionReply
 
 pytestmark = pytest.mark.django_db
@@ -69,9 +74,9 @@ def test_it_keeps_no_link_between_an_anonymous_suggestion_and_its_sender(cast, c
         if column != "id":
             assert not any(who in str(value) for who in identity - {str(cast.sales1.pk), str(cast.sales1.sales_group_id)}), column
             assert str(value) not in identity, column
-    # Nothing in the cache names the sender or the suggestion (the rate-limit key is a keyed hash).
+    # Nothing in the cache names the sender or the suggestion (the counter is the company's).
     entries = _cache_contents()
-    assert entries  # the rate-limit counter is there, under a name that identifies nobody
+    assert entries  # the company-wide anonymous counter is there, under a name that identifies nobody
     for key, value in entries:
         parts = set(key.split(":"))
         assert not identity & parts, key
@@ -80,6 +85,59 @@ def test_it_keeps_no_link_between_an_anonymous_suggestion_and_its_sender(cast, c
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert cast.sales1.username not in logged and "主管太凶" not in logged
     assert response["Location"] == MINE
+
+
+def _derived_from(user, session_key: str) -> set[str]:
+    """Everything someone holding the database and SECRET_KEY could compute from a person to look
+    them up: the id, login and session key, and keyed hashes of them (whole and truncated)."""
+    secret = settings.SECRET_KEY.encode()
+    raw = {str(user.pk), user.username, session_key}
+    messages = raw | {f"{prefix}:{value}" for value in raw for prefix in ("bulletin-suggestion", "suggestion", "user")}
+    derived = set(raw)
+    for message in messages:
+        for algorithm in (hashlib.sha256, hashlib.sha1, hashlib.md5):
+            for digest in (hmac.new(secret, message.encode(), algorithm).hexdigest(), algorithm(message.encode()).hexdigest()):
+                derived |= {digest, digest[:32], digest[:16]}
+    return derived
+
+
+def _anonymous_traces(client, cast_member, before_cache, before_db):
+    """Send one anonymous suggestion as `cast_member`; return what changed in the cache and the database."""
+    response = _send(client, anonymous=True, title="匿名：主管太凶", content="不敢当面说")
+    assert response.status_code == 302
+    cache_now = dict(_cache_contents())
+    db_now = _database_snapshot()
+    new_cache = {key: value for key, value in cache_now.items() if before_cache.get(key) != value}
+    new_rows = {table: db_now[table] - before_db.get(table, set()) for table in db_now}
+    return new_cache, {table: rows for table, rows in new_rows.items() if rows}
+
+
+def test_nothing_the_server_keeps_after_an_anonymous_suggestion_depends_on_who_sent_it(cast, client_for, caplog):
+    """Issue 19.3: with SECRET_KEY and the whole cache and database, nobody can tell who sent it."""
+    first, second = client_for(cast.sales1), client_for(cast.sales2)
+    first.get(MINE), second.get(MINE)
+    caplog.set_level(logging.DEBUG)
+
+    before_cache, before_db = dict(_cache_contents()), _database_snapshot()
+    cache_1, rows_1 = _anonymous_traces(first, cast.sales1, before_cache, before_db)
+    middle_cache, middle_db = dict(_cache_contents()), _database_snapshot()
+    cache_2, rows_2 = _anonymous_traces(second, cast.sales2, middle_cache, middle_db)
+
+    # The same keys change whoever sends: a per-sender key (even a keyed hash) would be new here.
+    assert set(cache_2) == set(cache_1)
+    assert set(rows_1) == set(rows_2) == {"bulletin_suggestion"}
+    for person, client in ((cast.sales1, first), (cast.sales2, second)):
+        derived = _derived_from(person, client.session.session_key)
+        for key, value in list(cache_1.items()) + list(cache_2.items()):
+            parts = set(re.split(r"[^0-9A-Za-z_-]+", f"{key} {value}"))
+            assert not derived & parts, (person.username, key, value)
+        for rows in (rows_1, rows_2):
+            for row in rows["bulletin_suggestion"]:
+                assert not derived & set(row), (person.username, row)
+        logged = " ".join(record.getMessage() for record in caplog.records)
+        assert not any(value in logged for value in derived if len(value) > 3), person.username
+    # Nor in the audit trail: no event at all was written by either send.
+    assert not AuditEvent.objects.exists()
 
 
 def test_signed_suggestion_stores_its_author(cast, client_for):
@@ -106,6 +164,20 @@ def test_employee_cannot_send_more_suggestions_than_the_limit(cast, client_for):
     assert "You have sent the most suggestions allowed for now." in _page(response)
     assert Suggestion.objects.count() == 2 and not Suggestion.objects.filter(title="第三条").exists()
     assert _send(client_for(cast.sales1b), anonymous=True).status_code == 302  # a colleague has their own limit
+
+
+@override_settings(BULLETIN_SUGGESTION_LIMIT=5, BULLETIN_ANONYMOUS_SUGGESTION_LIMIT=3)
+def test_a_sender_who_clears_their_cookie_still_meets_the_company_wide_anonymous_limit(cast, client_for):
+    client = client_for(cast.sales1)
+    for n in range(3):
+        client.cookies.pop("crm_suggestions_sent", None)
+        assert _send(client, anonymous=True, title=f"第{n}条").status_code == 302
+    client.cookies.pop("crm_suggestions_sent", None)
+    refused = _send(client_for(cast.sales2), anonymous=True, title="第四条")  # anyone: the box is full today
+    assert refused.status_code == 200
+    assert "most anonymous suggestions it takes today" in _page(refused)
+    assert not Suggestion.objects.filter(title="第四条").exists()
+    assert _send(client_for(cast.sales2), anonymous=False, title="署名").status_code == 302  # signed still goes
 
 
 @pytest.mark.parametrize(

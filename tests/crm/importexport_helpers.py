@@ -3,6 +3,7 @@
 import csv
 import io
 import zipfile
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import openpyxl
@@ -80,3 +81,11 @@ def xlsx_shared_bytes(rows) -> bytes:
         archive.writestr("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="{main}">{sst}</sst>')
         archive.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><worksheet xmlns="{main}"><sheetData>{"".join(cells_xml)}</sheetData></worksheet>')
     return out.getvalue()
+
+
+def export(client, url, query=None, **extra):
+    """Export a list as a person does: the export page's button posts the list's query string
+    and the format (a GET only shows that page, issue 19.8)."""
+    query = dict(query or {})
+    fmt = query.pop("format", "xlsx")
+    return client.post(url, {"params": urlencode(query, doseq=True), "format": fmt}, **extra)

@@ -10,7 +10,7 @@ from tests.authz import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyo
 
 
 def offboard_form(world, relation):
-    return {"mode": "pool", "expected_customers": Customer.objects.filter(owner=person(world, relation)).count()}
+    return {"mode": "pool", "confirm": "1", "expected_customers": Customer.objects.filter(owner=person(world, relation)).count()}
 
 
 def bulk_form(world, relation):

@@ -2,11 +2,14 @@
 
 import io
 import json
+import os
 import tarfile
+import tracemalloc
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -15,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import AuditEvent
-from crm import backups
+from accounts.models import AuditEvent, User
+from crm import backup_crypto, backups
 from crm.models import Backup
 
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump sees only committed data
@@ -28,6 +31,17 @@ def backup_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BACKUP_PG_BIN_DIR = ""
     return settings
+
+
+@pytest.fixture
+def backup_key(settings, tmp_path):
+    """The company's key pair made with `manage.py backup_keygen`: the server is configured with the
+    public key it prints; the private key file is returned, as the company would keep it."""
+    private = tmp_path / "company-backup-key.pem"
+    output = run("backup_keygen", "--out", str(private))
+    settings.BACKUP_PUBLIC_KEY = next(line for line in output.splitlines() if line.startswith("BACKUP_PUBLIC_KEY=")).split("=", 1)[1]
+    assert oct(private.stat().st_mode & 0o777) == "0o600"
+    return private
 
 
 @pytest.fixture
@@ -212,16 +226,25 @@ def test_it_refuses_to_restore_into_a_database_that_is_not_empty(cast, scratch_d
         run("restore", name, "--database-url", scratch_database(source=True), "--no-media")
 
 
-def test_it_restores_every_table_and_photo_exactly(cast, settings, tmp_path, scratch_database):
+def test_a_restore_brings_back_every_row_and_photo_but_no_login(cast, settings, tmp_path, scratch_database,
+                                                                 backup_key, monkeypatch):
     seed_everything(cast)
     source = table_fingerprints(connection.settings_dict["NAME"])
-    assert all(source[table][0] > 0 for table in SEEDED_TABLES), {t: source[t] for t in SEEDED_TABLES}
+    assert all(source[table][0] > 0 for table in SEEDED_TABLES + SECRET_TABLES), {t: source[t] for t in SEEDED_TABLES + SECRET_TABLES}
     name = run("backup", "--no-record").strip().splitlines()[-1]
     url = scratch_database()
+    monkeypatch.setenv("BACKUP_PRIVATE_KEY_FILE", str(backup_key))  # the key from the environment
     output = run("restore", name, "--database-url", url, "--media-root", str(tmp_path / "restored-media"))
     assert "row counts match the manifest" in output and "Restored 3 uploaded files" in output
     restored = table_fingerprints(url.split("/")[3].split("?")[0])
-    assert restored == source  # every table: same row count, same md5 of its sorted rows
+    # No session and no login-lockout row: whoever held a session cookie is logged out.
+    excluded = backups.excluded_table_data()
+    assert set(SECRET_TABLES) < set(excluded)
+    assert {table: restored[table][0] for table in excluded} == dict.fromkeys(excluded, 0)
+    # Every other table: the same row count and the same md5 of its sorted rows.
+    assert {t: v for t, v in restored.items() if t not in excluded} == {t: v for t, v in source.items() if t not in excluded}
+    # Password hashes are kept (everyone can log in after a restore); they travel encrypted only.
+    assert _password_of(url, cast.admin.username) == User.objects.get(pk=cast.admin.pk).password
     photos = sorted(p.relative_to(settings.MEDIA_ROOT) for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
     assert len(photos) == 3
     for photo in photos:
@@ -230,13 +253,178 @@ def test_it_restores_every_table_and_photo_exactly(cast, settings, tmp_path, scr
         run("restore", name, "--database-url", url, "--no-media")
 
 
+def test_an_unencrypted_backup_holds_no_session_nor_lockout_row_either(cast, tmp_path, scratch_database):
+    seed_everything(cast)
+    name = run("backup", "--no-record").strip().splitlines()[-1]
+    url = scratch_database()
+    run("restore", name, "--database-url", url, "--no-media")
+    restored = table_fingerprints(url.split("/")[3].split("?")[0])
+    excluded = backups.excluded_table_data()
+    assert {table: restored[table][0] for table in excluded} == dict.fromkeys(excluded, 0)
+    assert restored["crm_customer"][0] == 3
+
+
+def test_an_encrypted_backup_cannot_be_read_without_its_private_key(cast, settings, tmp_path, backup_key, scratch_database):
+    seed_everything(cast)
+    name = run("backup").strip().splitlines()[-1]
+    path = settings.BACKUP_DIR / name
+    assert sorted(p.name for p in path.iterdir()) == ["database.dump.enc", "manifest.json", "media.tar.enc"]
+    secrets_and_data = [User.objects.get(pk=cast.admin.pk).password.encode(), "备份客户0".encode(), "谈判记录".encode()]
+    for file in ("database.dump.enc", "media.tar.enc"):
+        data = (path / file).read_bytes()
+        assert not data.startswith(b"PGDMP") and data[257:262] != b"ustar" and b"\x89PNG" not in data
+        assert not [s for s in secrets_and_data if s in data]
+    assert not [s for s in secrets_and_data if s in (path / "manifest.json").read_bytes()]
+
+    # The wrong key, or none: refused before the target database is touched.
+    other_key = tmp_path / "other.pem"
+    run("backup_keygen", "--out", str(other_key))
+    url = scratch_database()
+    with pytest.raises(CommandError, match="encrypted for the key sha256:"):
+        run("restore", name, "--database-url", url, "--no-media", "--private-key", str(other_key))
+    with pytest.raises(backup_crypto.CryptoError, match="not for the key given"):
+        backup_crypto.decrypt_file(path / "database.dump.enc", tmp_path / "out", backup_crypto.Identity.from_file(other_key))
+    with pytest.raises(CommandError, match="This backup is encrypted: give the private key"):
+        run("restore", name, "--database-url", url, "--no-media")
+    assert table_fingerprints(url.split("/")[3].split("?")[0]) == {}
+
+    # The right key decrypts both files to what was restored and counted before encryption.
+    manifest = json.loads((path / "manifest.json").read_text())
+    identity = backup_crypto.Identity.from_file(backup_key)
+    for file in ("database.dump", "media.tar"):
+        size, sha256 = backup_crypto.decrypt_file(path / f"{file}.enc", tmp_path / file, identity)
+        assert manifest["encryption"]["plaintext"][file] == {"size": size, "sha256": sha256}
+    assert (tmp_path / "database.dump").read_bytes().startswith(b"PGDMP")
+    with tarfile.open(tmp_path / "media.tar") as tar:
+        assert len([m for m in tar if m.isfile()]) == 3
+    assert manifest["verified"]["rows"] == sum(manifest["tables"].values())
+
+
+def test_a_cut_short_or_altered_encrypted_file_does_not_decrypt():
+    identity = backup_crypto.Identity.generate()
+    plaintext = os.urandom(3 * 1000 + 17)
+    sealed = io.BytesIO()
+    backup_crypto.encrypt_stream(io.BytesIO(plaintext), sealed, identity.recipient, chunk=1000)
+    sealed = sealed.getvalue()
+    assert b"".join(backup_crypto.decrypt_chunks(io.BytesIO(sealed), identity)) == plaintext
+    header, whole_chunk = len(sealed) - 3 * 1016 - 33, 1016
+    damaged = {
+        "cut at a chunk boundary": sealed[:header + 2 * whole_chunk],
+        "cut inside a chunk": sealed[:-5],
+        "one byte flipped": sealed[:header + 1500] + bytes([sealed[header + 1500] ^ 1]) + sealed[header + 1501:],
+        "two chunks swapped": sealed[:header] + sealed[header + whole_chunk:header + 2 * whole_chunk]
+        + sealed[header:header + whole_chunk] + sealed[header + 2 * whole_chunk:],
+        "a chunk appended": sealed + sealed[header:header + whole_chunk],
+        "header altered": sealed[:header - 1] + bytes([sealed[header - 1] ^ 1]) + sealed[header:],
+    }
+    for what, data in damaged.items():
+        with pytest.raises(backup_crypto.CryptoError):
+            b"".join(backup_crypto.decrypt_chunks(io.BytesIO(data), identity))
+            pytest.fail(what)
+
+
+def test_encryption_and_decryption_stream_in_constant_memory(tmp_path):
+    identity = backup_crypto.Identity.generate()
+    big = tmp_path / "big"
+    with open(big, "wb") as f:
+        for _ in range(48):
+            f.write(os.urandom(1 << 20))
+    tracemalloc.start()
+    try:
+        backup_crypto.encrypt_file(big, tmp_path / "big.enc", identity.recipient)
+        backup_crypto.decrypt_file(tmp_path / "big.enc", tmp_path / "big.out", identity)
+        with io.BufferedReader(backup_crypto.DecryptingReader(tmp_path / "big.enc", identity)) as reader:
+            while reader.read(1 << 16):
+                pass
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20, f"peak {peak / 2**20:.1f} MiB for a 48 MiB file"
+    assert backups.sha256_of(tmp_path / "big.out") == backups.sha256_of(big)
+
+
+def test_verifying_an_encrypted_backup_checks_its_ciphertext_and_restores_it_with_the_key(cast, settings, backup_key,
+                                                                                          scratch_database):
+    name = run("backup").strip().splitlines()[-1]
+    backup = Backup.objects.get(name=name)
+    assert backup.verification == Backup.Verification.VERIFIED  # restored and counted before it was encrypted
+    assert "Checksums of the encrypted files match" in run("verify_backup", name)
+    output = run("verify_backup", name, "--private-key", str(backup_key))
+    assert "rows restored and counted; checksums match" in output
+
+    # Altered ciphertext whose manifest checksum was "fixed" too: the key's authentication catches it.
+    path = settings.BACKUP_DIR / name
+    data = bytearray((path / "database.dump.enc").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (path / "database.dump.enc").write_bytes(bytes(data))
+    with pytest.raises(CommandError, match="database.dump.enc does not match its checksum"):
+        run("verify_backup", name)
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["files"]["database.dump.enc"]["sha256"] = backups.sha256_of(path / "database.dump.enc")
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="damaged"):
+        run("verify_backup", name, "--private-key", str(backup_key))
+    url = scratch_database()
+    with pytest.raises(CommandError, match="Restore failed: .*damaged"):
+        run("restore", name, "--database-url", url, "--no-media", "--private-key", str(backup_key))
+    assert table_fingerprints(url.split("/")[3].split("?")[0]) == {}  # nothing restored from a damaged file
+
+
+def test_a_backup_key_that_cannot_be_read_stops_the_backup_and_the_checks(cast, settings):
+    from django.core.checks import run_checks
+
+    settings.BACKUP_PUBLIC_KEY = "MCowBQYDK2VuAyEAnot-a-key"
+    with pytest.raises(CommandError, match="Backup failed: .*key"):
+        run("backup")
+    assert not any(settings.BACKUP_DIR.iterdir())
+    assert [m.id for m in run_checks(tags=["security"])] == ["crm.E101"]
+
+
+def test_check_deploy_warns_while_backups_are_unencrypted(settings, backup_key):
+    from django.core.checks import run_checks
+
+    def backup_messages():
+        return [m.id for m in run_checks(tags=["security"], include_deployment_checks=True) if m.id.startswith("crm.")]
+
+    assert backup_messages() == []
+    settings.BACKUP_PUBLIC_KEY = ""
+    assert backup_messages() == ["crm.W101"]
+    settings.BACKUP_PUBLIC_KEY_FILE = str(backup_key.with_name("public.pem"))
+    backup_key.with_name("public.pem").write_text(
+        "-----BEGIN PUBLIC KEY-----\n" + backup_crypto.Identity.from_file(backup_key).recipient.text() + "\n-----END PUBLIC KEY-----\n")
+    assert backup_messages() == []
+
+
+def test_every_column_that_grants_access_is_in_a_table_no_backup_holds(db):
+    """Sessions, lockouts and any token table added later: their rows must never be in a backup."""
+    with connection.cursor() as cur:
+        cur.execute("""SELECT table_name, column_name FROM information_schema.columns
+                       WHERE table_schema = 'public' AND column_name ~* '(token|secret|session|otp|nonce|api_?key)'""")
+        columns = cur.fetchall()
+    assert columns, "the pattern finds django_session's columns at least"
+    assert [c for c in columns if c[0] not in backups.excluded_table_data()] == []
+
+
+def _password_of(url, username):
+    conn = backups.Target.from_url(url).connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT password FROM accounts_user WHERE username = %s", [username])
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
 # Tables the round trip must see with rows in them (the rest of the schema is compared too).
 SEEDED_TABLES = [
     "accounts_user", "accounts_salesgroup", "accounts_auditevent", "crm_customer", "crm_custody",
     "crm_customerchange", "crm_savedsearch", "crm_customeruserobjectpermission", "bulletin_post",
-    "bulletin_reply", "bulletin_suggestion", "bulletin_suggestionreply", "django_session",
+    "bulletin_reply", "bulletin_suggestion", "bulletin_suggestionreply",
     "auth_permission", "django_content_type", "django_migrations",
 ]
+# Tables that grant or track logins: seeded with rows; they and every other table of
+# backups.excluded_table_data() are restored empty.
+SECRET_TABLES = ["django_session", "axes_accessattempt", "axes_accesslog"]
 
 
 def seed_everything(cast):
@@ -262,7 +450,8 @@ def seed_everything(cast):
     suggestion = bulletin_services.suggestion_create(title="建议", content="加个按钮", anonymous=False, by=cast.sales2)
     bulletin_services.suggestion_reply(suggestion=suggestion, content="好的", by=cast.admin)
     audit.record(actor=cast.admin, action="customers.export", summary="seed", count=3)
-    Client().force_login(cast.sales1)  # a session row
+    Client().force_login(cast.admin)  # a session row (and axes' access log)
+    Client().post(reverse("accounts:login"), {"username": cast.admin.username, "password": "wrong"})  # lockout rows
 
 
 def table_fingerprints(dbname):
@@ -333,6 +522,28 @@ def test_backup_operator_can_verify_from_the_page(cast, client_for):
     assert AuditEvent.objects.filter(action="backups.verify", actor=cast.backup).exists()
 
 
+def test_the_verification_result_is_in_the_language_of_whoever_asked(cast, client_for, monkeypatch):
+    """The task worker has no request: the result was always English on a Chinese page."""
+    from crm import tasks
+    from crm.views import backups as backup_views
+
+    name = run("backup").strip().splitlines()[-1]
+    backup = Backup.objects.get(name=name)
+    enqueued = []
+    monkeypatch.setattr(backup_views.tasks, "verify_backup",
+                        type("Queue", (), {"enqueue": staticmethod(lambda *args: enqueued.append(args))}))
+    client = client_for(cast.backup)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.post(reverse("crm:backup-verify", args=[backup.pk]))
+    assert enqueued == [(backup.pk, "zh-hans")]
+    monkeypatch.undo()
+    tasks.verify_backup.call(*enqueued[0])  # as the worker runs it: English active, no request
+    backup.refresh_from_db()
+    assert backup.verification == Backup.Verification.VERIFIED and "张表" in backup.verify_message, backup.verify_message
+    page = client.get(reverse("crm:backup-list")).content.decode()
+    assert backup.verify_message in page and "rows restored" not in page
+
+
 def test_backup_operator_can_download_a_backup_and_it_is_audited(cast, client_for, settings):
     name = run("backup").strip().splitlines()[-1]
     backup = Backup.objects.get(name=name)
@@ -346,6 +557,33 @@ def test_backup_operator_can_download_a_backup_and_it_is_audited(cast, client_fo
     assert dump == (settings.BACKUP_DIR / name / "database.dump").read_bytes()
     event = AuditEvent.objects.get(action="backups.download")
     assert event.actor == cast.backup and event.data["name"] == name
+
+
+def test_backup_operator_backs_up_and_downloads_only_ciphertext(cast, client_for, settings, backup_key):
+    seed_everything(cast)
+    client = client_for(cast.backup)
+    page = client.get(reverse("crm:backup-list")).content.decode()
+    fingerprint = backup_crypto.Identity.from_file(backup_key).recipient.fingerprint
+    assert f"encrypted for the company's key {fingerprint}" in page and "Backups are not encrypted" not in page
+    client.post(reverse("crm:backup-create"))
+    backup = Backup.objects.get()
+    assert backup.status == Backup.Status.SUCCEEDED and backup.verification == Backup.Verification.VERIFIED, backup.error
+    assert "encrypted" in client.get(reverse("crm:backup-status")).content.decode()
+
+    response = client.get(reverse("crm:backup-download", args=[backup.pk]))
+    data = b"".join(response.streaming_content)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        assert sorted(tar.getnames()) == [f"{backup.name}/{f}" for f in ("database.dump.enc", "manifest.json", "media.tar.enc")]
+        for member in ("database.dump.enc", "media.tar.enc"):
+            assert tar.extractfile(f"{backup.name}/{member}").read().startswith(backup_crypto.MAGIC)
+    # Nothing in the download logs anyone in, or tells them anything about a customer.
+    admin_hash = User.objects.get(pk=cast.admin.pk).password.encode()
+    assert admin_hash not in data and b"PGDMP" not in data and "备份客户".encode() not in data and b"\x89PNG" not in data
+
+
+def test_backups_page_warns_while_backups_are_unencrypted(cast, client_for):
+    page = client_for(cast.backup).get(reverse("crm:backup-list")).content.decode()
+    assert "Backups are not encrypted" in page and "BACKUP_PUBLIC_KEY" in page
 
 
 def test_nobody_can_download_a_failed_backup(cast, client_for):

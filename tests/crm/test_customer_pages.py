@@ -226,7 +226,7 @@ def test_the_list_page_runs_a_constant_number_of_queries(cast, client_for, djang
 def test_customer_pages_speak_chinese(customers, cast, client_for):
     client = client_for(cast.sales1)
     listing = client.get(reverse("crm:customer-list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
-    assert "今天要拜访的客户" in listing and "添加客户" in listing and "1 条结果" in listing
+    assert "今天要拜访（含逾期）" in listing and "添加客户" in listing and "1 条结果" in listing
     detail = client.get(customers.own.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "归属历史" in detail and "意向客户" in detail
 

@@ -25,6 +25,7 @@ def test_production_settings_pass_check_deploy():
         "ALLOWED_HOSTS": "crm.example.com",
         "HTTPS": "1",
         "DATABASE_URL": f"postgresql://{db['USER']}:@/{db['NAME']}?host={db['HOST']}",
+        "BACKUP_PUBLIC_KEY": "MCowBQYDK2VuAyEAEaksdWKeQfUHGOFW7r8uWyMF0BvH/N37SM36btPo9EI=",  # backups encrypted
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -44,15 +45,30 @@ def test_settings_refuse_to_start_without_a_secret_key_in_production():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_demo_group_names_count_in_chinese():
+    from crm.demo import group_name
+
+    names = [group_name(n) for n in (1, 2, 10, 11, 20, 21, 100, 105, 110, 1000, 1010)]
+    assert names == ["销售一组", "销售二组", "销售十组", "销售十一组", "销售二十组", "销售二十一组", "销售一百组",
+                     "销售一百零五组", "销售一百一十组", "销售一千组", "销售一千零一十组"]
+
+
+@pytest.mark.django_db
+def test_a_demo_seeded_with_english_group_names_is_renamed_not_doubled():
+    SalesGroup.objects.create(name="Group 1")
+    call_command("seed_demo", "--password", "pw-demo-1", "--groups", "2", "--salespeople", "2", "--customers", "4")
+    assert sorted(SalesGroup.objects.values_list("name", flat=True)) == ["销售一组", "销售二组"]
+
+
 @pytest.mark.django_db
 def test_seed_demo_twice_gives_the_same_company(capsys):
     call_command("seed_demo", "--password", "pw-demo-1", "--groups", "3", "--salespeople", "7", "--customers", "60")
     call_command("seed_demo", "--password", "pw-demo-2", "--groups", "3", "--salespeople", "7", "--customers", "60")
     out = capsys.readouterr().out
     assert "admin" in out and "backup" in out and "sup1" in out and "sales1" in out
-    assert SalesGroup.objects.filter(name__startswith="Group ").count() == 3
+    assert list(SalesGroup.objects.order_by("pk").values_list("name", flat=True)) == ["销售一组", "销售二组", "销售三组"]
     assert User.objects.filter(role=User.Role.SALESPERSON).count() == 7
-    assert User.objects.get(username="sup2").supervised_groups.get().name == "Group 2"
+    assert User.objects.get(username="sup2").supervised_groups.get().name == "销售二组"
     assert User.objects.get(username="admin").role == User.Role.ADMIN
     assert User.objects.get(username="backup").role == User.Role.BACKUP_OPERATOR
     assert User.objects.get(username="sales1").check_password("pw-demo-2")

@@ -1,5 +1,6 @@
 """Customer export (SPEC §1.D): exactly what the person may see, neutralised, audited; round trip."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from crm.job_models import ExportJob
 from crm.models import Customer
-from tests.crm.importexport_helpers import body, confirm, private_files, read_xlsx, upload  # noqa: F401
+from tests.crm.importexport_helpers import body, confirm, export, private_files, read_xlsx, upload  # noqa: F401
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,26 +29,26 @@ def _names(response) -> set:
     ("sales2", {"other_group"}),
 ])
 def test_each_role_exports_only_the_customers_they_may_see(cast, client_for, customers, who, expected):
-    response = client_for(getattr(cast, who)).get(EXPORT)
+    response = export(client_for(getattr(cast, who)), EXPORT)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="customers-')
     assert _names(response) == {getattr(customers, relation).name for relation in expected}
 
 
 def test_backup_operator_cannot_export(cast, client_for, customers):
-    assert client_for(cast.backup).get(EXPORT).status_code == 404
+    assert export(client_for(cast.backup), EXPORT).status_code == 404
 
 
 def test_export_follows_the_list_search_and_filters(cast, client_for, customers):
     client = client_for(cast.admin)
-    assert _names(client.get(EXPORT, {"q": "李"})) == {customers.own.name, customers.other_group.name}
-    assert _names(client.get(EXPORT, {"q": "李", "owner": cast.sales2.pk})) == {customers.other_group.name}
+    assert _names(export(client, EXPORT, {"q": "李"})) == {customers.own.name, customers.other_group.name}
+    assert _names(export(client, EXPORT, {"q": "李", "owner": cast.sales2.pk})) == {customers.other_group.name}
 
 
 def test_the_export_headers_follow_the_language(cast, client_for, customers):
     client = client_for(cast.sales1)
-    assert read_xlsx(body(client.get(EXPORT)))[0][:3] == ["Customer number", "Name", "Company"]
-    rows = read_xlsx(body(client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="zh-hans")))
+    assert read_xlsx(body(export(client, EXPORT)))[0][:3] == ["Customer number", "Name", "Company"]
+    rows = read_xlsx(body(export(client, EXPORT, HTTP_ACCEPT_LANGUAGE="zh-hans")))
     assert rows[0][:3] == ["客户编号", "名称", "公司"]
     assert rows[1][6] == "意向客户"
 
@@ -57,7 +58,7 @@ def test_the_export_headers_follow_the_language(cast, client_for, customers):
 def test_it_neutralises_cells_that_a_spreadsheet_would_run(cast, client_for, start, fmt):
     dangerous = f"{start}HYPERLINK(\"http://evil.example\",\"x\")"
     CustomerFactory(name="公式", company=dangerous, notes=dangerous, owner=cast.sales1)
-    content = body(client_for(cast.sales1).get(EXPORT, {"format": fmt}))
+    content = body(export(client_for(cast.sales1), EXPORT, {"format": fmt}))
     if fmt == "xlsx":
         row = read_xlsx(content)[1]
         assert row[2] == "'" + dangerous and row[11] == "'" + dangerous
@@ -68,15 +69,40 @@ def test_it_neutralises_cells_that_a_spreadsheet_would_run(cast, client_for, sta
 
 
 def test_a_csv_export_opens_in_excel_with_chinese_intact(cast, client_for, customers):
-    content = body(client_for(cast.sales1).get(EXPORT, {"format": "csv"}))
+    content = body(export(client_for(cast.sales1), EXPORT, {"format": "csv"}))
     assert content.startswith(b"\xef\xbb\xbf")
     assert customers.own.name in content.decode("utf-8-sig")
 
 
 def test_every_export_is_recorded_in_the_audit_trail(cast, client_for, customers):
-    client_for(cast.sup1).get(EXPORT)
+    export(client_for(cast.sup1), EXPORT)
     event = AuditEvent.objects.get(action="customers.export")
     assert (event.actor, event.count) == (cast.sup1, 2)
+
+
+def test_opening_an_export_link_exports_nothing(cast, client_for, customers):
+    """Issue 19.8: a GET (a link, a bookmark, an <img> on another site) used to write the file
+    and an audit row saying this person exported the list."""
+    page = client_for(cast.sup1).get(EXPORT, {"q": "李", "format": "csv"})
+    assert page.status_code == 200 and "text/html" in page["Content-Type"]
+    text = page.content.decode()
+    assert 'method="post"' in text and 'name="params" value="q=%E6%9D%8E"' in text
+    assert "This list has 1 row." in text
+    assert not AuditEvent.objects.exists() and not ExportJob.objects.exists()
+
+
+def test_an_export_is_a_post_that_needs_the_csrf_token(cast, customers):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.sup1)
+    assert client.post(EXPORT, {"params": "", "format": "csv"}).status_code == 403  # another site's form
+    assert not AuditEvent.objects.exists()
+    page = client.get(EXPORT)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    response = client.post(EXPORT, {"params": "", "format": "csv", "csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    assert AuditEvent.objects.get(action="customers.export").actor == cast.sup1
 
 
 def test_a_large_export_is_prepared_in_the_background(cast, client_for, customers, settings):
@@ -121,7 +147,7 @@ def test_exporting_and_importing_again_gives_identical_customers(cast, client_fo
     client = client_for(cast.sales1)
     for fmt in ("xlsx", "csv"):
         before = list(Customer.objects.order_by("name").values(*FIELDS))
-        exported = body(client.get(EXPORT, {"format": fmt}))
+        exported = body(export(client, EXPORT, {"format": fmt}))
         Customer.objects.all().delete()
         _response, job = upload(client, exported, name=f"export.{fmt}")
         assert job.counts["new"] == 2, client.get(job.get_absolute_url(), {"label": "invalid"}).content.decode()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from crm import services
-from tests.crm.importexport_helpers import body, private_files, read_xlsx  # noqa: F401
+from tests.crm.importexport_helpers import body, export, private_files, read_xlsx  # noqa: F401
 from workplans import services as plan_services
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +33,12 @@ def followups(cast, customers):
     ("sales1", {"李华"}), ("sup1", {"李华", "王芳"}), ("admin", {"李华", "王芳", "李四海"}), ("sales2", {"李四海"}),
 ])
 def test_each_role_exports_the_follow_ups_of_customers_they_may_see(cast, client_for, followups, who, expected):
-    response = client_for(getattr(cast, who)).get(reverse("crm:followup-export"))
+    response = export(client_for(getattr(cast, who)), reverse("crm:followup-export"))
     assert _column(response, 1) == expected
 
 
 def test_the_follow_up_export_keeps_the_window_and_neutralises_formulae(cast, client_for, followups):
-    rows = read_xlsx(body(client_for(cast.sales1).get(reverse("crm:followup-export"), {"window": "week"})))
+    rows = read_xlsx(body(export(client_for(cast.sales1), reverse("crm:followup-export"), {"window": "week"})))
     assert rows[0] == ["Customer number", "Customer", "Time", "Subject", "Content", "Salesperson"]
     assert [row[3] for row in rows[1:]] == ["谈 李华"]
     assert rows[1][4] == "'=1+1 报价" and rows[1][5] == "张三"
@@ -57,7 +57,7 @@ def plans(cast):
     ("admin", {"拜访 sales1", "拜访 sales1b", "拜访 sales2"}),
 ])
 def test_each_role_exports_the_work_plans_in_their_scope(cast, client_for, plans, who, expected):
-    response = client_for(getattr(cast, who)).get(reverse("crm:plan-export"), {"when": "any"})
+    response = export(client_for(getattr(cast, who)), reverse("crm:plan-export"), {"when": "any"})
     assert _column(response, 0) == expected
 
 

@@ -96,6 +96,32 @@ def test_continuing_a_topic_moves_its_time_and_appends_the_notes(customers, cast
     assert Customer.objects.get(pk=customers.own.pk).last_contact_at == followup.occurred_at
 
 
+@pytest.mark.parametrize("next_contact_on", ["", "2030-01-02"])
+def test_continuing_a_topic_updates_the_customer_exactly_as_logging_a_conversation(cast, client_for, next_contact_on):
+    """A customer contacted today by continuing a 40-day-old topic is neither overdue nor to visit."""
+    from tests.factories import CustomerFactory
+
+    long_ago = timezone.now() - timedelta(days=40)
+    logged, continued = (CustomerFactory(owner=cast.sales1, next_contact_on=(long_ago + timedelta(days=30)).date())
+                         for _ in range(2))
+    topic = _log(continued, cast.sales1, long_ago)
+    Customer.objects.filter(pk=continued.pk).update(next_contact_on=(long_ago + timedelta(days=30)).date())
+    now = _local(timezone.now() - timedelta(minutes=1))
+    client = client_for(cast.sales1)
+    page = client.get(reverse("crm:followup-continue", args=[topic.pk])).content.decode()
+    assert services.default_next_contact(continued.grade).isoformat() in page  # pre-filled as when logging
+    client.post(reverse("crm:followup-create", args=[logged.pk]),
+                {"subject": "s", "content": "c", "occurred_at": now, "next_contact_on": next_contact_on})
+    client.post(reverse("crm:followup-continue", args=[topic.pk]),
+                {"notes": "今天又谈了", "occurred_at": now, "next_contact_on": next_contact_on})
+    logged, continued = (Customer.objects.get(pk=c.pk) for c in (logged, continued))
+    assert (continued.last_contact_at, continued.next_contact_on) == (logged.last_contact_at, logged.next_contact_on)
+    assert continued.next_contact_on > timezone.localdate()
+    for view in ("visit_today", "overdue"):
+        listed = selectors.customer_list(cast.sales1, selectors.CustomerQuery(view=view))
+        assert continued not in listed
+
+
 def test_continuing_with_an_earlier_time_is_refused(customers, cast, client_for):
     followup = _log(customers.own, cast.sales1, timezone.now() - timedelta(days=1))
     response = client_for(cast.sales1).post(
@@ -231,3 +257,56 @@ def test_followups_page_runs_a_constant_number_of_queries(customers, cast, clien
     with django_assert_max_num_queries(10):
         response = client.get(reverse("crm:followup-list"), {"per_page": 50})
     assert "25 results" in response.content.decode()
+
+
+# --- One definition of the follow-ups you may see (issue 19.8) -------------------------------
+
+
+def _page_subjects(client):
+    return client.get(reverse("crm:followup-list")).content.decode()
+
+
+def _exported_ids(user):
+    from crm.import_tasks import export_source
+    from crm.job_models import ExportJob
+
+    _resource, queryset = export_source(ExportJob.Kind.FOLLOWUPS, user, "")
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_a_revoked_share_takes_the_colleagues_own_followup_off_their_list_detail_and_export(customers, cast, client_for):
+    services.customer_share(customer=customers.own, colleague=cast.sales2, cofollow=True, by=cast.sales1)
+    theirs = _log(customers.own, cast.sales2, timezone.now() - timedelta(hours=1), subject="共跟的记录")
+    client = client_for(cast.sales2)
+    detail = reverse("crm:followup-detail", args=[theirs.pk])
+    assert "共跟的记录" in _page_subjects(client) and client.get(detail).status_code == 200
+    assert theirs.pk in _exported_ids(cast.sales2)
+
+    services.customer_unshare(customer=customers.own, colleague=cast.sales2, by=cast.sales1)
+    Customer.objects.filter(pk=customers.own.pk).update(name="改了名的客户")
+    page = _page_subjects(client)
+    assert "共跟的记录" not in page and "改了名的客户" not in page
+    assert client.get(detail).status_code == 404
+    assert theirs.pk not in _exported_ids(cast.sales2)
+
+
+def test_page_detail_and_export_agree_on_which_followups_each_person_sees(customers, cast, client_for):
+    now = timezone.now() - timedelta(hours=2)
+    services.customer_share(customer=customers.other_group, colleague=cast.sales1, cofollow=True, by=cast.sales2)
+    records = [
+        _log(customers.own, cast.sales1, now),
+        _log(customers.same_group, cast.sales1b, now),
+        _log(customers.other_group, cast.sales2, now),
+        _log(customers.other_group, cast.sales1, now),  # on a customer shared with sales1
+        _log(customers.pool, cast.sales2, now),
+    ]
+    moved = _log(customers.same_group, cast.sales1, now)  # then the customer goes to another group
+    Customer.objects.filter(pk=customers.same_group.pk).update(owner=cast.sales2b)
+    records.append(moved)
+    for person in (cast.sales1, cast.sales1b, cast.sup1, cast.sales2, cast.admin):
+        listed = set(selectors.followup_list(person).values_list("pk", flat=True))
+        client = client_for(person)
+        opens = {f.pk for f in records if client.get(reverse("crm:followup-detail", args=[f.pk])).status_code == 200}
+        assert listed == _exported_ids(person), person.username
+        assert listed <= opens, person.username
+    assert moved.pk not in set(selectors.followup_list(cast.sales1).values_list("pk", flat=True))

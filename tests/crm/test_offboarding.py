@@ -41,8 +41,82 @@ def _offboard_page(client, person):
 
 
 def _confirm(client, person, **data):
+    """The confirm button of the review step: the choice, reviewed, then confirmed."""
+    expected = Customer.objects.filter(owner=person).count()
+    return client.post(reverse("crm:staff-offboard", args=[person.pk]),
+                       {"expected_customers": expected, "confirm": "1", **data})
+
+
+def _review(client, person, **data):
+    """The first button: shows where the customers would go; does nothing."""
     expected = Customer.objects.filter(owner=person).count()
     return client.post(reverse("crm:staff-offboard", args=[person.pk]), {"expected_customers": expected, **data})
+
+
+def _nothing_done(person, customers):
+    assert User.objects.get(pk=person.pk).is_active
+    assert Customer.objects.filter(owner=person).count() == len(customers)
+    assert not Custody.objects.filter(reason="offboarded").exists()
+
+
+def test_a_colleague_chosen_while_the_pool_stays_selected_is_refused_not_sent_to_the_pool(cast, client_for, departing):
+    """Picking someone in "one colleague" without switching its radio sent every customer to the pool."""
+    client = client_for(cast.sup1)
+    for confirm in ({}, {"confirm": "1"}):
+        response = _review(client, cast.sales1, mode="pool", colleague=cast.sales1b.pk, **confirm)
+        assert response.status_code == 200
+        assert "but “All to the isolation pool, for any colleague to claim” is selected" in " ".join(
+            response.context["form"].non_field_errors())
+        _nothing_done(cast.sales1, departing)
+    response = _review(client, cast.sales1, mode="one", colleagues=[cast.sales1b.pk, cast.sup1.pk], confirm="1")
+    assert response.context["form"].non_field_errors() and User.objects.get(pk=cast.sales1.pk).is_active
+    response = _review(client, cast.sales1, mode="spread", colleagues=[cast.sales1b.pk, cast.sup1.pk],
+                       **{f"to_{departing[0].pk}": cast.sales1b.pk})
+    assert response.context["form"].non_field_errors()
+
+
+def test_the_review_step_says_where_every_customer_goes_before_anything_happens(cast, client_for, departing):
+    client = client_for(cast.sup1)
+    cases = [
+        ({"mode": "pool"}, [("The isolation pool", 5)]),
+        ({"mode": "one", "colleague": cast.sales1b.pk}, [("赵六 · Group A", 5)]),
+        ({"mode": "spread", "colleagues": [cast.sales1b.pk, cast.sup1.pk]}, None),  # 3 and 2
+        ({"mode": "each", f"to_{departing[0].pk}": cast.sales1b.pk, f"to_{departing[1].pk}": cast.sales1b.pk},
+         [("赵六 · Group A", 2), ("The isolation pool", 3)]),
+    ]
+    for choice, where in cases:
+        response = _review(client, cast.sales1, **choice)
+        destinations = response.context["destinations"]
+        if where is None:
+            assert sorted(n for _name, n in destinations) == [2, 3]
+            assert {name for name, _n in destinations} == {"王主管 · Group A", "赵六 · Group A"}
+        else:
+            assert sorted(destinations) == sorted(where)
+        page = response.content.decode()
+        assert 'name="confirm"' in page and "Where their customers go" in page
+        _nothing_done(cast.sales1, departing)
+    # Confirming the reviewed spread moves exactly what the review said (the last review is it).
+    spread = dict(_review(client, cast.sales1, **cases[2][0]).context["destinations"])
+    assert _confirm(client, cast.sales1, **cases[2][0]).status_code == 302
+    moved = {name: Customer.objects.filter(owner__full_name=name.split(" · ")[0], pk__in=[c.pk for c in departing]).count()
+             for name in spread}
+    assert moved == spread
+
+
+def test_changing_the_choice_keeps_it(cast, client_for, departing):
+    response = _review(client_for(cast.sup1), cast.sales1, mode="one", colleague=cast.sales1b.pk, change="1")
+    assert response.context["destinations"] is None
+    assert f'<option value="{cast.sales1b.pk}" selected>' in response.content.decode()
+    _nothing_done(cast.sales1, departing)
+
+
+def test_a_receiver_of_another_group_is_refused(cast, client_for, departing):
+    for choice in ({"mode": "one", "colleague": cast.sales2.pk},
+                   {"mode": "spread", "colleagues": [cast.sales1b.pk, cast.sales2.pk]},
+                   {"mode": "each", f"to_{departing[0].pk}": cast.sales2.pk}):
+        response = _confirm(client_for(cast.sup1), cast.sales1, **choice)
+        assert response.status_code == 200 and response.context["form"].errors
+        _nothing_done(cast.sales1, departing)
 
 
 def test_preview_counts_equal_what_happens(cast, client_for, departing):
@@ -204,7 +278,8 @@ def test_customers_never_go_to_a_backup_operator_or_a_deactivated_person(cast, d
 
 def test_a_change_since_the_preview_stops_the_offboarding(cast, client_for, departing):
     client = client_for(cast.admin)
-    response = client.post(reverse("crm:staff-offboard", args=[cast.sales1.pk]), {"expected_customers": 4, "mode": "pool"})
+    response = client.post(reverse("crm:staff-offboard", args=[cast.sales1.pk]),
+                           {"expected_customers": 4, "mode": "pool", "confirm": "1"})
     message = str(list(client.get(response["Location"]).context["messages"])[0])
     assert "Something changed since the preview" in message and "5 customers" in message
     assert Customer.objects.filter(owner=cast.sales1).count() == 5

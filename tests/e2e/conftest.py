@@ -29,6 +29,39 @@ DEVICES = {
 }
 MIN_TAP = 44  # px: buttons, fields and menu entries a thumb must hit on a phone
 
+# The HTML standard's machine formats: a typed input whose value is anything else is shown
+# empty by the browser, and saving the form erases the value ("2027/01/03" in Chinese did).
+MACHINE_FORMATS = {
+    "date": r"\d{4,}-\d\d-\d\d",
+    "datetime-local": r"\d{4,}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,3})?)?",
+    "time": r"\d\d:\d\d(:\d\d(\.\d{1,3})?)?",
+    "month": r"\d{4,}-\d\d",
+    "week": r"\d{4,}-W\d\d",
+    "number": r"-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?",
+}
+
+# What a thumb must hit, as [height, name] pairs for those shorter than `min` px: buttons,
+# fields, page links, menu entries, links used as buttons (pills, tabs, summaries); and each
+# tick box and radio with its labels (a tap on the label ticks it), as tall and as wide as `min`.
+TOO_SMALL_TO_TAP = """(min) => {
+  const shown = el => el.offsetParent !== null && !el.closest('.visually-hidden');
+  const name = el => (el.innerText || el.getAttribute('aria-label') || el.name || el.id || el.value || '').trim().slice(0, 30);
+  const small = [];
+  document.querySelectorAll('.btn, button, [role=button], .form-control, .form-select, .page-link, .dropdown-item, .nav-link, .list-group-item-action, summary')
+    .forEach(el => {
+      const height = el.getBoundingClientRect().height;
+      if (shown(el) && height > 0 && height < min) small.push([height, name(el)]);
+    });
+  document.querySelectorAll('input[type=checkbox], input[type=radio]').forEach(el => {
+    if (!shown(el) || el.classList.contains('btn-check')) return;
+    const boxes = [el, ...el.labels].map(part => part.getBoundingClientRect()).filter(box => box.height > 0);
+    const height = Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top));
+    const width = Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left));
+    if (height < min || width < min) small.push([Math.min(height, width), el.type + ' ' + name(el.labels[0] || el)]);
+  });
+  return small;
+}"""
+
 # English that may stay in a Chinese page: the product's name, the language's own name in the
 # switcher, a grade that is a loan word, units and technical names; plus each journey's data.
 ALLOWED_ENGLISH = {"CRM", "English", "VIP", "SHA", "MB", "KB", "GB", "bytes", "s", "CSV", "Excel", "PostgreSQL", "Ctrl", "Enter"}
@@ -79,6 +112,15 @@ def english_runs(text: str, allowed=()) -> list[str]:
     return [run for run in runs if not set(re.findall(r"[A-Za-z][A-Za-z'’\-]*", run)) <= ALLOWED_ENGLISH]
 
 
+def machine_format_errors(inputs) -> list[str]:
+    """`inputs`: (type, name, value as the server sent it) of a page's typed inputs; the ones
+    whose value is neither empty nor in the HTML machine format."""
+    return [
+        f"{kind} {name}={value!r}" for kind, name, value in inputs
+        if kind in MACHINE_FORMATS and value and not re.fullmatch(MACHINE_FORMATS[kind], value)
+    ]
+
+
 class Journey:
     """A person at a browser: one page, one device, one language, screenshots named by step."""
 
@@ -102,17 +144,24 @@ class Journey:
             self.check_fits_a_phone(step)
         if self.language == "zh-hans":
             self.check_all_chinese(step)
+        self.check_machine_formats(step)
+
+    def check_machine_formats(self, step):
+        """Every date, time, month and number input holds a machine-format value or none. Read
+        from the value attribute the server sent: the browser's own .value is already emptied."""
+        inputs = self.page.evaluate(
+            """(types) => [...document.querySelectorAll('input')]
+                .filter(el => types.includes((el.getAttribute('type') || '').toLowerCase()))
+                .map(el => [el.getAttribute('type').toLowerCase(), el.name, el.getAttribute('value') || ''])""",
+            list(MACHINE_FORMATS),
+        )
+        wrong = machine_format_errors(inputs)
+        assert not wrong, f"{step}: inputs not in the HTML machine format on {self.page.url}: {wrong}"
 
     def check_fits_a_phone(self, step):
         overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{step}: the page scrolls sideways by {overflow}px on a phone"
-        small = self.page.evaluate(
-            """(min) => [...document.querySelectorAll('.btn, .form-control, .form-select, .page-link, .dropdown-item')]
-                .filter(el => el.offsetParent !== null && !el.closest('.visually-hidden'))
-                .map(el => [el.getBoundingClientRect().height, (el.innerText || el.name || el.id || '').trim().slice(0, 30)])
-                .filter(([height]) => height > 0 && height < min)""",
-            MIN_TAP,
-        )
+        small = self.page.evaluate(TOO_SMALL_TO_TAP, MIN_TAP)
         assert not small, f"{step}: too small to tap on a phone: {small}"
 
     def check_all_chinese(self, step):

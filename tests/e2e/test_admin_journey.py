@@ -35,11 +35,16 @@ def test_admin_offboards_a_salesperson_to_a_colleague_and_reads_the_audit_trail(
     page.wait_for_load_state("domcontentloaded")
     preview = page.locator(".offboard-preview").inner_text()
     assert "3" in preview  # three customers to move, as the preview counts them
-    page.check("input[name=mode][value=one]")
+    # Choosing the colleague is enough: it selects "all to one colleague" (the pool stays unchosen).
     page.select_option("select[name=colleague]", str(cast.sales2b.pk))
+    assert page.is_checked("input[name=mode][value=one]")
     me.shot("offboard-preview")
-    page.once("dialog", lambda dialog: dialog.accept())  # "Offboard this person now?"
     submit(page)
+    destinations = page.locator(".offboard-destinations").inner_text()
+    assert cast.sales2b.display_name in destinations and "3" in destinations  # all three, before anything happens
+    me.shot("offboard-review")
+    with page.expect_navigation():
+        page.locator("button[name=confirm]").click()
     assert success_message(page)
     me.shot("offboarded")
 

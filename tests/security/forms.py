@@ -1,13 +1,15 @@
 """Every form of the project, found from the authorization matrix's POST rows (a URL cannot ship
 without rows, so a new form is fuzzed without anyone listing it) and the fields its page shows."""
 
+from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
-from tests.authz import REDIRECT
+from tests.authz import OK, REDIRECT
 from tests.test_authorization_matrix import ROWS
 
 OUR_APPS = ("accounts", "crm", "workplans", "bulletin")
@@ -16,19 +18,29 @@ SKIPPED = {"crm:backup-create", "crm:backup-verify"}  # no input: they start pg_
 
 
 class FormFields(HTMLParser):
-    """name -> (first value, maxlength) of the inputs of the POST forms of a page."""
+    """name -> (first value, maxlength) of the inputs of the POST forms of a page (or, with
+    method="get", of its GET forms); `types` is name -> the input's type ("date", "number", ...)
+    and `links` the query parameters of the page's links back to itself."""
 
-    def __init__(self):
+    def __init__(self, method="post", path=None):
         super().__init__()
-        self.fields, self._in_post, self._select = {}, False, None
+        self.fields, self.types, self.links, self._in_post, self._select = {}, {}, {}, False, None
+        self.method, self.path = method, path
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self._in_post = (attrs.get("method") or "").lower() == "post"
+            self._in_post = (attrs.get("method") or "get").lower() == self.method
+        if tag == "a" and self.path and attrs.get("href"):
+            link = urlsplit(unescape(attrs["href"]))
+            if link.path in ("", self.path):
+                for key, values in parse_qs(link.query, keep_blank_values=True).items():
+                    self.links.setdefault(key, values[0])
         name = attrs.get("name")
         if not self._in_post or not name or name == "csrfmiddlewaretoken":
             return
+        if tag == "input":
+            self.types.setdefault(name, attrs.get("type") or "text")
         if tag in ("input", "textarea") and attrs.get("type") not in ("file", "submit", "button"):
             if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
                 self.fields.setdefault(name, ("", None))
@@ -47,13 +59,17 @@ class FormFields(HTMLParser):
             self._select = None
 
 
-def page_fields(client, url) -> dict:
+def page_forms(client, url, method="post") -> FormFields:
+    """The fields of the page's forms of `method` (empty when the page is not HTML we may open)."""
+    parser = FormFields(method, urlsplit(url).path)
     response = client.get(url)
-    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-        return {}
-    parser = FormFields()
-    parser.feed(response.content.decode())
-    return parser.fields
+    if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+        parser.feed(response.content.decode())
+    return parser
+
+
+def page_fields(client, url) -> dict:
+    return page_forms(client, url).fields
 
 
 def forms_to_post(world, people):
@@ -65,7 +81,7 @@ def forms_to_post(world, people):
         for actor in ACTORS:
             outcome = row.expect[actor]
             outcome = outcome["own"] if isinstance(outcome, dict) else outcome
-            if outcome == REDIRECT:
+            if outcome in (REDIRECT, OK):  # OK: a post answered with a file (an export)
                 break
         else:
             continue

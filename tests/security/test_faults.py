@@ -162,14 +162,29 @@ def test_a_job_whose_worker_is_alive_is_never_marked_failed(cast, client_for):
     _, job = upload(client, csv_bytes([["客户名称", "电话"], ["慢一", "13800000021"]]), name="slow.csv")
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING,
                                                updated_at=timezone.now() - timedelta(hours=1))
+    key = import_tasks._job_lock_key(job.pk)
     worker = connections.create_connection("default")  # another process's connection, holding the job's lock
     try:
         with worker.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [import_tasks._job_lock_key(job.pk)])
+            cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [key])
         assert import_tasks.reap_stale_imports(pks=[job.pk]) == 0
     finally:
-        worker.close()  # the worker dies: PostgreSQL releases its lock
+        worker.close()  # the worker dies: PostgreSQL releases its lock, a moment after the connection closes
+    _wait_until_released(key)
     assert import_tasks.reap_stale_imports(pks=[job.pk]) == 1
+
+
+def _wait_until_released(key):
+    """Block until PostgreSQL has released the dead worker's lock: take it (waiting in the lock queue,
+    so PostgreSQL wakes us when it is free; lock_timeout bounds the wait) and let it go again."""
+    observer = connections.create_connection("default")
+    try:
+        with observer.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '30s'")
+            cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [key])
+            cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
+    finally:
+        observer.close()
 
 
 def test_a_failed_job_cannot_be_retried_by_anyone_else_nor_without_its_file(cast, client_for, settings):

@@ -92,3 +92,51 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(cast, client
     settings.TRUST_X_FORWARDED_FOR = False
     _login(client, "sales1", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
     assert AuditEvent.objects.filter(action="auth.login_failed").latest("id").ip == "10.0.0.1"
+
+
+# --- The password-change form (issue 19.8): the current password is guessed like a login ------
+
+NEW_PASSWORD = "a-much-longer-passphrase-2027"
+
+
+def _change(client, old, ip="10.0.0.7", **extra):
+    return client.post(reverse("accounts:password-change"),
+                       {"old_password": old, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+                       REMOTE_ADDR=ip, **extra)
+
+
+def test_guessing_the_current_password_on_the_change_form_locks_out_like_a_login(cast, client_for):
+    client = client_for(cast.sales1)
+    for _ in range(LIMIT - 1):
+        assert _change(client, "guess").status_code == 200
+    locked = _change(client, "guess")
+    assert locked.status_code == 429
+    assert "Too many failed" in locked.content.decode()
+    right = _change(client, PASSWORD)  # even the right one now waits out the cool-off
+    assert right.status_code == 429
+    cast.sales1.refresh_from_db()
+    assert cast.sales1.check_password(PASSWORD) and not cast.sales1.check_password(NEW_PASSWORD)
+    # The same lock as the login's: the guessed account cannot log in from that address either.
+    assert _login(client_for(None), "sales1", PASSWORD).status_code == 429
+
+
+def test_password_change_failures_and_the_change_are_in_the_audit_trail(cast, client_for):
+    client = client_for(cast.sales1)
+    _change(client, "guess", ip="10.9.8.7")
+    failed = AuditEvent.objects.get(action="auth.password_change_failed")
+    assert failed.actor == cast.sales1 and failed.ip == "10.9.8.7"
+    assert "guess" not in str(failed.data) and not AuditEvent.objects.filter(action="auth.login_failed").exists()
+    assert _change(client, PASSWORD, ip="10.9.8.7").status_code == 302
+    changed = AuditEvent.objects.get(action="auth.password_changed")
+    assert changed.actor == cast.sales1 and changed.ip == "10.9.8.7"
+    assert NEW_PASSWORD not in str(changed.data)
+    page = client_for(cast.admin).get(reverse("accounts:audit-list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "修改密码失败" in page and "已修改密码" in page
+
+
+def test_a_successful_change_clears_the_failures(cast, client_for):
+    client = client_for(cast.sales1)
+    for _ in range(LIMIT - 1):
+        _change(client, "guess")
+    assert _change(client, PASSWORD).status_code == 302
+    assert not AccessAttempt.objects.filter(username="sales1").exists()

@@ -87,6 +87,12 @@ ROWS = [
     Row("workplans:plan-agenda", "POST", staff(NOT_ALLOWED)),
     Row("workplans:plan-create", "GET", staff(OK)),
     Row("workplans:plan-create", "POST", staff(REDIRECT), data=_plan_form),
+    # The plan form's customer picker: a new plan's, and a plan's being edited (who may edit it).
+    Row("workplans:plan-customer-search", "GET", staff(OK)),
+    Row("workplans:plan-customer-search", "POST", staff(NOT_ALLOWED)),
+    Row("workplans:plan-edit-customer-search", "GET", on_plan(only_own(OK), own_group(OK)), kwargs=open_plan),
+    Row("workplans:plan-edit-customer-search", "GET", on_plan(only_own(FORBIDDEN), own_group(OK)), kwargs=done_plan),
+    Row("workplans:plan-edit-customer-search", "POST", WRONG_METHOD, kwargs=open_plan),
     Row("workplans:plan-summary", "GET", MANAGERS_ONLY),
     Row("workplans:plan-summary", "POST", {**MANAGERS_ONLY, "supervisor": NOT_ALLOWED, "admin": NOT_ALLOWED}),
     # §4.2.B: a salesperson sees their own plans, a supervisor their groups', an admin all.

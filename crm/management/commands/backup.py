@@ -1,4 +1,5 @@
-"""manage.py backup: one consistent, checksummed backup of the database and uploaded files.
+"""manage.py backup: one consistent, checksummed backup of the database and uploaded files,
+restored into a scratch database and counted before it is kept, encrypted for BACKUP_PUBLIC_KEY.
 
 For cron and systemd (docs/operations.md). Exits non-zero with a message on any failure; a
 failed run leaves the good backups as they were. The last line of output is the new backup's
@@ -34,7 +35,14 @@ class Command(BaseCommand):
             f"{outcome.manifest['media']['files']} uploaded files to {outcome.path} "
             f"({filesizeformat(size)}) in {outcome.seconds:.1f} s."
         )
-        self.stdout.write(f"SHA-256 {backups.DUMP_FILE}: {files[backups.DUMP_FILE]['sha256']}")
+        dump = backups.stored_files(outcome.manifest)[0]
+        self.stdout.write(f"Restored into a scratch database and counted: {outcome.manifest['verified']['rows']} rows.")
+        if outcome.manifest["encryption"]:
+            self.stdout.write(f"Encrypted for the key {outcome.manifest['encryption']['key']}.")
+        else:
+            self.stderr.write("WARNING: not encrypted (no BACKUP_PUBLIC_KEY): whoever reads this backup reads every "
+                              "customer and password hash. See docs/operations.md, Encryption.")
+        self.stdout.write(f"SHA-256 {dump}: {files[dump]['sha256']}")
         if outcome.pruned:
             self.stdout.write(f"Retention removed {len(outcome.pruned)}: {', '.join(outcome.pruned)}")
         self.stdout.write(outcome.name)

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=list(SCALES), default="small",
                             help="small: the README's demo; medium: 100,000 customers; large: the 1,000,000-customer benchmark")
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="password for every demo login")
-        parser.add_argument("--groups", type=int, default=None, help="number of sales groups (Group 1..N)")
+        parser.add_argument("--groups", type=int, default=None, help="number of sales groups (销售一组..)")
         parser.add_argument("--salespeople", type=int, default=None, help="number of salespeople (sales1..N), spread over the groups")
         parser.add_argument("--customers", type=int, default=None, help="customers in all (added until there are this many)")
         parser.add_argument("--followups", type=int, default=None, help="follow-ups in all (default: 3 per customer)")

@@ -2,12 +2,16 @@
 
 Checks every checksum, restores the dump into a scratch database, compares each table's row
 count with the manifest, drops the scratch database, and marks the backup verified or failed.
-Without NAME: the newest backup. Exits non-zero when the backup does not verify.
+An encrypted backup is restored only with the private key (--private-key FILE or
+BACKUP_PRIVATE_KEY(_FILE)); without it, its ciphertext checksums are checked (it was restored
+and counted before it was encrypted). Without NAME: the newest backup. Exits non-zero when the
+backup does not verify.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from crm import backups
+from crm.management.commands._backup_key import add_private_key_argument, private_key
 
 
 class Command(BaseCommand):
@@ -15,6 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?", help="The backup's name, e.g. crm-20260101-020000.")
+        add_private_key_argument(parser)
 
     def handle(self, *args, name=None, **options):
         echo = self.stdout.write if options["verbosity"] > 1 else None
@@ -22,7 +27,7 @@ class Command(BaseCommand):
             name = name or backups.latest_backup_name()
         except backups.BackupError as error:
             raise CommandError(str(error)) from error
-        outcome = backups.backup_verify(name=name, echo=echo)
+        outcome = backups.backup_verify(name=name, identity=private_key(options["private_key"]), echo=echo)
         if not outcome.ok:
             raise CommandError(f"Backup {name} failed verification: {outcome.message}")
         self.stdout.write(f"Backup {name} verified in {outcome.seconds:.1f} s: {outcome.message}")

@@ -16,7 +16,7 @@ def previews_to_check_again(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0016_name_company_duplicate_check_index'),
+        ('crm', '0018_saved_search_keeps_filters_and_view'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

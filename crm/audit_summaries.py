@@ -1,0 +1,57 @@
+"""How the audit trail says, in the reader's language, what crm's actions did (accounts.audit
+shows the summary stored with a row when its data cannot say more: rows from before)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.audit import register_summary, with_detail
+
+FORMATS = {"csv": "CSV", "xlsx": "Excel"}
+
+
+def _exported(counted):
+    """`counted(n)`: "n customers" in the reader's language (ngettext needs literal strings)."""
+    def describe(event):
+        if event.count is None or "format" not in event.data:
+            return None
+        return with_detail(counted(event.count), FORMATS.get(event.data["format"], event.data["format"]))
+    return describe
+
+
+def _imported(event):
+    if event.data.get("failed") or event.summary.startswith("failed: "):
+        return _("failed: %(file)s") % {"file": event.data.get("file") or event.summary.removeprefix("failed: ")}
+    return None  # the file's name
+
+
+def _offboarded(event):
+    data = event.data
+    if "name" not in data or event.count is None:
+        return None
+    return _("%(name)s offboarded: %(customers)d customers moved (%(pool)d to the pool), %(plans)d plans "
+             "and %(suggestions)d signed suggestions removed") % {
+        "name": data["name"], "customers": event.count, "pool": data.get("to_pool", 0),
+        "plans": data.get("plans", 0), "suggestions": data.get("signed_suggestions", 0)}
+
+
+def _to_pool(event):
+    if event.count is None:
+        return None
+    return _("%(count)d customers moved to the pool") % {"count": event.count}
+
+
+def _reassigned(event):
+    if event.count is None or not event.data.get("to_name"):
+        return None
+    return _("%(count)d customers reassigned to %(name)s") % {"count": event.count, "name": event.data["to_name"]}
+
+
+register_summary("customers.export", _exported(
+    lambda n: ngettext("%(count)s customer", "%(count)s customers", n) % {"count": n}))
+register_summary("followups.export", _exported(
+    lambda n: ngettext("%(count)s follow-up", "%(count)s follow-ups", n) % {"count": n}))
+register_summary("plans.export", _exported(lambda n: ngettext("%(count)s plan", "%(count)s plans", n) % {"count": n}))
+register_summary("customers.import", _imported)
+register_summary("staff.offboard", _offboarded)
+register_summary("customers.to_pool", _to_pool)
+register_summary("customers.reassign", _reassigned)
