@@ -87,3 +87,6 @@ def test_salesperson_maps_the_columns_imports_the_valid_rows_and_gets_the_rest_b
     _upload(me, page, path)
     assert page.locator("#id_col6").input_value() == "job_title"
     me.shot("preview-saved-columns")
+    me.go(reverse("crm:customer-import"))
+    assert "展会名单" in page.locator("main").inner_text()
+    me.shot("upload-saved-columns")
