@@ -253,3 +253,22 @@ def test_a_row_the_database_refuses_rolls_back_every_row_and_is_named(cast, clie
     assert "row 4 was refused" in job.message and "too long" in job.message
     rows = read_xlsx(body(client.get(reverse("crm:customer-import-errors", args=[job.pk]))))
     assert [row[1] for row in rows[1:]] == [4]
+
+
+def test_a_large_import_refreshes_the_statistics_of_the_tables_it_filled(cast, client_for, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm import import_services
+
+    client = client_for(cast.sales1)
+    _response, job = upload(client, csv_bytes([["客户名称"], ["甲"], ["乙"]]), name="a.csv")
+    monkeypatch.setattr(import_services, "ANALYZE_AFTER_ROWS", 2)
+    with CaptureQueriesContext(connection) as queries:
+        confirm(client, job, all_or_nothing=False)
+    assert job.created_count == 2
+    assert any(query["sql"].startswith("ANALYZE crm_customer, crm_custody") for query in queries.captured_queries)
+    _response, small = upload(client, csv_bytes([["客户名称"], ["丙"]]), name="b.csv")
+    with CaptureQueriesContext(connection) as queries:
+        confirm(client, small, all_or_nothing=False)
+    assert not any(query["sql"].startswith("ANALYZE") for query in queries.captured_queries)
