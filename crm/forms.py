@@ -80,7 +80,9 @@ class CustomerForm(forms.ModelForm):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        if phone:
+        # A phone stored before the mainland rules (crm.phones) keeps its customer editable: only a
+        # new or changed number must follow them.
+        if phone and not (self.instance.pk and phone == (self.instance.phone or "").strip()):
             validate_phone(phone)
         return phone
 

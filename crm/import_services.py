@@ -1,10 +1,12 @@
 """Writes of the customer import and export (SPEC §1.C, §1.D): jobs, the bulk import, files.
 
-The import is one transaction: the customer table is locked against concurrent writes, the rows
-are classified against the customers then present (so two people cannot enter one customer
-meanwhile), new customers go in with PostgreSQL COPY through crm.ownership (which refuses an
-owner who has left) and each gets a custody row "imported".
-A bad row rolls everything back (unless the importer chose to skip bad rows).
+The import is one transaction that never blocks colleagues' work while it reads, checks and
+stages the file: rows are cleaned and classified chunk by chunk (memory bounded by the chunk,
+not the file), the new customers are staged in a temporary table, then inserted with their
+custody rows "imported" through crm.ownership (which refuses an owner who has left). Only then does it take the customer-keys lock that every manual save
+shares (crm.services), check the staged customers again against what others committed
+meanwhile, withdraw any they entered first, and commit: the lock is held for that check, not
+for the import. A bad row rolls everything back only if the importer chose all-or-nothing.
 """
 
 import csv
@@ -24,17 +26,16 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from crm import importexport as ie
-from crm import ownership
-from crm.job_models import ExportJob, ImportJob
+from crm import ownership, services
+from crm.job_models import ColumnMapping, ExportJob, ImportJob, ImportRow
 from crm.models import Custody, Customer, CustomerChange
 from crm.services import TRACKED_FIELDS, default_next_contact
 
 log = logging.getLogger(__name__)
 
-COPY_COLUMNS = [  # crm.ownership.copy_new adds the owner's columns
-    "id", "name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
-    "gender", "photo", "created_by_id", "created_at", "updated_at", "last_contact_at", "next_contact_on",
-]
+STAGE = "crm_import_stage"
+STAGED_FIELDS = ["name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
+                 "gender", "last_contact_at", "next_contact_on"]
 DEFAULTS = {name: Customer._meta.get_field(name).get_default() for name in ie.IMPORTED_FIELDS}
 
 
@@ -103,28 +104,81 @@ def _progress_of(model, pk):
     return progress
 
 
+def _columns_for(job: ImportJob, headers) -> list[str]:
+    """The person's choice when they made one for this file; else a saved mapping of theirs that
+    knows every header (the newest); else the guess from the headers."""
+    if len(job.columns) == len(headers):
+        return job.columns
+    for mapping in ColumnMapping.objects.filter(owner=job.created_by).order_by("-created_at", "-id"):
+        if ie.saved_covers(mapping.columns, headers):
+            return ie.guess_columns(headers, saved=mapping.columns)
+    return ie.guess_columns(headers)
+
+
+def _sampled(table, samples: list, rows=20):
+    """The table, noting on the way the first value of each column (the mapping step shows it)."""
+    def sampling():
+        for count, (number, cells) in enumerate(table.rows):
+            if count < rows:
+                for index, cell in enumerate(cells[:len(samples)]):
+                    if not samples[index] and cell not in (None, ""):
+                        samples[index] = ie.shown(cell, 30)
+            yield number, cells
+    return ie.Table(headers=table.headers, rows=sampling(), declared_rows=table.declared_rows)
+
+
 def import_analyse(*, job: ImportJob) -> ImportJob:
-    """The preview: every row labelled new / duplicate (mine, a colleague's, the pool) / invalid.
-    Nothing is written to customers."""
+    """The preview: every row labelled new / duplicate (mine, a colleague's, the pool) / invalid,
+    stored a chunk at a time for the preview's pages. Nothing is written to customers."""
+    ImportRow.objects.filter(job=job).delete()
     try:
         table = ie.open_table(private_path(job.upload_path), job.original_name)
         ImportJob.objects.filter(pk=job.pk).update(total_rows=table.declared_rows)
-        rows, cleaner = ie.read_rows(table, progress=_progress_of(ImportJob, job.pk))
-        ie.classify(rows, viewer=job.created_by)
+        columns = _columns_for(job, table.headers)
+        samples = [""] * len(table.headers)
+        classifier = ie.Classifier(viewer=job.created_by)
+        counts, total = {label: 0 for label in ie.LABELS}, 0
+        for chunk in ie.clean_chunks(_sampled(table, samples), ie.RowCleaner(columns, preview=True),
+                                     progress=_progress_of(ImportJob, job.pk)):
+            classifier.classify(chunk)
+            _copy(ImportRow._meta.db_table, ["job_id", "number", "position", "label_position", "label", "reason", "cells"],
+                  _preview_rows(job, chunk, counts, start=total))
+            total += len(chunk)
     except ie.ImportFileError as error:
+        ImportRow.objects.filter(job=job).delete()
         return _finish(job, status=ImportJob.Status.FAILED, message=str(error))
-    counts = {label: 0 for label in ie.LABELS}
-    for row in rows:
+    headers = [[ie.shown(header), sample] for header, sample in zip(table.headers, samples)]
+    return _finish(job, status=ImportJob.Status.PREVIEW, counts=counts, total_rows=total, processed_rows=total,
+                   headers=headers, columns=columns)
+
+
+def _preview_rows(job, chunk, counts, *, start):
+    for position, row in enumerate(chunk, start=start + 1):
         counts[row.label] += 1
-    relative, path = _new_private_file("previews", ".json")
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump({
-            "ignored": ie.ignored_headers(table.headers),
-            "rows": [[row.number, row.label, row.reason, row.values.get("name", ""), row.values.get("company", ""),
-                      row.values.get("phone", "")] for row in rows],
-        }, handle, ensure_ascii=False)
-    return _finish(job, status=ImportJob.Status.PREVIEW, preview_path=relative, counts=counts,
-                   total_rows=len(rows), processed_rows=len(rows))
+        yield [job.pk, row.number, position, counts[row.label], row.label, row.reason[:1000],
+               json.dumps(row.cells, ensure_ascii=False)]
+
+
+class PreviewRows:
+    """The preview's rows (of one label, or all) as a sequence a Paginator can slice: a page is a
+    range of positions read through an index, and the count is the job's own, not a COUNT."""
+
+    def __init__(self, job: ImportJob, label: str = ""):
+        self.job, self.label = job, label
+        self.total = job.counts.get(label, 0) if label else job.total_rows
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice):
+        rows = ImportRow.objects.filter(job=self.job)
+        if self.label:
+            rows = rows.filter(label=self.label, label_position__gt=window.start, label_position__lte=window.stop)
+            return list(rows.order_by("label_position"))
+        return list(rows.filter(position__gt=window.start, position__lte=window.stop).order_by("position"))
 
 
 def _finish(job, **changes):
@@ -134,13 +188,28 @@ def _finish(job, **changes):
     return job
 
 
-def import_preview(job: ImportJob) -> dict:
-    with open(private_path(job.preview_path), encoding="utf-8") as handle:
-        return json.load(handle)
+def import_columns_set(*, job: ImportJob, columns: list[str], save_as: str = "", by) -> ImportJob | None:
+    """The person corrected which field each column goes to: check the file again with it, and
+    keep it under `save_as` for the next file (replacing their mapping of that name)."""
+    if save_as:
+        headers = [header for header, _sample in job.headers]
+        ColumnMapping.objects.update_or_create(owner=by, name=save_as,
+                                               defaults={"columns": ie.mapping_of(headers, columns)})
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        status=ImportJob.Status.ANALYSING, columns=columns, processed_rows=0, counts={}, updated_at=timezone.now())
+    job.refresh_from_db()
+    return job if updated else None
+
+
+def apply_mapping(job: ImportJob, mapping: ColumnMapping) -> list[str]:
+    """The columns a saved mapping gives this job's file (its guess where the mapping is silent)."""
+    return ie.guess_columns([header for header, _sample in job.headers], saved=mapping.columns)
 
 
 def import_confirm(*, job: ImportJob, on_duplicate: str, all_or_nothing: bool, by) -> ImportJob:
     """The importer chose what to do with duplicates and bad rows: queue the import."""
+    if "name" not in job.columns:
+        return None
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
         status=ImportJob.Status.IMPORTING, on_duplicate=on_duplicate, all_or_nothing=all_or_nothing,
         processed_rows=0, updated_at=timezone.now(),
@@ -156,17 +225,18 @@ def import_run(*, job: ImportJob) -> ImportJob:
     try:
         outcome = customers_import(
             path=path, name=job.original_name, owner=job.owner, to_pool=job.to_pool, by=job.created_by,
-            on_duplicate=job.on_duplicate, all_or_nothing=job.all_or_nothing,
+            on_duplicate=job.on_duplicate, all_or_nothing=job.all_or_nothing, columns=job.columns or None,
             progress=_progress_of(ImportJob, job.pk),
         )
     except (ie.ImportFileError, ImportRejected) as error:
         reasons = getattr(error, "reasons", {})
-        errors_path = write_error_workbook(path, job.original_name, reasons) if reasons else ""
+        errors_path = write_error_workbook(path, job.original_name, reasons, job.columns) if reasons else ""
         audit.record(actor=job.created_by, action="customers.import", summary=f"failed: {job.original_name}",
                      count=0, job=job.pk, rejected=len(reasons), failed=True, file=job.original_name)
         return _finish(job, status=ImportJob.Status.FAILED, message=getattr(error, "message", str(error)),
                        errors_path=errors_path, rejected_count=len(reasons))
-    errors_path = write_error_workbook(path, job.original_name, outcome.rejected) if outcome.rejected else ""
+    errors_path = write_error_workbook(path, job.original_name, outcome.rejected, job.columns) if outcome.rejected else ""
+    ImportRow.objects.filter(job=job).delete()  # the preview has served; the error workbook keeps the rejected rows
     return _finish(job, status=ImportJob.Status.DONE, created_count=outcome.created, updated_count=outcome.updated,
                    rejected_count=len(outcome.rejected), errors_path=errors_path, processed_rows=job.total_rows)
 
@@ -175,36 +245,45 @@ def import_run(*, job: ImportJob) -> ImportJob:
 
 
 def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=ImportJob.OnDuplicate.SKIP,
-                     all_or_nothing=True, progress=None) -> ImportOutcome:
+                     all_or_nothing=False, columns=None, progress=None) -> ImportOutcome:
     """Import every row of a customer sheet for `owner` (None with to_pool: into the pool).
 
-    All or nothing by default: an invalid row raises ImportRejected and nothing is written.
-    Duplicates of colleagues' or pool customers are never imported (撞单, SPEC §9); duplicates of
-    the importer's own customers update them when on_duplicate is "update", else are skipped.
+    `columns`: the field of each column ("" = left out), else guessed from the headers. Invalid
+    rows are listed and skipped, or with all_or_nothing raise ImportRejected and nothing is
+    written. Duplicates of colleagues' or pool customers are never imported (撞单, SPEC §9);
+    duplicates of the importer's own customers update them when on_duplicate is "update", else
+    are skipped.
     """
     table = ie.open_table(path, name)
     if progress:
         progress(0, table.declared_rows)
-    rows, cleaner = ie.read_rows(table, progress=progress)
+    cleaner = ie.RowCleaner(columns if columns is not None else ie.guess_columns(table.headers))
+    classifier = ie.Classifier(viewer=by)
+    outcome = ImportOutcome(counts={label: 0 for label in ie.LABELS})
+    owner = None if to_pool else owner
+    invalid, reasons = {}, {}
+    now = timezone.now()
     with transaction.atomic():
-        _lock_receiver(None if to_pool else owner)
-        with connection.cursor() as cursor:
-            # Inserts and edits of customers wait until the import commits, so the duplicate
-            # check below sees every customer there will be.
-            cursor.execute(f"LOCK TABLE {Customer._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-        ie.classify(rows, viewer=by)
-        outcome = ImportOutcome(counts={label: 0 for label in ie.LABELS})
-        new, mine, invalid = [], [], {}
-        for row in rows:
-            outcome.counts[row.label] += 1
-            if row.label == ie.Label.INVALID:
-                invalid[row.number] = outcome.rejected[row.number] = row.reason
-            elif row.label == ie.Label.NEW:
-                new.append(row)
-            elif row.label == ie.Label.MINE and on_duplicate == ImportJob.OnDuplicate.UPDATE:
-                mine.append(row)
-            else:
-                outcome.rejected[row.number] = row.message
+        _lock_receiver(owner)  # first (crm.ownership's lock order): an owner who left is refused
+        _stage_create()
+        for chunk in ie.clean_chunks(table, cleaner, progress=progress):
+            classifier.classify(chunk)
+            new, mine = [], []
+            for row in chunk:
+                outcome.counts[row.label] += 1
+                if row.label == ie.Label.INVALID:
+                    reason = row.reason
+                    invalid[row.number] = outcome.rejected[row.number] = reasons.setdefault(reason, reason)
+                elif row.label == ie.Label.NEW:
+                    new.append(row)
+                elif row.label == ie.Label.MINE and on_duplicate == ImportJob.OnDuplicate.UPDATE:
+                    mine.append(row)
+                else:
+                    outcome.rejected[row.number] = row.message
+            if invalid and all_or_nothing:
+                continue  # nothing will be written: only the reasons are still wanted
+            _stage(new, owner=owner)
+            outcome.updated += _update(mine, present=cleaner.present, by=by, now=now)
         if invalid and all_or_nothing:
             first = min(invalid)
             raise ImportRejected(
@@ -212,21 +291,112 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
                     "count": len(invalid), "row": first, "reason": invalid[first]},
                 reasons=invalid,
             )
-        now = timezone.now()
-        outcome.created = _insert(new, owner=None if to_pool else owner, by=by, now=now, note=name)
-        outcome.updated = _update(mine, present=cleaner.present, by=by, now=now)
+        outcome.created, withdrawn = _insert(STAGE, owner=owner, by=by, note=name)
+        for number, message in withdrawn.items():
+            outcome.rejected[number] = message
+            outcome.counts[ie.Label.NEW] -= 1
+            outcome.counts[ie.Label.COLLEAGUE] += 1
         audit.record(actor=by, action="customers.import", summary=name, count=outcome.created,
                      updated=outcome.updated, rejected=len(outcome.rejected),
-                     owner=owner.pk if owner and not to_pool else None)
+                     owner=owner.pk if owner else None)
+    if outcome.created >= ANALYZE_AFTER_ROWS:
+        _analyze_customers()
     return outcome
 
 
 def _lock_receiver(owner) -> None:
-    """Before the table lock (crm.ownership's lock order): refuse an owner who has left since."""
+    """First thing in the import's transaction (crm.ownership's lock order): refuse an owner who
+    has left since, and keep an offboarding of them waiting until the import commits."""
     try:
         ownership.lock_receiver(owner)
     except ownership.Refused as refused:
         raise ImportRejected(refused.message) from refused
+
+
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def _analyze_customers() -> None:
+    """After a large import, fresh statistics for the tables it filled, so the next searches and
+    lists are planned for the customers there are now (the search's gram statistics included),
+    not for those autovacuum last saw."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Customer._meta.db_table}, {Custody._meta.db_table}")
+
+
+def _stage_create() -> None:
+    """A temporary table (this transaction's only) with the customer columns' own types, so a
+    value the customer table would refuse is refused here, on its row."""
+    fields = ", ".join(f"{name} {Customer._meta.get_field(name).db_type(connection)}" for name in STAGED_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Customer._meta.db_table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGE} (id bigint NOT NULL DEFAULT nextval('{sequence}'), "
+            f"row_number integer NOT NULL, phone_key varchar(30) NOT NULL, {fields}) ON COMMIT DROP")
+
+
+def _stage(rows, *, owner) -> None:
+    """The new customers of one chunk into the stage, with their final values."""
+    if not rows:
+        return
+    cadence = {grade: default_next_contact(grade) for grade in Customer.Grade.values}
+
+    def staged():
+        for row in rows:
+            values = {**DEFAULTS, **row.values}
+            if not values.get("next_contact_on") and owner is not None:
+                values["next_contact_on"] = cadence.get(values["grade"])
+            yield [row.number, ie.normalize_phone(values["phone"]),
+                   *(_iso(values.get(name)) if name in ("last_contact_at", "next_contact_on") else values[name]
+                     for name in STAGED_FIELDS)]
+
+    try:
+        _copy(STAGE, ["row_number", "phone_key", *STAGED_FIELDS], staged())
+    except (DatabaseError, psycopg2.Error) as error:  # copy_expert's errors are not wrapped by Django
+        raise ImportRejected(_copy_failure(error, rows), reasons=_copy_reasons(error, rows)) from error
+
+
+def _insert(stage, *, owner, by, note) -> tuple[int, dict]:
+    """The staged customers into the customer table for `owner` (None: the pool), each with its
+    custody row "imported", through crm.ownership. Returns (created, withdrawn): the rows someone
+    else entered first while the file was being read (row number -> why), which are not imported."""
+    at = ownership.insert_staged(stage=stage, columns=STAGED_FIELDS, to=owner, by=by, pool_reason=_("Imported"))
+    withdrawn = _merge(stage, viewer=by)
+    created = ownership.record_staged(stage=stage, to=owner, by=by, reason=Custody.Reason.IMPORTED, note=note, at=at)
+    return created, withdrawn
+
+
+def _merge(stage, *, viewer) -> dict:
+    """Under the customer-keys lock (held to the commit), find the staged customers whose phone,
+    or name and company, someone else committed while the file was read (a manual save, another
+    import), and take them out again: of two people entering one customer, only one gets in."""
+    services.lock_customer_keys(exclusive=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # One index probe per staged row (OFFSET 0 keeps the lateral subqueries probes).
+            f"SELECT s.row_number, s.id, p.id, true FROM {stage} s CROSS JOIN LATERAL ("
+            f"  SELECT c.id FROM {Customer._meta.db_table} c WHERE c.normalized_phone = s.phone_key AND c.id <> s.id"
+            "   LIMIT 1 OFFSET 0) p WHERE s.phone_key <> '' "
+            f"UNION ALL SELECT s.row_number, s.id, n.id, false FROM {stage} s CROSS JOIN LATERAL ("
+            f"  SELECT c.id FROM {Customer._meta.db_table} c WHERE upper(c.name) = upper(s.name)"
+            "   AND upper(c.company) = upper(s.company) AND c.id <> s.id LIMIT 1 OFFSET 0) n "
+            "WHERE s.company <> ''")
+        clashes = {}
+        for number, staged_id, other_id, same_phone in cursor.fetchall():
+            if number not in clashes or same_phone:
+                clashes[number] = (staged_id, other_id, same_phone)
+        if not clashes:
+            return {}
+        others = ie.existing_customers({other for _staged, other, _phone in clashes.values()})
+        staged_ids = [staged for staged, _other, _phone in clashes.values()]
+        cursor.execute(f"SELECT row_number, phone FROM {stage} WHERE id = ANY(%s)", [staged_ids])
+        phones = dict(cursor.fetchall())
+        cursor.execute(f"DELETE FROM {Customer._meta.db_table} WHERE id = ANY(%s)", [staged_ids])
+        cursor.execute(f"DELETE FROM {stage} WHERE id = ANY(%s)", [staged_ids])
+    return {number: services.duplicate_message(others[other], phone=phones[number] if same_phone else "", viewer=viewer)
+            for number, (_staged, other, same_phone) in clashes.items()}
 
 
 class _CsvStream(io.TextIOBase):
@@ -270,45 +440,8 @@ def _copy(table: str, columns: list[str], rows) -> None:
                            _CsvStream(rows), 65536)
 
 
-def _reserve_ids(count: int) -> int:
-    """`count` consecutive customer ids (the table is already locked); returns the first."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Customer._meta.db_table])
-        sequence = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s)", [sequence])
-        first = cursor.fetchone()[0]
-        cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
-    return first
-
-
 def _iso(value):
     return None if value is None else value.isoformat()
-
-
-def _insert(rows, *, owner, by, now, note) -> int:
-    if not rows:
-        return 0
-    first = _reserve_ids(len(rows))
-    stamp = now.isoformat()
-    cadence = {grade: default_next_contact(grade).isoformat() for grade in Customer.Grade.values}
-
-    def customer_rows():
-        for offset, row in enumerate(rows):
-            values = {**DEFAULTS, **row.values}
-            next_on = values.get("next_contact_on")
-            yield [
-                first + offset, values["name"], values["company"], values["job_title"], values["phone"],
-                values["address"], values["type"], values["notes"], values["industry"], values["source"],
-                values["grade"], values["gender"], "", by.pk, stamp, stamp, _iso(values.get("last_contact_at")),
-                next_on.isoformat() if next_on else (cadence.get(values["grade"]) if owner else None),
-            ]
-
-    try:
-        with transaction.atomic():
-            return ownership.copy_new(columns=COPY_COLUMNS, rows=customer_rows(), to=owner, by=by,
-                                      reason=Custody.Reason.IMPORTED, note=note, pool_reason=_("Imported"), copy=_copy)
-    except (DatabaseError, psycopg2.Error) as error:  # copy_expert's errors are not wrapped by Django
-        raise ImportRejected(_copy_failure(error, rows), reasons=_copy_reasons(error, rows)) from error
 
 
 def _failed_row(error, rows):
@@ -365,25 +498,32 @@ def _update(rows, *, present, by, now) -> int:
 # --- Error workbook and template ------------------------------------------------------------------
 
 
-def write_error_workbook(upload: Path, name: str, reasons: dict) -> str:
-    """The rejected rows, as uploaded, with a reason column: fix them and upload the file again."""
+def write_error_workbook(upload: Path, name: str, reasons: dict, columns=None) -> str:
+    """The rejected rows, as uploaded, with a reason column: fix them and upload the file again.
+    Each cell is cut to its field's length (a column left out: IGNORED_CELL_CHARS), so the
+    workbook is bounded by the rows and columns, whatever the cells held."""
     relative, path = _new_private_file("import-errors", ".xlsx")
     table = ie.open_table(upload, name)
+    width = len(table.headers)
+    columns = list(columns or []) + [""] * width
+    limits = [(ie.COLUMNS_BY_FIELD[field].max_length or ie.MAX_CELL_CHARS) if field else ie.IGNORED_CELL_CHARS
+              for field in columns[:width]]
     with open(path, "wb") as handle:
         writer = ie.XlsxWriter(handle, sheet_name=_("Rejected rows"))
-        writer.header(ie.error_rows_headers(table.headers))
-        width = len(table.headers)
+        writer.header(ie.error_rows_headers([ie.shown(header, ie.IGNORED_CELL_CHARS) for header in table.headers]))
         for number, cells in table.rows:
             if number in reasons:
-                cells = [_plain(cell) for cell in cells[:width]] + [None] * (width - len(cells))
+                cells = [_plain(cell, limit) for cell, limit in zip(cells[:width], limits)] + [None] * (width - len(cells))
                 writer.append([ie.neutralise(cell) for cell in cells] + [number, reasons[number]])
         writer.close()
     return relative
 
 
-def _plain(cell):
+def _plain(cell, limit):
     if hasattr(cell, "isoformat"):
         return cell.isoformat(sep=" ") if hasattr(cell, "hour") else cell.isoformat()
+    if isinstance(cell, str) and len(cell) > limit:
+        return cell[:limit]
     return cell
 
 

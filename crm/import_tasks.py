@@ -94,7 +94,7 @@ def import_retry(*, job: ImportJob, by) -> ImportJob | None:
     the file had been checked, else check it again. None when the job cannot be retried."""
     if not can_retry(job):
         return None
-    checked = bool(job.preview_path) and import_services.private_path(job.preview_path).exists()
+    checked = bool(job.headers) and job.rows.exists()  # the preview's rows are kept until the import is done
     status = ImportJob.Status.PREVIEW if checked else ImportJob.Status.ANALYSING
     if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED).update(
             status=status, message="", errors_path="", processed_rows=0, created_count=0, updated_count=0,

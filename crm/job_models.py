@@ -43,7 +43,6 @@ class ImportJob(JobProgress, models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANALYSING)
     original_name = models.CharField(max_length=255)
     upload_path = models.CharField(max_length=255)
-    preview_path = models.CharField(max_length=255, blank=True)
     errors_path = models.CharField(max_length=255, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -51,7 +50,13 @@ class ImportJob(JobProgress, models.Model):
     )
     to_pool = models.BooleanField(default=False)
     on_duplicate = models.CharField(max_length=10, choices=OnDuplicate.choices, default=OnDuplicate.SKIP)
-    all_or_nothing = models.BooleanField(default=True)
+    # Off by default: the valid rows go in and the others come back in the error workbook.
+    all_or_nothing = models.BooleanField(default=False)
+    # The file's columns as the person sees them in the mapping step: [header, sample] each, cut
+    # short; and the field each column goes to ("" = ignored), guessed from the headers, corrected
+    # by the person.
+    headers = models.JSONField(default=list, blank=True)
+    columns = models.JSONField(default=list, blank=True)
     language = models.CharField(max_length=15, blank=True, help_text="The importer's language: row reasons are written in it.")
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
@@ -70,6 +75,46 @@ class ImportJob(JobProgress, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("crm:customer-import-preview", args=[self.pk])
+
+
+class ImportRow(models.Model):
+    """One checked row of an import's preview, read a page at a time. The cells are the mapped
+    columns' values cut short (the preview shows, it does not hold the file); removed when the
+    import is done."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows", db_index=False)
+    number = models.PositiveIntegerField(help_text="The row's number in the spreadsheet.")
+    # 1, 2, 3... among all the job's rows, and among the rows of its label: a page is a range of
+    # these (an index range scan), never an OFFSET that walks every row before it.
+    position = models.PositiveIntegerField()
+    label_position = models.PositiveIntegerField()
+    label = models.CharField(max_length=10)
+    reason = models.TextField(blank=True)
+    cells = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["job", "label", "label_position"], name="crm_importrow_job_label")]
+        constraints = [models.UniqueConstraint(fields=["job", "position"], name="crm_importrow_job_position")]
+
+    def __str__(self) -> str:
+        return f"row {self.number} of import {self.job_id}"
+
+
+class ColumnMapping(models.Model):
+    """A person's named choice of which field each header goes to, reused for the next file."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=50)
+    columns = models.JSONField(default=dict, help_text="Header (compared without spaces or case) -> field, or \"\" to ignore.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="crm_columnmapping_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ExportJob(JobProgress, models.Model):

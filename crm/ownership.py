@@ -36,6 +36,7 @@ person's row may be waiting for that table.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -169,28 +170,34 @@ def create(*, fields: dict, to, by, reason: str = Custody.Reason.CREATED) -> Cus
     return customer
 
 
-def copy_new(*, columns: list[str], rows, to, by, reason: str, note: str = "", pool_reason: str = "", copy) -> int:
-    """New customers in bulk (the import): `rows` hold `columns`, the first of them "id". The door
-    adds the owner (`to`; None: the pool, with `pool_reason`), streams the customers and then one
-    custody row each through `copy(table, columns, rows)`, the caller's PostgreSQL COPY writer.
-    Call `lock_receiver(to)` before locking the customer table; returns how many were added."""
-    if columns[0] != "id":
-        raise ValueError("the first column of new customers is their id")
+def insert_staged(*, stage: str, columns: list[str], to, by, pool_reason: str = "") -> datetime:
+    """New customers in bulk (the import): every row of the temporary table `stage` (its `id`
+    and `columns`, in `row_number` order) becomes a customer of `to` (None: the pool, with
+    `pool_reason`), created by `by`. Locks and checks the receiver first, then takes the time,
+    which it returns: `record_staged` writes the custody rows with it once the caller has
+    withdrawn any staged customer someone else entered meanwhile (the import's merge)."""
     lock_receiver(to)
     now = timezone.now()
-    stamp, owner_id = now.isoformat(), getattr(to, "pk", None)
-    pooled = [None, ""] if to is not None else [stamp, pool_reason[:255]]
-    ids = []
+    owner_id = getattr(to, "pk", None)
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Customer._meta.db_table} (id, {names}, photo, owner_id, created_by_id, created_at, "
+            f"updated_at, pooled_at, pool_reason) SELECT id, {names}, '', %s, %s, %s, %s, %s, %s FROM {stage} "
+            "ORDER BY row_number",
+            [owner_id, getattr(by, "pk", None), now, now, now if owner_id is None else None,
+             pool_reason[:255] if owner_id is None else ""])
+    return now
 
-    def owned_rows():
-        for row in rows:
-            ids.append(row[0])
-            yield [*row, owner_id, *pooled]
 
-    copy(Customer._meta.db_table, [*columns, "owner_id", "pooled_at", "pool_reason"], owned_rows())
-    copy(Custody._meta.db_table, CUSTODY_COLUMNS,
-         ([pk, None, owner_id, getattr(by, "pk", None), reason, note[:255], stamp] for pk in ids))
-    return len(ids)
+def record_staged(*, stage: str, to, by, reason: str, note: str = "", at) -> int:
+    """One custody row per customer still in `stage` (see insert_staged); how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Custody._meta.db_table} ({', '.join(CUSTODY_COLUMNS)}) "
+            f"SELECT id, NULL, %s, %s, %s, %s, %s FROM {stage} ORDER BY row_number",
+            [getattr(to, "pk", None), getattr(by, "pk", None), reason, note[:255], at])
+        return cursor.rowcount
 
 
 # --- Nightly check -----------------------------------------------------------------------------------

@@ -130,9 +130,19 @@ def duplicate_message(duplicate: Customer, *, phone: str, viewer, same_name_only
     return _("A customer with %(what)s %(holder)s.") % {"what": what, "holder": holder}
 
 
+def lock_customer_keys(*, exclusive=False) -> None:
+    """Every save that checks for duplicates shares this lock until its transaction ends; an
+    import takes it alone, briefly, to check its new customers against what was committed
+    meanwhile (crm.import_services._merge), so neither can miss the other's customer."""
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(hashtextextended('crm.customer-keys', 0))")
+
+
 def _lock_duplicate_keys(*, name: str, company: str, phone: str) -> None:
     """Serialise concurrent saves of the same phone or name+company until this transaction ends,
     so two people entering one customer at the same moment cannot both pass the check."""
+    lock_customer_keys()
     keys = [f"phone:{normalize_phone(phone)}"] if normalize_phone(phone) else []
     if name.strip() and company.strip():
         keys.append(f"name:{name.strip().lower()}|{company.strip().lower()}")

@@ -258,7 +258,7 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 15)
 # Above this many rows an export is prepared in the background instead of streamed at once.
 EXPORT_BACKGROUND_THRESHOLD = env_int("EXPORT_BACKGROUND_THRESHOLD", 5_000)
-# Uploads, previews, error workbooks and exports: outside MEDIA_ROOT so nothing can serve them
+# Uploads, error workbooks and exports: outside MEDIA_ROOT so nothing can serve them
 # publicly; only the views that check who created the job hand them out.
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
 

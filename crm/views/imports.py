@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from crm import importexport as ie
 from crm import import_tasks
 from crm.import_tasks import analyse_import, run_import
 from crm.job_models import ImportJob
+from crm.pagination import PER_PAGE_CHOICES
 
 sales_only = require(has_sales_role)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,8 +62,46 @@ class ImportUploadForm(forms.Form):
 class ImportConfirmForm(forms.Form):
     on_duplicate = forms.ChoiceField(choices=ImportJob.OnDuplicate.choices, initial=ImportJob.OnDuplicate.SKIP,
                                      widget=forms.RadioSelect, label=gettext_lazy("Rows that duplicate one of your customers"))
-    all_or_nothing = forms.BooleanField(required=False, initial=True,
+    all_or_nothing = forms.BooleanField(required=False, initial=False,
                                         label=gettext_lazy("All or nothing: import nothing if any row is invalid"))
+
+
+class ImportColumnsForm(forms.Form):
+    """The mapping step: the field each column of the file goes to, and a name to keep it under."""
+
+    save_as = forms.CharField(required=False, max_length=50, label=gettext_lazy("Save these columns as (optional)"),
+                              help_text=gettext_lazy("A name, e.g. “Trade fair list”: next time a file with these headers uses them by itself."))
+
+    def __init__(self, *args, job, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = len(job.headers)
+        for index, (header, sample) in enumerate(job.headers):
+            self.fields[f"col{index}"] = forms.ChoiceField(
+                choices=ie.field_choices(), required=False, label=header or _("(no header)"),
+                initial=job.columns[index] if index < len(job.columns) else "", help_text=sample)
+
+    def column_fields(self):
+        return [self[f"col{index}"] for index in range(self.count)]
+
+    def clean(self):
+        columns = [self.cleaned_data.get(f"col{index}") or "" for index in range(self.count)]
+        labels = dict(ie.field_choices())
+        for field in dict.fromkeys(columns):
+            if field and columns.count(field) > 1:
+                raise forms.ValidationError(_("Two columns go to “%(field)s”: choose one of them, ignore the other.")
+                                            % {"field": labels[field]}, code="twice")
+        if "name" not in columns:
+            raise forms.ValidationError(_("Choose the column that holds the customers' names."), code="no_name")
+        self.cleaned_data["columns"] = columns
+        return self.cleaned_data
+
+
+class SavedMappingForm(forms.Form):
+    mapping = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Use saved columns"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].queryset = policies.visible_column_mappings(user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,6 +116,7 @@ def customer_import(request):
     jobs = ImportJob.objects.filter(created_by=request.user)[:10]
     return render(request, "crm/import_upload.html", {
         "form": form, "jobs": jobs, "max_bytes": settings.IMPORT_MAX_BYTES, "max_rows": settings.IMPORT_MAX_ROWS,
+        "mappings": policies.visible_column_mappings(request.user),
     })
 
 
@@ -84,16 +124,67 @@ def customer_import(request):
 @sales_only
 def customer_import_preview(request, pk):
     job = _current_job(request.user, pk)
+    return render(request, "crm/import_preview.html", _preview_context(request, job))
+
+
+def _preview_context(request, job, *, columns_form=None, mapping_form=None):
     context = {"job": job, "labels": ie.LABELS, "confirm_form": ImportConfirmForm(),
                "can_retry": import_tasks.can_retry(job)}
     if job.status == ImportJob.Status.PREVIEW:
-        preview = import_services.import_preview(job)
         shown = request.GET.get("label", "")
-        rows = [row for row in preview["rows"] if not shown or row[1] == shown]
-        context.update(page_obj=Paginator(rows, 50).get_page(request.GET.get("page")), shown=shown,
-                       label_counts=[(key, label, job.counts.get(key, 0)) for key, label in ie.LABELS.items()],
-                       ignored=preview["ignored"], can_update_mine=bool(job.counts.get(ie.Label.MINE)))
-    return render(request, "crm/import_preview.html", context)
+        shown = shown if shown in ie.LABELS else ""
+        choices = dict(ie.field_choices())
+        context.update(
+            page_obj=_page(request, import_services.PreviewRows(job, shown)), shown=shown,
+            label_counts=[(key, label, job.counts.get(key, 0)) for key, label in ie.LABELS.items()],
+            mapped=[choices[field] for field in job.columns if field], has_name="name" in job.columns,
+            ignored=ie.ignored_headers([header for header, _sample in job.headers], job.columns),
+            can_update_mine=bool(job.counts.get(ie.Label.MINE)),
+            columns_form=columns_form or ImportColumnsForm(job=job),
+            mapping_form=mapping_form or SavedMappingForm(user=request.user),
+        )
+    return context
+
+
+class PreviewPaginator(Paginator):
+    per_page_choices = PER_PAGE_CHOICES
+
+
+def _page(request, rows):
+    per_page = request.GET.get("per_page", "50")
+    per_page = int(per_page) if per_page.isdigit() and int(per_page) in PER_PAGE_CHOICES else 50
+    return PreviewPaginator(rows, per_page).get_page(request.GET.get("page"))
+
+
+@require_POST
+@sales_only
+def customer_import_columns(request, pk):
+    """The mapping step: check the file again with the columns the person chose (or saved ones)."""
+    job = policies.get_import_job_for(request.user, pk)
+    if job.status != ImportJob.Status.PREVIEW:
+        return redirect(job)
+    if "mapping" in request.POST:
+        form = SavedMappingForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return render(request, "crm/import_preview.html", _preview_context(request, job, mapping_form=form))
+        columns, save_as = import_services.apply_mapping(job, form.cleaned_data["mapping"]), ""
+    else:
+        form = ImportColumnsForm(request.POST, job=job)
+        if not form.is_valid():
+            return render(request, "crm/import_preview.html", _preview_context(request, job, columns_form=form))
+        columns, save_as = form.cleaned_data["columns"], form.cleaned_data["save_as"].strip()
+    if import_services.import_columns_set(job=job, columns=columns, save_as=save_as, by=request.user):
+        analyse_import.enqueue(job.pk)
+    return redirect(job)
+
+
+@require_POST
+@sales_only
+def column_mapping_delete(request, pk):
+    mapping = policies.get_column_mapping_for(request.user, pk)
+    mapping.delete()
+    messages.success(request, _("The saved columns “%(name)s” were deleted.") % {"name": mapping.name})
+    return redirect("crm:customer-import")
 
 
 @require_POST

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import zipfile
 from urllib.parse import urlencode
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -59,6 +61,26 @@ def read_xlsx(content: bytes) -> list[list]:
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def xlsx_shared_bytes(rows) -> bytes:
+    """A workbook whose text cells all point into the shared strings table, as Excel saves one:
+    a string used in many cells is stored once (what a hostile file exploits)."""
+    strings, cells_xml = {}, []
+    for number, row in enumerate(rows, start=1):
+        cells = "".join(f'<c r="{chr(65 + index)}{number}" t="s"><v>{strings.setdefault(value, len(strings))}</v></c>'
+                        for index, value in enumerate(row))
+        cells_xml.append(f'<row r="{number}">{cells}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sst = "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="{main}">{sst}</sst>')
+        archive.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><worksheet xmlns="{main}"><sheetData>{"".join(cells_xml)}</sheetData></worksheet>')
+    return out.getvalue()
 
 
 def export(client, url, query=None, **extra):

@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from crm import import_services
 from crm.import_tasks import export_source
-from crm.job_models import ExportJob
+from crm.job_models import ColumnMapping, ExportJob
 from tests.authz import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyone, staff
 
 CSV = "客户名称,电话\n矩阵导入,13822220000\n".encode()
@@ -29,6 +29,7 @@ def build(world):
     world.import_failed = _import_job(sales1, BAD_CSV)
     import_services.import_confirm(job=world.import_failed, on_duplicate="skip", all_or_nothing=True, by=sales1)
     import_services.import_run(job=world.import_failed)
+    world.column_mapping = ColumnMapping.objects.create(owner=sales1, name="矩阵列", columns={"客户名称": "name"})
     job = import_services.export_job_create(params=QueryDict("").urlencode(), fmt=ExportJob.Format.XLSX, by=sales1)
     resource, queryset = export_source(job.kind, sales1, "")
     world.export_job = import_services.export_job_run(job=job, resource=resource, queryset=queryset)
@@ -45,6 +46,10 @@ def preview_job(world, relation):
 
 def failed_job(world, relation):
     return {"pk": world.import_failed.pk}
+
+
+def column_mapping(world, relation):
+    return {"pk": world.column_mapping.pk}
 
 
 def export_job(world, relation):
@@ -65,6 +70,11 @@ ROWS = [
     Row("crm:customer-import-confirm", "POST", creator_only(REDIRECT), kwargs=preview_job,
         data={"on_duplicate": "skip", "all_or_nothing": "on"}),
     Row("crm:customer-import-confirm", "GET", everyone(NOT_ALLOWED), kwargs=preview_job),
+    Row("crm:customer-import-columns", "POST", creator_only(REDIRECT), kwargs=preview_job,
+        data={"col0": "name", "col1": "phone", "save_as": "矩阵"}),
+    Row("crm:customer-import-columns", "GET", everyone(NOT_ALLOWED), kwargs=preview_job),
+    Row("crm:column-mapping-delete", "POST", creator_only(REDIRECT), kwargs=column_mapping),
+    Row("crm:column-mapping-delete", "GET", everyone(NOT_ALLOWED), kwargs=column_mapping),
     Row("crm:customer-import-status", "GET", creator_only(OK), kwargs=preview_job),
     Row("crm:customer-import-status", "POST", everyone(NOT_ALLOWED), kwargs=preview_job),
     Row("crm:customer-import-errors", "GET", creator_only(OK), kwargs=failed_job),

@@ -173,11 +173,11 @@ def _confirmed_import_for(cast, client_for, owner):
 
 
 def test_an_import_for_someone_offboarded_after_confirming_imports_nothing(cast, client_for, monkeypatch):
-    """The worker has read the file when the salesperson is offboarded: the import then fails
+    """The worker has opened the file when the salesperson is offboarded: the import then fails
     with a message and nobody who has left receives anything (on main: three customers)."""
     job = _confirmed_import_for(cast, client_for, cast.sales1)
     read, offboarded = threading.Event(), threading.Event()
-    pause_after(monkeypatch, ie, "read_rows", reached=read, go=offboarded)
+    pause_after(monkeypatch, ie, "open_table", reached=read, go=offboarded)  # before its transaction
     worker = Worker(lambda: import_tasks.run_import.call(job.pk))
     worker.start()
     assert read.wait(TIMEOUT)
@@ -195,11 +195,11 @@ def test_an_import_for_someone_offboarded_after_confirming_imports_nothing(cast,
 
 
 def test_offboarding_waits_for_an_import_in_flight_and_sweeps_its_customers(cast, client_for, monkeypatch):
-    """The import holds the salesperson (and the customer table) while it checks duplicates: the
-    offboarding waits, then moves the three new customers to the pool with the rest."""
+    """The import holds the salesperson from the start of its transaction, while it checks
+    duplicates: the offboarding waits, then moves the three new customers to the pool with the rest."""
     job = _confirmed_import_for(cast, client_for, cast.sales1)
     checking, release = threading.Event(), threading.Event()
-    pause_after(monkeypatch, ie, "classify", reached=checking, go=release)
+    pause_after(monkeypatch, ie.Classifier, "classify", reached=checking, go=release)
     worker = Worker(lambda: import_tasks.run_import.call(job.pk))
     worker.start()
     assert checking.wait(TIMEOUT)

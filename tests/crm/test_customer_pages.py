@@ -59,7 +59,9 @@ def test_admin_can_add_a_customer_for_anyone(cast, client_for):
 
 @pytest.mark.parametrize("field, value, message", [
     ("phone", "138abc", "only digits"),
-    ("phone", "123", "between 5 and 20 digits"),
+    ("phone", "123", "A mobile number has 11 digits"),
+    ("phone", "1381234", "A mobile number has 11 digits"),
+    ("phone", "6666 8888", "Add the area code"),
     ("name", "", "This field is required"),
     ("name", "名" * 101, "at most 100 characters"),
     ("next_contact_on", "2026/13/45", "Enter a valid date"),

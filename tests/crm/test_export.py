@@ -53,7 +53,7 @@ def test_the_export_headers_follow_the_language(cast, client_for, customers):
     assert rows[1][6] == "意向客户"
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦", "'=", "''+"])
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_it_neutralises_cells_that_a_spreadsheet_would_run(cast, client_for, start, fmt):
     dangerous = f"{start}HYPERLINK(\"http://evil.example\",\"x\")"
@@ -153,3 +153,19 @@ def test_exporting_and_importing_again_gives_identical_customers(cast, client_fo
         assert job.counts["new"] == 2, client.get(job.get_absolute_url(), {"label": "invalid"}).content.decode()
         confirm(client, job)
         assert list(Customer.objects.order_by("name").values(*FIELDS)) == before
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_values_that_start_like_a_formula_or_an_apostrophe_come_back_exactly(cast, client_for, fmt):
+    # Each value must read back as itself: an apostrophe the user typed is kept, the one the export
+    # added before a (fullwidth) formula character is removed, and no other.
+    values = ["'=1+1", "＝SUM(A1)", "''@x", "'plain", "－5 折", "＠张三", "=A1", "'"]
+    for index, value in enumerate(values):
+        CustomerFactory(name=f"客户{index}", company=value, job_title=value, notes=value, owner=cast.sales1)
+    client = client_for(cast.sales1)
+    before = list(Customer.objects.order_by("name").values("name", "company", "job_title", "notes"))
+    exported = body(export(client, EXPORT, {"format": fmt}))
+    Customer.objects.all().delete()
+    _response, job = upload(client, exported, name=f"export.{fmt}")
+    confirm(client, job)
+    assert list(Customer.objects.order_by("name").values("name", "company", "job_title", "notes")) == before

@@ -87,12 +87,12 @@ def test_it_labels_every_row_new_duplicate_or_invalid(cast, client_for, customer
     assert "is already held by 赵六, Group A" in page
     assert customers.same_group.phone not in page  # the colleague's customer: owner named, nothing else
     assert "isolation pool" in page
-    assert "1 row is invalid: fix it and upload the file again" in page
+    assert "1 row is invalid: it will not be imported" in page
     invalid = client.get(job.get_absolute_url(), {"label": "invalid"}).content.decode()
     assert "The name is required." in invalid
     assert "A phone number may contain only digits" in invalid
     assert "“大客户” is not one of" in invalid
-    assert "新客户" not in invalid
+    assert 'class="import-new"' not in invalid and 'class="import-invalid"' in invalid
 
 
 def test_it_treats_a_repeated_row_of_the_file_as_invalid(cast, client_for):
@@ -134,7 +134,7 @@ def test_it_imports_the_valid_rows_and_returns_the_rejected_ones_when_asked(cast
     errors = body(client.get(reverse("crm:customer-import-errors", args=[job.pk])))
     rows = read_xlsx(errors)
     assert [row[:2] for row in rows[1:]] == [["乙", "12"], ["冒名", "13700002222"]]
-    assert "between 5 and 20 digits" in rows[1][4] and "李四" in rows[2][4]
+    assert "A mobile number has 11 digits" in rows[1][4] and "李四" in rows[2][4]
 
     # Fixed and uploaded again, the error workbook imports: its Row and Reason columns are ignored.
     fixed = xlsx_bytes([rows[0], ["乙", "13011119999", "普通", 3, "fixed"]])
@@ -253,3 +253,22 @@ def test_a_row_the_database_refuses_rolls_back_every_row_and_is_named(cast, clie
     assert "row 4 was refused" in job.message and "too long" in job.message
     rows = read_xlsx(body(client.get(reverse("crm:customer-import-errors", args=[job.pk]))))
     assert [row[1] for row in rows[1:]] == [4]
+
+
+def test_a_large_import_refreshes_the_statistics_of_the_tables_it_filled(cast, client_for, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm import import_services
+
+    client = client_for(cast.sales1)
+    _response, job = upload(client, csv_bytes([["客户名称"], ["甲"], ["乙"]]), name="a.csv")
+    monkeypatch.setattr(import_services, "ANALYZE_AFTER_ROWS", 2)
+    with CaptureQueriesContext(connection) as queries:
+        confirm(client, job, all_or_nothing=False)
+    assert job.created_count == 2
+    assert any(query["sql"].startswith("ANALYZE crm_customer, crm_custody") for query in queries.captured_queries)
+    _response, small = upload(client, csv_bytes([["客户名称"], ["丙"]]), name="b.csv")
+    with CaptureQueriesContext(connection) as queries:
+        confirm(client, small, all_or_nothing=False)
+    assert not any(query["sql"].startswith("ANALYZE") for query in queries.captured_queries)

@@ -99,8 +99,8 @@ def test_pool_assignment_failing_midway_changes_nothing(cast, client_for, monkey
 
 
 @pytest.mark.parametrize("step, call", [
-    ("_copy", 2),  # customers copied in, their custody rows fail
-    ("_update", 1),  # after the inserts, updating the importer's own duplicates fails
+    ("_merge", 1),  # customers inserted, the check against what others entered meanwhile fails
+    ("_update", 1),  # updating the importer's own duplicates fails
 ])
 def test_import_failing_midway_imports_nothing_and_says_so(cast, client_for, monkeypatch, step, call):
     client = client_for(cast.sales1)
@@ -142,7 +142,7 @@ def test_a_worker_killed_during_an_import_leaves_no_rows_and_the_job_can_be_retr
     client = client_for(cast.sales1)
     _, job = upload(client, csv_bytes([["客户名称", "电话"], ["中断一", "13800000011"], ["中断二", "13800000012"]]),
                     name="killed.csv")
-    fail_on_call(monkeypatch, import_services, "_copy", call=2, exception=WorkerKilled)
+    fail_on_call(monkeypatch, import_services, "_merge", call=1, exception=WorkerKilled)
     try:  # the task runner may swallow it; either way the worker is gone
         confirm(client, job)
     except WorkerKilled:
