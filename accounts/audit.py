@@ -7,33 +7,13 @@ message that never says whether the username exists.
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import AuditEvent, User
-
-
-def client_ip(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind our own proxy the entry it appended last."""
-    if request is None:
-        return None
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return _valid_ip(forwarded[-1])
-    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
-
-
-def _valid_ip(value: str) -> str | None:
-    try:
-        validate_ipv46_address(value)
-    except ValidationError:
-        return None
-    return value
+from common.http import client_ip
 
 
 def record(*, actor, action: str, summary: str = "", count: int | None = None, request=None, ip=None,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policies
 from accounts.models import AUDIT_ACTION_LABELS, SalesGroup, User
-from crm.timewindows import DayField, days_window  # the shared package's time windows (DESIGN.md)
+from common.timewindows import DayField, days_window  # the shared package's time windows (DESIGN.md)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 PHONE_INPUT = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})  # a phone's dial pad

@@ -12,7 +12,15 @@ from accounts import audit, policies, services
 from accounts.forms import LoginForm, PasswordChangeForm
 from accounts.models import AuditEvent, SalesGroup, SalesGroupUserObjectPermission, User
 from accounts.policies import require
-from accounts.staff_forms import AuditFilterForm, GroupForm, GroupGrantForm, StaffFilterForm, UserCreateForm, UserEditForm
+from accounts.staff_forms import (
+    AuditFilterForm,
+    GroupForm,
+    GroupGrantForm,
+    StaffFilterForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from common.http import client_ip
 
 
 class LoginView(auth_views.LoginView):
@@ -33,7 +41,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
-        user = services.password_change(form=form, by=self.request.user, ip=audit.client_ip(self.request))
+        user = services.password_change(form=form, by=self.request.user, ip=client_ip(self.request))
         update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Your password has been changed."))
         return redirect(self.get_success_url())

@@ -34,14 +34,6 @@ def allow(scope: str, subject: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
-def client_ip(request) -> str:
-    if settings.BULLETIN_TRUST_X_FORWARDED_FOR:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]  # the entry our own proxy appended; earlier ones are the client's word
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 # --- The limits the app uses ------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from bulletin.models import Reply, Suggestion, SuggestionReply
 from bulletin.policies import visible_posts, visible_replies, visible_suggestions
-from crm import timewindows
+from common import timewindows
 
 # One-click windows of SPEC §6.3; "custom" takes dates or "the last N hours/days".
 WINDOWS = {

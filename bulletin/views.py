@@ -18,9 +18,10 @@ from bulletin.policies import (
     may_moderate_board,
     may_send_suggestions,
 )
-from bulletin.ratelimit import client_ip, remember_suggestions_sent, suggestions_sent
-from crm.pagination import paginate
-from crm.timewindows import CustomWindowForm
+from bulletin.ratelimit import remember_suggestions_sent, suggestions_sent
+from common.http import client_ip
+from common.pagination import paginate
+from common.timewindows import CustomWindowForm
 
 # --- Message board ----------------------------------------------------------------------------
 

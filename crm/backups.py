@@ -53,10 +53,10 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.env import database_from_url
 from crm import backup_crypto
 from crm.backup_crypto import CryptoError, Identity
 from crm.backup_models import STALE_AFTER, Backup
-from crm.env import database_from_url
 
 DUMP_FILE = "database.dump"
 MEDIA_FILE = "media.tar"
@@ -178,7 +178,7 @@ def _candidate_bin_dirs(target: Target, server_major: int) -> list[Path]:
     if settings.BACKUP_PG_BIN_DIR:
         return [Path(settings.BACKUP_PG_BIN_DIR)]
     try:
-        from crm.embedded_pg import bin_dir
+        from config.embedded_pg import bin_dir
 
         bundled = bin_dir()
     except ImportError:  # the embedded server's package is not installed

@@ -13,9 +13,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.contrib import admin
 from django.utils import timezone
 
-from crm import policies, timewindows
+from common import timewindows
+from common.pagination import DEFAULT_PER_PAGE
+from crm import policies
 from crm.models import Customer
-from crm.pagination import DEFAULT_PER_PAGE
 from crm.selectors import POOL_WINDOWS, QUERY_VIEWS_BY_KEY
 
 # The columns our search box covers (crm.selectors.SEARCH_FIELDS without gender, matched by label).

@@ -3,8 +3,8 @@ with (crm.bench_admin). Never ROOT_URLCONF: the admin is not served by the CRM."
 
 from django.urls import path
 
+from config.urls import urlpatterns as project_urlpatterns
 from crm.bench_admin import customers_site, pool_site
-from crm.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     *project_urlpatterns,

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from crm import pagination, policies, reports, selectors
+from common import pagination
+from crm import policies, reports, selectors
 from crm.models import Customer
 from workplans import selectors as plan_selectors
 

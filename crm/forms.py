@@ -9,12 +9,13 @@ from PIL import Image
 
 from accounts import policies as roles
 from accounts.fields import PersonChoiceField
-from crm import photos, policies, timewindows
+from common import timewindows
+from common.pagination import PER_PAGE_CHOICES
+from common.phones import validate_phone
+from common.timewindows import CustomWindowForm, DayField, MomentField, local_midnight
+from crm import photos, policies
 from crm.models import Customer
-from crm.pagination import PER_PAGE_CHOICES
-from crm.phones import validate_phone
 from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery, PoolQuery
-from crm.timewindows import CustomWindowForm, DayField, MomentField, local_midnight
 
 
 class CustomerForm(forms.ModelForm):
@@ -80,7 +81,7 @@ class CustomerForm(forms.ModelForm):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        # A phone stored before the mainland rules (crm.phones) keeps its customer editable: only a
+        # A phone stored before the mainland rules (common.phones) keeps its customer editable: only a
         # new or changed number must follow them.
         if phone and not (self.instance.pk and phone == (self.instance.phone or "").strip()):
             validate_phone(phone)

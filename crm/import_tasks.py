@@ -2,11 +2,10 @@
 each kind of export contains. Cross-app: it reads work plans, so it sits above workplans."""
 
 import logging
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -15,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 from import_export import widgets
 
+from common import locks
+from common.timewindows import day_window, month_window, week_window
 from crm import import_services, selectors
 from crm import importexport as ie
 from crm.forms import CustomerFilterForm, FollowUpFilterForm
 from crm.job_models import ExportJob, ImportJob
-from crm.timewindows import day_window, month_window, week_window
 from workplans import selectors as plan_selectors
 from workplans.forms import PlanFilterForm, PlanWindowForm
 from workplans.models import Plan
@@ -43,22 +43,13 @@ def _job_lock_key(job_id: int) -> str:
     return f"crm.import-job:{job_id}"
 
 
-@contextmanager
 def _working_on(job_id: int):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [_job_lock_key(job_id)])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [_job_lock_key(job_id)])
+    return locks.session(_job_lock_key(job_id))
 
 
 def _nobody_works_on(job_id: int) -> bool:
     """True when no task holds the job's lock (called inside a transaction: the probe is released with it)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [_job_lock_key(job_id)])
-        return cursor.fetchone()[0]
+    return locks.try_hold(_job_lock_key(job_id))
 
 
 RUNNING = (ImportJob.Status.ANALYSING, ImportJob.Status.IMPORTING)

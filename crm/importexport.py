@@ -37,8 +37,8 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
 
 from accounts.models import User
+from common.phones import normalize_phone, validate_phone
 from crm.models import Customer
-from crm.phones import normalize_phone, validate_phone
 from crm.services import duplicate_message
 
 # --- Columns -----------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ class SearchGrams(Func):
 
 
 class NormalizedPhone(Func):
-    """crm_normalize_phone(phone): digits only, without a +86/0086 prefix (same rule as crm.phones)."""
+    """crm_normalize_phone(phone): digits only, without a +86/0086 prefix (same rule as common.phones)."""
 
     function = "crm_normalize_phone"
     output_field = models.CharField(max_length=30)
@@ -369,6 +369,6 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
 
 
-from crm.job_models import ColumnMapping, ExportJob, ImportJob, ImportRow  # noqa: E402,F401
 from crm.backup_models import Backup  # noqa: E402,F401
-from crm.report_models import CustomerStock, CustodyDay, FollowUpDay, HoldingMonth, ReportRefresh  # noqa: E402,F401
+from crm.job_models import ColumnMapping, ExportJob, ImportJob, ImportRow  # noqa: E402,F401
+from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh  # noqa: E402,F401

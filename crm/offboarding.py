@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from accounts import policies as roles
 from accounts.models import User
 from accounts.services import mark_departed
 from bulletin.models import Suggestion
+from common import locks
 from crm import ownership
 from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch
 from workplans.models import Plan
@@ -85,9 +86,7 @@ def offboard_preview(person) -> OffboardPreview:
 def _lock_receivers(user_ids) -> None:
     """The same per-person advisory lock as claiming from the pool (crm.services), so a claim
     in another tab cannot slip past the ownership cap while customers are handed over."""
-    with connection.cursor() as cursor:
-        for user_id in sorted(user_ids):
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"pool-claim:{user_id}"])
+    locks.hold(*(f"pool-claim:{user_id}" for user_id in user_ids))
 
 
 def _check_receivers(receivers: list[User], incoming: Counter) -> None:

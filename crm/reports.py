@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.policies import visible_sales_groups, visible_users
-from crm import policies, timewindows
+from common import locks, timewindows
+from crm import policies
 from crm.models import Custody, Customer, CustomerChange, FollowUp
 from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh
 from crm.selectors import overdue_q  # the customer list's "overdue" view: one definition
@@ -475,8 +476,7 @@ def refresh_summaries(*, now=None) -> ReportRefresh | None:
     with transaction.atomic(), connection.cursor() as cursor:
         if outermost:  # one snapshot for every table (inside a caller's transaction: theirs)
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [REFRESH_LOCK_KEY])
-        if not cursor.fetchone()[0]:
+        if not locks.try_hold(REFRESH_LOCK_KEY):
             return None
         # The transaction's own clock: its snapshot holds exactly the rows written before it.
         cursor.execute("SELECT now()")

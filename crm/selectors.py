@@ -3,8 +3,8 @@ from the policy's queryset."""
 
 import re
 import time
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable
 
 from django.conf import settings
@@ -14,9 +14,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm import pagination, policies, timewindows
+from common import pagination, timewindows
+from common.phones import normalize_phone
+from crm import policies
 from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch, SearchGrams
-from crm.phones import normalize_phone
 from crm.services import cadence_days
 
 
@@ -256,7 +257,7 @@ def customer_list(user, query: CustomerQuery, *, now=None) -> QuerySet[Customer]
 
 def customer_list_and_walk(user, query: CustomerQuery, *, now=None) -> tuple[QuerySet[Customer], QuerySet | None]:
     """customer_list and, for a search, the same rows searched without the gram index (the
-    `walk` of crm.pagination.paginate), from one look at what `user` may see."""
+    `walk` of common.pagination.paginate), from one look at what `user` may see."""
     visible, now = policies.visible_customers(user), now or timezone.now()  # one "today" for both
     rows = _narrow(visible, user, query, now=now)
     return rows, (_narrow(visible, user, query, now=now, walk=True) if query.q else None)

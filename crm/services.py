@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import audit
-from crm import ownership, policies, timewindows
+from common import locks, timewindows
+from common.phones import normalize_phone
+from crm import ownership, policies
 from crm.cadence import cadence_days, default_next_contact  # noqa: F401 - the customer services' vocabulary
 from crm.models import (
     Custody,
@@ -24,7 +26,6 @@ from crm.models import (
     FollowUpRevision,
     SavedSearch,
 )
-from crm.phones import normalize_phone
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +135,7 @@ def lock_customer_keys(*, exclusive=False) -> None:
     """Every save that checks for duplicates shares this lock until its transaction ends; an
     import takes it alone, briefly, to check its new customers against what was committed
     meanwhile (crm.import_services._merge), so neither can miss the other's customer."""
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(hashtextextended('crm.customer-keys', 0))")
+    locks.hold("crm.customer-keys", shared=not exclusive)
 
 
 def _lock_duplicate_keys(*, name: str, company: str, phone: str) -> None:
@@ -146,9 +145,7 @@ def _lock_duplicate_keys(*, name: str, company: str, phone: str) -> None:
     keys = [f"phone:{normalize_phone(phone)}"] if normalize_phone(phone) else []
     if name.strip() and company.strip():
         keys.append(f"name:{name.strip().lower()}|{company.strip().lower()}")
-    with connection.cursor() as cursor:
-        for key in sorted(keys):
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+    locks.hold(*keys)
 
 
 def _check_duplicates(*, data, viewer, exclude_pk=None, override=False, check_name=True, same_name_confirmed=False) -> None:
@@ -408,8 +405,7 @@ class ClaimRefused(Exception):
 def _lock_claims_of(user) -> None:
     """Serialise one person's claims until this transaction ends, so two tabs cannot both pass
     the daily limit or the ownership cap."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"pool-claim:{user.pk}"])
+    locks.hold(f"pool-claim:{user.pk}")
 
 
 def _check_fairness(*, customer, by, now) -> None:
@@ -508,11 +504,9 @@ def pool_recycle(*, now=None, workers=None) -> dict | None:
     None when another run holds the lock; otherwise how many were recycled, by rule."""
     now = now or timezone.now()
     workers = max(1, workers or settings.POOL_RECYCLE_WORKERS)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [RECYCLE_LOCK_KEY])
-        if not cursor.fetchone()[0]:
+    with locks.try_session(RECYCLE_LOCK_KEY) as got:
+        if not got:
             return None
-    try:
         done = {}
         for rule, sql, params, reason in _recycle_rules(now):
             if workers == 1:
@@ -523,9 +517,6 @@ def pool_recycle(*, now=None, workers=None) -> dict | None:
                     _recycle_share, sql, params, reason=reason, share=share, of=workers,
                 ), range(workers)))
         return done
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [RECYCLE_LOCK_KEY])
 
 
 def _recycle_rules(now):

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from crm import policies, timewindows
+from common import timewindows
+from crm import policies
 from crm.models import Custody, Customer
 from crm.selectors import QUERY_VIEWS
 from workplans.models import Plan

@@ -7,6 +7,6 @@ export CRM_ADDRESS=${CRM_ADDRESS:-127.0.0.1:8000}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost,${CRM_ADDRESS%:*}}
 if [ -n "${DATABASE_URL:-}" ] && [ -z "${SECRET_KEY:-}" ]; then
   # Your own database: a signing key made once for this machine (var/secret_key, git-ignored).
-  SECRET_KEY=$(python -c 'from crm.embedded_pg import local_secret_key; print(local_secret_key())')
+  SECRET_KEY=$(python -c 'from config.embedded_pg import local_secret_key; print(local_secret_key())')
   export SECRET_KEY
 fi

@@ -31,7 +31,7 @@ def _get(url, language):
 def test_the_run_mode_shows_the_sites_own_404_page_in_chinese(tmp_path):
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
-    env.update(DJANGO_SETTINGS_MODULE="crm.settings", CRM_ADDRESS=f"127.0.0.1:{port}", STATIC_ROOT=str(tmp_path))
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", CRM_ADDRESS=f"127.0.0.1:{port}", STATIC_ROOT=str(tmp_path))
     python = f'"{sys.executable}" manage.py'
     command = (f"source scripts/_run_env.sh && {python} collectstatic --noinput --verbosity 0"
                f' && exec {python} runserver "$CRM_ADDRESS" --noreload')

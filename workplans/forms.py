@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from common.timewindows import CustomWindowForm, MomentField
 from crm.policies import visible_customers
-from crm.timewindows import CustomWindowForm, MomentField
 from workplans.models import Plan
 from workplans.selectors import STATUS_DONE, STATUS_OPEN, STATUS_OVERDUE
 

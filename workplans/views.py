@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.policies import require
-from crm.pagination import paginate
-from crm.timewindows import clamp_day, day_window, month_window, today, week_window
+from common.pagination import paginate
+from common.timewindows import clamp_day, day_window, month_window, today, week_window
 from workplans import policies, selectors, services
 from workplans.forms import CustomerSearchForm, PlanFilterForm, PlanForm, PlanWindowForm, StatusForm
 

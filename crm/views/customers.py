@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit
 from accounts.models import User
 from accounts.policies import has_sales_role, require
+from common.http import client_ip
+from common.pagination import paginate
 from crm import offboarding, ownership, photos, policies, selectors, services
 from crm.forms import (
     CustomerFilterForm,
@@ -22,7 +23,6 @@ from crm.forms import (
     SavedSearchRenameForm,
     ShareForm,
 )
-from crm.pagination import paginate
 from crm.staff_forms import BulkActionForm
 
 sales_only = require(has_sales_role)
@@ -198,7 +198,7 @@ def customer_delete(request, pk):
     if not policies.can_delete(request.user, customer):
         raise PermissionDenied
     if request.method == "POST":
-        services.customer_delete(customer=customer, by=request.user, ip=audit.client_ip(request))
+        services.customer_delete(customer=customer, by=request.user, ip=client_ip(request))
         messages.success(request, _("Customer %(name)s and everything recorded about them were deleted.") % {"name": customer.name})
         return redirect("crm:customer-list")
     return render(request, "crm/customer_delete.html", {"customer": customer, "loses": selectors.deletion_summary(customer)})

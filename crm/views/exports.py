@@ -9,8 +9,8 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import audit
 from accounts.policies import has_sales_role, require
+from common.http import client_ip
 from crm import import_services, policies
 from crm.import_tasks import export_source, run_export
 from crm.job_models import ExportJob
@@ -59,7 +59,7 @@ def _export(request, kind):
         return redirect(job)
     target = tempfile.TemporaryFile()
     import_services.export_write(resource=resource, queryset=queryset, fmt=fmt, target=target, by=request.user, kind=kind,
-                                 ip=audit.client_ip(request))
+                                 ip=client_ip(request))
     target.seek(0)
     return FileResponse(target, as_attachment=True, filename=import_services.export_filename(fmt, kind),
                         content_type=CONTENT_TYPES[fmt])

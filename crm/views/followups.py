@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import has_sales_role, require
+from common.pagination import paginate
 from crm import policies, selectors, services
 from crm.forms import FollowUpContinueForm, FollowUpEditForm, FollowUpFilterForm, FollowUpForm
-from crm.pagination import paginate
 
 sales_only = require(has_sales_role)
 

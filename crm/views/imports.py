@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,12 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.fields import PersonChoiceField
 from accounts.policies import has_sales_role, require
-from crm import import_services, policies
+from common.pagination import PER_PAGE_CHOICES
+from crm import import_services, import_tasks, policies
 from crm import importexport as ie
-from crm import import_tasks
 from crm.import_tasks import analyse_import, run_import
 from crm.job_models import ImportJob
-from crm.pagination import PER_PAGE_CHOICES
 
 sales_only = require(has_sales_role)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

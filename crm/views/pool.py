@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.policies import has_sales_role, require
+from common.pagination import paginate
 from crm import policies, selectors, services
 from crm.forms import PoolAssignForm, PoolFilterForm
-from crm.pagination import paginate
 from crm.selectors import search_count_cap
 
 sales_only = require(has_sales_role)

@@ -155,7 +155,7 @@ def test_guest_cannot_post_more_than_the_limit_from_one_address(cast, client_for
     assert client_for(cast.sales1).post(NEW, _post()).status_code == 302
 
 
-@override_settings(BULLETIN_GUEST_POST_LIMIT=1, BULLETIN_TRUST_X_FORWARDED_FOR=True)
+@override_settings(BULLETIN_GUEST_POST_LIMIT=1, TRUST_X_FORWARDED_FOR=True)
 def test_it_counts_guests_by_the_address_the_proxy_saw(cast, client_for):
     client = client_for(None)
     forwarded = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.7"}

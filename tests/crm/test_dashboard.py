@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from crm import reports, services, timewindows
+from common import timewindows
+from crm import reports, services
 from crm.models import Custody, Customer, FollowUp
 from tests.factories import CustomerFactory, SalesGroupFactory, UserFactory
 from workplans.models import Plan

@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from accounts.models import SalesGroup, User
 from bulletin.models import Post
-from workplans.models import Plan
 from crm.models import Custody, Customer, FollowUp
+from workplans.models import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +19,7 @@ def test_production_settings_pass_check_deploy():
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "crm.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "0",
         "SECRET_KEY": "x8$Kp2!vQz7#Lm4@Rt9&Wn1^Yb6*Hc3(Jd5)Fg0-Ss8+Aa2=Ee7",
         "ALLOWED_HOSTS": "crm.example.com",
@@ -37,7 +37,7 @@ def test_production_settings_pass_check_deploy():
 
 def test_settings_refuse_to_start_without_a_secret_key_in_production():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env.update({"DJANGO_SETTINGS_MODULE": "crm.settings", "DEBUG": "0", "DATABASE_URL": "postgresql://x@localhost/x"})
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0", "DATABASE_URL": "postgresql://x@localhost/x"})
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
@@ -86,7 +86,7 @@ def test_seed_demo_twice_gives_the_same_company(capsys):
 
 def test_a_machine_on_the_embedded_database_gets_its_own_random_key():
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "crm.settings", "DEBUG": "0"})
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0"})
     script = "from django.conf import settings; print(settings.SECRET_KEY)"
     first, second = (
         subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env,

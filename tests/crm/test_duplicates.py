@@ -2,8 +2,8 @@ import pytest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.phones import normalize_phone
 from crm.models import Customer
-from crm.phones import normalize_phone
 
 pytestmark = pytest.mark.django_db
 

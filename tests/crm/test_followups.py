@@ -220,7 +220,7 @@ def test_window_this_month(timeline):
 
 
 def test_window_last_n_hours(timeline):
-    from crm.timewindows import last
+    from common.timewindows import last
 
     assert _subjects(timeline.sales1, window=last(NOW, hours=1)) == ["sunday night", "today"]
 

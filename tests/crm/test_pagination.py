@@ -11,8 +11,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from common.pagination import paginate
 from crm.models import Customer
-from crm.pagination import paginate
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_a_search_past_its_count_cap_reads_its_first_pages_by_walking(namesakes,
 
 
 def test_walked_cursor_pages_and_deep_offset_pages_show_the_same_rows(namesakes, monkeypatch):
-    from crm import pagination
+    from common import pagination
 
     rows, walk = _searched(namesakes)
     expected = list(rows.values_list("pk", flat=True))
@@ -150,7 +150,7 @@ def test_walked_cursor_pages_and_deep_offset_pages_show_the_same_rows(namesakes,
 
 
 def test_the_list_page_finds_the_same_customers_either_way(namesakes, client_for, monkeypatch):
-    from crm import pagination
+    from common import pagination
 
     client = client_for(namesakes.sales1)
     narrowed = client.get("/customers/?q=李明&per_page=10").context["page_obj"]

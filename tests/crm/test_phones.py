@@ -1,11 +1,11 @@
-"""Mainland phone rules (crm/phones.py): the one place the customer form and the import ask."""
+"""Mainland phone rules (common/phones.py): the one place the customer form and the import ask."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from common.phones import validate_phone
 from crm.models import Customer, CustomerChange
-from crm.phones import validate_phone
 from tests.factories import CustomerFactory
 
 ACCEPTED = [

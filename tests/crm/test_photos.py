@@ -47,19 +47,19 @@ def _upload(client, name, content, content_type):
 
 def test_there_is_no_media_route_even_with_debug_on(cast, client_for):
     """scripts/run sets DEBUG=1, which used to add a /media/ route with no login."""
-    import crm.urls
+    import config.urls
 
     photo = default_storage.save("customers/2026/12/p.png", ContentFile(_png_bytes()))
     try:
         with override_settings(DEBUG=True):
-            importlib.reload(crm.urls)
+            importlib.reload(config.urls)
             clear_url_caches()
             with pytest.raises(Resolver404):
                 resolve(f"/media/{photo}")
             assert client_for(None).get(f"/media/{photo}").status_code == 404
             assert client_for(cast.sales1).get(f"/media/{photo}").status_code == 404
     finally:
-        importlib.reload(crm.urls)
+        importlib.reload(config.urls)
         clear_url_caches()
 
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from crm import reports, services, timewindows
+from common import timewindows
+from crm import reports, services
 from crm.models import Custody, Customer, CustomerChange, FollowUp
 from tests.factories import CustomerFactory
 

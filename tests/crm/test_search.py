@@ -102,7 +102,7 @@ def test_salesperson_cannot_delete_someone_elses_saved_search(people, client_for
 
 
 def test_pages_run_on_past_the_counted_matches(cast, client_for, monkeypatch):
-    from crm import pagination
+    from common import pagination
 
     monkeypatch.setattr(pagination, "BROAD_SEARCH_COUNT_CAP", 20)
     for i in range(35):

@@ -56,7 +56,7 @@ def two_servers():
         db = connection.settings_dict
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "crm.test_settings",
+            "DJANGO_SETTINGS_MODULE": "config.test_settings",
             "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@/{db['NAME']}?host={db['HOST']}",
             "DB_CONN_MAX_AGE": "0",
             "HTTPS": "0",
@@ -68,7 +68,7 @@ def two_servers():
         ports = [_free_port(), _free_port()]
         for port in ports:
             started.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "crm.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                  "--workers", "1", "--threads", "8", "--preload", "--log-level", "warning"],
                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             ))

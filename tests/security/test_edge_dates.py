@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common import timewindows
 from crm.models import FollowUp
-from crm import timewindows
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -105,7 +105,7 @@ def test_pages_carry_the_security_headers(cast, client_for):
 
 
 def test_production_cookies_are_secure_httponly_and_same_site():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crm.settings", "DEBUG": "0", "HTTPS": "1",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0", "HTTPS": "1",
            "SECRET_KEY": "x8$Kp2!vQz7#Lm4@Rt9&Wn1^Yb6*Hc3(Jd5)Fg0-Ss8+Aa2=Ee7", "DATABASE_URL": "postgresql://x@localhost/x"}
     names = ["SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SECURE",
              "CSRF_COOKIE_HTTPONLY", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "X_FRAME_OPTIONS",

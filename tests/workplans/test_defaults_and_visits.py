@@ -1,13 +1,14 @@
 """A new plan starts at the next full hour, in the configured time zone; the agenda shows the
 visits due each day beside the plans (issue 20, "the phone in their hand")."""
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.timewindows import local_midnight, today
+from common.timewindows import local_midnight, today
 from tests.factories import CustomerFactory
 from tests.workplans.plans import make_plan
 

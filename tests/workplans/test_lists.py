@@ -8,10 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.timewindows import local_midnight, today
+from common.timewindows import local_midnight, today
 from tests.workplans.plans import make_plan
 from workplans import selectors
-from workplans.models import Plan
 
 pytestmark = pytest.mark.django_db
 

@@ -117,11 +117,11 @@ def test_salesperson_can_mark_done_by_default(cast, client_for, settings):
 def test_it_reads_the_setting_from_the_environment(monkeypatch):
     import importlib
 
-    import crm.settings
+    import config.settings
 
     monkeypatch.setenv("WORKPLANS_ONLY_MANAGERS_COMPLETE", "1")
     try:
-        assert importlib.reload(crm.settings).WORKPLANS_ONLY_MANAGERS_COMPLETE is True
+        assert importlib.reload(config.settings).WORKPLANS_ONLY_MANAGERS_COMPLETE is True
     finally:
         monkeypatch.delenv("WORKPLANS_ONLY_MANAGERS_COMPLETE")
-        importlib.reload(crm.settings)
+        importlib.reload(config.settings)

@@ -19,9 +19,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from accounts.models import User
+from common.pagination import Keyset
 from crm.bench_admin import admin_url
 from crm.models import Customer, FollowUp
-from crm.pagination import Keyset
 from crm.selectors import QUERY_VIEWS, CustomerQuery, customer_list
 from workplans.models import Plan
 

@@ -30,13 +30,13 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from accounts.models import User
+from common.phones import normalize_phone
 from crm import import_services
 from crm import importexport as ie
 from crm.demo import person_name
 from crm.demo.customers import CITIES, INDUSTRIES, NOTES, ROADS, TITLES, _phone, seed_customers
 from crm.job_models import ImportJob
 from crm.models import Customer
-from crm.phones import normalize_phone
 from crm.policies import visible_customers
 
 BRANDS = ["华信", "宏达", "鑫源", "恒通", "博远", "金桥", "天成", "瑞丰", "中科", "联创", "新锐", "永盛"]

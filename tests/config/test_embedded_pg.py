@@ -1,8 +1,8 @@
 """Issue 19.9: a signal at any moment leaves the embedded database usable by the next command.
 
 `scripts/run` and `scripts/test` touch the embedded server only through
-`crm.embedded_pg.database_url()` (every manage.py command calls it when the settings load) and
-`python -m crm.embedded_pg stop`; everything else they run is an ordinary PostgreSQL client,
+`config.embedded_pg.database_url()` (every manage.py command calls it when the settings load) and
+`python -m config.embedded_pg stop`; everything else they run is an ordinary PostgreSQL client,
 whose death PostgreSQL handles. So the test kills that start path (stop, then start: initdb
 on a fresh cluster, pg_ctl start, waiting for the server, creating the database) in its own
 process group, with the signal and the moment drawn from a fixed seed, then starts again as
@@ -21,17 +21,17 @@ import uuid
 
 import psycopg2
 
-from crm import embedded_pg
+from config import embedded_pg
 
 ROUNDS = 20
 SEED = 19_9
 SIGNALS = [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL]
-STOP_THEN_START = "from crm import embedded_pg; embedded_pg.stop(); print(embedded_pg.database_url())"
+STOP_THEN_START = "from config import embedded_pg; embedded_pg.stop(); print(embedded_pg.database_url())"
 
 
 def _command(data_dir, code=None, **popen):
     env = {**os.environ, "CRM_PGDATA": str(data_dir)}
-    args = [sys.executable, "-c", code] if code else [sys.executable, "-m", "crm.embedded_pg"]
+    args = [sys.executable, "-c", code] if code else [sys.executable, "-m", "config.embedded_pg"]
     return subprocess.Popen(args, cwd=embedded_pg.PROJECT_DIR, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, **popen)
 
@@ -53,7 +53,7 @@ def test_killing_the_start_path_at_any_moment_leaves_the_database_usable():
             fresh = round_ == 0 or rng.random() < 0.25
             if fresh:  # a new machine: the kill may land in initdb
                 if data_dir.exists():
-                    _command(data_dir, "from crm import embedded_pg; embedded_pg.stop()").communicate(timeout=120)
+                    _command(data_dir, "from config import embedded_pg; embedded_pg.stop()").communicate(timeout=120)
                     shutil.rmtree(data_dir)
                 written, fresh_rounds = 0, fresh_rounds + 1
             sig, delay = rng.choice(SIGNALS), rng.uniform(0.05, 1.6 if fresh else 0.9)
@@ -81,7 +81,7 @@ def test_killing_the_start_path_at_any_moment_leaves_the_database_usable():
         assert not list(data_dir.parent.glob(f"{data_dir.name}.init-*"))  # killed initdbs were cleaned up
     finally:
         if data_dir.exists():
-            _command(data_dir, "from crm import embedded_pg; embedded_pg.stop()").communicate(timeout=120)
+            _command(data_dir, "from config import embedded_pg; embedded_pg.stop()").communicate(timeout=120)
         if (data_dir / "postmaster.pid").exists():  # the stop failed: never leave a server behind
             try:
                 os.kill(int((data_dir / "postmaster.pid").read_text().split()[0]), signal.SIGINT)

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from crm import db_router
-from crm.db_router import ReportsReplicaRouter, replica_reads
-from crm.env import cache_from_url
+from common.env import cache_from_url
+from config.db_router import ReportsReplicaRouter, replica_reads
+from config import db_router
 from crm.models import Customer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +58,7 @@ def test_cache_url_picks_redis_or_local_memory():
 
 def test_settings_add_the_replica_router_and_redis_from_the_environment():
     env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "crm.settings", "DEBUG": "1",
+        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
         "DATABASE_URL": "postgresql://crm@db1/crm", "DATABASE_REPLICA_URL": "postgresql://crm_ro@db2:5433/crm",
         "CACHE_URL": "redis://cache:6379/0", "DISABLE_SERVER_SIDE_CURSORS": "1",
     }
@@ -71,6 +71,6 @@ def test_settings_add_the_replica_router_and_redis_from_the_environment():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "['crm.db_router.ReportsReplicaRouter']", "db2", "5433", "default", "True",
+        "['config.db_router.ReportsReplicaRouter']", "db2", "5433", "default", "True",
         "django.core.cache.backends.redis.RedisCache",
     ]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from crm.env import cache_from_url, database_from_url, env_bool, env_int, env_list, env_str
+from common.env import cache_from_url, database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,7 +17,7 @@ if env_str("SECRET_KEY", ""):
 elif DEBUG:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 elif not env_str("DATABASE_URL", ""):
-    from crm.embedded_pg import local_secret_key
+    from config.embedded_pg import local_secret_key
 
     SECRET_KEY = local_secret_key()
 else:
@@ -27,7 +27,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     # The admin only for `manage.py bench`'s side-by-side changelist (crm/bench_admin.py): no
-    # autodiscovery, and no admin URL in crm/urls.py.
+    # autodiscovery, and no admin URL in config/urls.py.
     "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,8 +63,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
-ROOT_URLCONF = "crm.urls"
-WSGI_APPLICATION = "crm.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -86,15 +86,15 @@ TEMPLATES = [
 # --- Database: PostgreSQL only. Without DATABASE_URL, an embedded server under var/pgdata.
 _database_url = env_str("DATABASE_URL", "")
 if not _database_url:
-    from crm import embedded_pg
+    from config import embedded_pg
 
     _database_url = embedded_pg.database_url()
 DATABASES = {"default": database_from_url(_database_url)}
-# A streaming replica for report pages only (crm/db_router.py; docs/scaling.md). Tests mirror it.
+# A streaming replica for report pages only (config/db_router.py; docs/scaling.md). Tests mirror it.
 _replica_url = env_str("DATABASE_REPLICA_URL", "")
 if _replica_url:
     DATABASES["replica"] = {**database_from_url(_replica_url), "TEST": {"MIRROR": "default"}}
-    DATABASE_ROUTERS = ["crm.db_router.ReportsReplicaRouter"]
+    DATABASE_ROUTERS = ["config.db_router.ReportsReplicaRouter"]
 # Behind PgBouncer in transaction pooling mode, named cursors cannot outlive a transaction.
 if env_bool("DISABLE_SERVER_SIDE_CURSORS", False):
     for _database in DATABASES.values():
@@ -128,7 +128,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.audit.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.http.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.audit.lockout_username"
 AXES_VERBOSE = False
 # Behind a proxy the client's address is the last X-Forwarded-For entry the proxy appended.
@@ -143,8 +143,8 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "crm_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-# Every language's input formats put the HTML machine format first (crm/formats/__init__.py).
-FORMAT_MODULE_PATH = ["crm.formats"]
+# Every language's input formats put the HTML machine format first (config/formats/__init__.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and media files (vendored assets, served by whitenoise; no CDN)
 STATIC_URL = "static/"
@@ -243,7 +243,6 @@ BULLETIN_ALLOW_GUEST_POSTS = env_bool("BULLETIN_ALLOW_GUEST_POSTS", True)
 BULLETIN_GUEST_POST_LIMIT = env_int("BULLETIN_GUEST_POST_LIMIT", 5)
 BULLETIN_GUEST_POST_WINDOW_SECONDS = env_int("BULLETIN_GUEST_POST_WINDOW_SECONDS", 600)
 # Behind a proxy the client's address is the last X-Forwarded-For entry the proxy appended.
-BULLETIN_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
 # Suggestions per employee (signed and anonymous counted together, in the sender's signed cookie;
 # signed ones also per person on the server), in a fixed window.
 BULLETIN_SUGGESTION_LIMIT = env_int("BULLETIN_SUGGESTION_LIMIT", 5)
