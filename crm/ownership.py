@@ -52,6 +52,18 @@ CUSTODY_COLUMNS = ["customer_id", "from_owner_id", "to_owner_id", "actor_id", "r
 HOLDING_ROLES = (User.Role.SALESPERSON, User.Role.SUPERVISOR, User.Role.ADMIN)
 
 
+# Apps above crm whose records follow a customer (open deals, contacts, complaints, ...) register a
+# follower in their AppConfig.ready(): `follower(moved, *, to, by, reason, now)` is called inside
+# move()'s transaction, after the customers moved, with `moved` = [(customer id, previous owner
+# id), ...]. crm never imports those apps; they import this.
+_followers = []
+
+
+def register_follower(follower) -> None:
+    if follower not in _followers:
+        _followers.append(follower)
+
+
 class Refused(Exception):
     """Nothing changed; `message` (translated) says why."""
 
@@ -101,6 +113,8 @@ def move(customers, *, to=None, reason: str, by=None, note: str = "", from_pool:
         return []
     now = timezone.now()  # after the locks: see the module's docstring
     _write(rows, to=to, reason=reason, by=by, note=note, now=now, from_pool=from_pool)
+    for follower in _followers:
+        follower(rows, to=to, by=by, reason=reason, now=now)
     return rows
 
 
