@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policies import has_sales_role, is_admin, is_backup_operator
+from accounts.policies import has_sales_role, is_admin, is_backup_operator, may_manage_staff
 
 # (url name, label, who sees it). Entries whose URL does not exist yet are skipped.
 _NAVIGATION = [
@@ -15,8 +15,8 @@ _NAVIGATION = [
     ("bulletin:suggestion-list", _("Suggestions"), lambda user: has_sales_role(user) and not user.is_salesperson),
     ("bulletin:suggestion-mine", _("Suggestions"), lambda user: has_sales_role(user) and user.is_salesperson),
     ("crm:report-index", _("Reports"), lambda user: has_sales_role(user) and not user.is_salesperson),
-    ("accounts:user-list", _("Staff"), lambda user: has_sales_role(user) and not user.is_salesperson),
-    ("accounts:audit-list", _("Audit trail"), is_admin),
+    ("staff:user-list", _("Staff"), may_manage_staff),
+    ("staff:audit-list", _("Audit trail"), is_admin),  # staff.policies.may_read_audit_trail
     ("crm:backup-list", _("Backups"), lambda user: is_backup_operator(user) or user.is_admin),
 ]
 

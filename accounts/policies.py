@@ -13,7 +13,6 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from accounts.models import SalesGroup, SalesGroupUserObjectPermission, User
 
@@ -121,17 +120,13 @@ def can_see_user(user, target) -> bool:
     return visible_users(user).filter(pk=target.pk).exists()
 
 
-# --- Staff management (SPEC §7) ------------------------------------------------------------
+# --- Staff management (SPEC §7): the rules the role backend answers for `accounts.change_user`;
+# the staff pages' other rules are staff/policies.py's. ------------------------------------------
 
 
 def may_manage_staff(user) -> bool:
     """Admins manage everyone; supervisors the salespeople of their groups."""
     return has_sales_role(user) and (user.is_admin or user.is_supervisor)
-
-
-def may_manage_groups(user) -> bool:
-    """Creating and renaming groups, choosing supervisors and granting further groups: admins."""
-    return is_admin(user)
 
 
 def manageable_users(user) -> QuerySet[User]:
@@ -144,80 +139,8 @@ def manageable_users(user) -> QuerySet[User]:
     return User.objects.filter(role=User.Role.SALESPERSON, sales_group_id__in=supervised_group_ids(user))
 
 
-def staff_directory(user) -> QuerySet[User]:
-    """The staff list: whom `user` may look up (their own scope of visible people)."""
-    if not may_manage_staff(user):
-        return User.objects.none()
-    return visible_users(user)
-
-
 def can_manage_user(user, target) -> bool:
     return manageable_users(user).filter(pk=target.pk).exists()
-
-
-def assignable_roles(user) -> list[tuple[str, str]]:
-    """Roles `user` may give: any for an admin; a supervisor only makes salespeople."""
-    if is_admin(user):
-        return list(User.Role.choices)
-    if may_manage_staff(user):
-        return [(User.Role.SALESPERSON, User.Role.SALESPERSON.label)]
-    return []
-
-
-def assignable_groups(user) -> QuerySet[SalesGroup]:
-    """Groups `user` may put people in: every group for an admin, their own for a supervisor,
-    so a supervisor can never move someone out of the groups they cover."""
-    if is_admin(user):
-        return SalesGroup.objects.all()
-    if may_manage_staff(user):
-        return SalesGroup.objects.filter(id__in=supervised_group_ids(user))
-    return SalesGroup.objects.none()
-
-
-def supervisor_candidates() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role=User.Role.SUPERVISOR).order_by("username")
-
-
-def _is_last_admin(target) -> bool:
-    return target.is_admin and not User.objects.filter(role=User.Role.ADMIN, is_active=True).exclude(pk=target.pk).exists()
-
-
-def deactivation_refusal(user, target) -> str | None:
-    """Why `user` may not deactivate or offboard `target` (already in scope), or None.
-    Someone already gone may be offboarded again: it sweeps whatever they still hold.
-
-    The message is shown as is: translated, and saying what to do instead.
-    """
-    if target.pk == user.pk:
-        return _("You cannot offboard or deactivate yourself; ask another admin.")
-    if target.is_active and _is_last_admin(target):
-        return _("%(name)s is the last active admin; make someone else admin first.") % {"name": target.display_name}
-    return None
-
-
-def role_change_refusal(user, target, new_role) -> str | None:
-    """Nobody changes their own role (an admin could lock the company out)."""
-    if target.pk is not None and target.pk == user.pk and new_role != target.role:
-        return _("You cannot change your own role; ask another admin.")
-    if target.pk is not None and target.role != new_role and _is_last_admin(target):
-        return _("%(name)s is the last active admin; make someone else admin first.") % {"name": target.display_name}
-    return None
-
-
-def get_managed_user_for(user, pk) -> User:
-    """A person `user` may manage; anyone else is the 404 of a person who does not exist."""
-    target = manageable_users(user).select_related("sales_group").filter(pk=pk).first()
-    if target is None:
-        raise Http404
-    return target
-
-
-def get_visible_user_for(user, pk) -> User:
-    """A person whose page `user` may open (staff directory), else 404."""
-    target = staff_directory(user).select_related("sales_group").filter(pk=pk).first()
-    if target is None:
-        raise Http404
-    return target
 
 
 # --- View guard -------------------------------------------------------------------------------

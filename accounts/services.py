@@ -1,8 +1,8 @@
 """Writes to staff and groups (SPEC §7): keyword-only, atomic, each one in the audit trail.
 
-Who may do what is decided by accounts/policies.py (checked by the views and the forms'
-choices); these functions only save. A departure (offboarding) spans apps and lives in
-crm/offboarding.py.
+Who may do what is decided by accounts/policies.py and staff/policies.py (checked by the views
+and the forms' choices); these functions only save. A departure (offboarding) spans apps and lives in
+staff/offboarding.py.
 """
 
 from axes.utils import reset as axes_reset

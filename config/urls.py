@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set-language"),
     path("", include("crm.app_urls")),
+    path("", include("staff.urls")),
     path("plans/", include("workplans.urls")),
     path("board/", include("bulletin.urls")),
 ]

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from crm.views import backups, customers, exports, followups, imports, pool, reports
 
@@ -7,6 +7,7 @@ app_name = "crm"
 urlpatterns = [
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
+    path("customers/bulk/", customers.customer_bulk, name="customer-bulk"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer-detail"),
     path("customers/<int:pk>/edit/", customers.customer_edit, name="customer-edit"),
     path("customers/<int:pk>/type/", customers.customer_change_type, name="customer-type"),
@@ -31,10 +32,6 @@ urlpatterns = [
     path("backups/<int:pk>/verify/", backups.backup_verify, name="backup-verify"),
     path("backups/<int:pk>/download/", backups.backup_download, name="backup-download"),
 ]
-
-# Staff pages, offboarding and bulk reassignment (crm/staff_urls.py), in this namespace.
-urlpatterns += [path("", include("crm.staff_urls"))]
-
 
 urlpatterns += [
     path("customers/import/", imports.customer_import, name="customer-import"),

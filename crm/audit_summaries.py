@@ -24,16 +24,6 @@ def _imported(event):
     return None  # the file's name
 
 
-def _offboarded(event):
-    data = event.data
-    if "name" not in data or event.count is None:
-        return None
-    return _("%(name)s offboarded: %(customers)d customers moved (%(pool)d to the pool), %(plans)d plans "
-             "and %(suggestions)d signed suggestions removed") % {
-        "name": data["name"], "customers": event.count, "pool": data.get("to_pool", 0),
-        "plans": data.get("plans", 0), "suggestions": data.get("signed_suggestions", 0)}
-
-
 def _to_pool(event):
     if event.count is None:
         return None
@@ -52,6 +42,5 @@ register_summary("followups.export", _exported(
     lambda n: ngettext("%(count)s follow-up", "%(count)s follow-ups", n) % {"count": n}))
 register_summary("plans.export", _exported(lambda n: ngettext("%(count)s plan", "%(count)s plans", n) % {"count": n}))
 register_summary("customers.import", _imported)
-register_summary("staff.offboard", _offboarded)
 register_summary("customers.to_pool", _to_pool)
 register_summary("customers.reassign", _reassigned)

@@ -2,13 +2,14 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from accounts import policies as roles
-from accounts.fields import PersonChoiceField
+from accounts.fields import PersonChoiceField, person_choices
 from common import timewindows
 from common.pagination import PER_PAGE_CHOICES
 from common.phones import validate_phone
@@ -419,3 +420,47 @@ class PoolAssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = policies.assignable_owners(user)
+
+
+class BulkActionForm(forms.Form):
+    """The customer list's bulk bar: the ticked customers, or all of one salesperson's customers
+    matching the list's filter, to a colleague or to the pool."""
+
+    REASSIGN = "reassign"
+    TO_POOL = "pool"
+
+    action = forms.ChoiceField(choices=[(REASSIGN, _("Reassign to")), (TO_POOL, _("Move to the pool"))])
+    customers = forms.ModelMultipleChoiceField(
+        queryset=None, required=False,
+        error_messages={"invalid_choice": _("Some ticked customers are not yours to move; reload the list.")},
+    )
+    everything = forms.BooleanField(required=False)
+    filter = forms.CharField(required=False, max_length=2000)
+    target = PersonChoiceField(
+        with_group=True, queryset=None, required=False, error_messages={"invalid_choice": _(
+            "Customers can only go to an active salesperson or supervisor you manage.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["customers"].queryset = policies.reassignable_customers(user)
+        self.fields["target"].queryset = policies.assignable_owners(user)
+
+    def target_choices(self) -> list:
+        """(id, name · group) of who may receive customers, in one query of plain values."""
+        return person_choices(self.fields["target"].queryset, with_group=True)
+
+    def filter_query(self):
+        return CustomerFilterForm(QueryDict(self.cleaned_data.get("filter") or ""), user=self.user).query()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.REASSIGN and not data.get("target") and "target" not in self.errors:
+            self.add_error("target", _("Choose who receives the customers."))
+        if data.get("everything"):
+            if "filter" not in self.errors and self.filter_query().owner is None:
+                self.add_error(None, _("Filter the list by one salesperson to move all of their matching customers."))
+        elif not data.get("customers") and "customers" not in self.errors:
+            self.add_error("customers", _("Tick the customers to move."))
+        return data

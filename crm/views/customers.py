@@ -11,8 +11,9 @@ from accounts.models import User
 from accounts.policies import has_sales_role, require
 from common.http import client_ip
 from common.pagination import paginate
-from crm import offboarding, ownership, photos, policies, selectors, services
+from crm import ownership, photos, policies, reassignment, selectors, services
 from crm.forms import (
+    BulkActionForm,
     CustomerFilterForm,
     CustomerForm,
     CustomerGradeForm,
@@ -23,7 +24,6 @@ from crm.forms import (
     SavedSearchRenameForm,
     ShareForm,
 )
-from crm.staff_forms import BulkActionForm
 
 sales_only = require(has_sales_role)
 LOG_LIMIT = 100  # the newest conversations on a customer's page
@@ -319,8 +319,8 @@ def customer_bulk(request):
         chosen = policies.reassignable_customers(request.user).filter(pk__in=[c.pk for c in data["customers"]])
     target = data["target"] if data["action"] == BulkActionForm.REASSIGN else None
     try:
-        moved = offboarding.reassign(customers=chosen, to=target, by=request.user)
-    except offboarding.Refused as refused:
+        moved = reassignment.reassign(customers=chosen, to=target, by=request.user)
+    except reassignment.Refused as refused:
         messages.error(request, refused.message)
         return redirect(back)
     if target is None:

@@ -12,7 +12,16 @@ from PIL import Image
 
 from crm.models import SavedSearch
 from tests.authz import (
-    FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, by_relation, everyone, staff,
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Row,
+    by_relation,
+    everyone,
+    staff,
 )
 from tests.factories import CustomerFactory
 
@@ -113,4 +122,9 @@ ROWS = [
     Row("crm:saved-search-delete", "POST",
         {"anonymous": LOGIN, "salesperson": REDIRECT, "supervisor": NOT_FOUND, "admin": NOT_FOUND, "backup": NOT_FOUND},
         kwargs=lambda world, relation: {"pk": world.saved_search.pk}),
+    # The customer list's bulk bar (reassign or move to the pool): supervisors within their groups, admins.
+    Row("crm:customer-bulk", "POST", {
+        "anonymous": LOGIN, "salesperson": NOT_FOUND, "supervisor": REDIRECT, "admin": REDIRECT, "backup": NOT_FOUND,
+    }, data=lambda world, relation: {"action": "pool", "customers": [world.customers[relation].pk]}),
+    Row("crm:customer-bulk", "GET", everyone(NOT_ALLOWED)),
 ]

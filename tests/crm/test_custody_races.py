@@ -14,10 +14,11 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.models import User
-from crm import import_services, import_tasks, offboarding, services
+from crm import import_services, import_tasks, services
 from crm import importexport as ie
 from crm.job_models import ImportJob
 from crm.models import Custody, Customer
+from staff import offboarding
 from tests.crm.importexport_helpers import private_files, upload, xlsx_bytes  # noqa: F401
 from tests.factories import CustomerFactory
 

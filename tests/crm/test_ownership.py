@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
-from crm import offboarding, ownership, services
+from crm import ownership, reassignment, services
 from crm.models import Custody, Customer
+from staff import offboarding
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def test_a_key_customer_entering_the_pool_is_no_longer_a_key_customer(cast, clie
     if way == "give up":
         client_for(cast.sales1).post(reverse("crm:customer-give-up", args=[customer.pk]), {"reason": "no_need"})
     elif way == "bulk move to the pool":
-        offboarding.reassign(customers=Customer.objects.filter(pk=customer.pk), to=None, by=cast.sup1)
+        reassignment.reassign(customers=Customer.objects.filter(pk=customer.pk), to=None, by=cast.sup1)
     else:
         offboarding.offboard(person=cast.sales1, by=cast.admin)
     customer.refresh_from_db()
@@ -49,7 +50,7 @@ def test_a_key_customer_entering_the_pool_is_no_longer_a_key_customer(cast, clie
 def test_a_key_customer_handed_to_a_colleague_stays_a_key_customer(cast, way):
     customer = _key_customer(cast)
     if way == "reassign":
-        offboarding.reassign(customers=Customer.objects.filter(pk=customer.pk), to=cast.sales1b, by=cast.sup1)
+        reassignment.reassign(customers=Customer.objects.filter(pk=customer.pk), to=cast.sales1b, by=cast.sup1)
     else:
         offboarding.offboard(person=cast.sales1, by=cast.admin, mode=offboarding.ONE, receivers=[cast.sales1b])
     customer.refresh_from_db()
@@ -116,7 +117,7 @@ def test_custody_rows_are_stamped_after_the_locks_in_commit_order(cast):
     customer = CustomerFactory(owner=cast.sales1)
     services.customer_give_up(customer=customer, reason="换人跟进", by=cast.sales1)
     services.customer_claim(customer=customer, by=cast.sales2)
-    offboarding.reassign(customers=Customer.objects.filter(pk=customer.pk), to=cast.sales2b, by=cast.sup2)
+    reassignment.reassign(customers=Customer.objects.filter(pk=customer.pk), to=cast.sales2b, by=cast.sup2)
     rows = list(Custody.objects.filter(customer=customer).order_by("id"))
     assert [row.reason for row in rows] == [Custody.Reason.GAVE_UP, Custody.Reason.CLAIMED, Custody.Reason.REASSIGNED]
     assert rows[0].created_at <= rows[1].created_at <= rows[2].created_at
@@ -132,11 +133,11 @@ def test_offboarding_someone_already_gone_sweeps_what_they_still_hold(cast, clie
     held = [CustomerFactory(owner=cast.sales1) for _ in range(2)]
     User.objects.filter(pk=cast.sales1.pk).update(is_active=False, departed_at=left)
     client = client_for(cast.admin)
-    detail = client.get(reverse("crm:staff-detail", args=[cast.sales1.pk])).content.decode()
-    assert reverse("crm:staff-offboard", args=[cast.sales1.pk]) in detail
-    page = client.get(reverse("crm:staff-offboard", args=[cast.sales1.pk]))
+    detail = client.get(reverse("staff:user-detail", args=[cast.sales1.pk])).content.decode()
+    assert reverse("staff:user-offboard", args=[cast.sales1.pk]) in detail
+    page = client.get(reverse("staff:user-offboard", args=[cast.sales1.pk]))
     assert page.status_code == 200 and page.context["refusal"] is None
-    response = client.post(reverse("crm:staff-offboard", args=[cast.sales1.pk]),
+    response = client.post(reverse("staff:user-offboard", args=[cast.sales1.pk]),
                            {"expected_customers": 2, "mode": "one", "colleague": cast.sales1b.pk, "confirm": "1"})
     assert response.status_code == 302
     owners = Customer.objects.filter(pk__in=[c.pk for c in held]).values_list("owner_id", flat=True)

@@ -75,12 +75,12 @@ def test_staff_pages_dial_their_phones(cast, client_for):
     cast.sales1.phone, cast.sales1.address = "139 1234 5678", ADDRESS
     cast.sales1.save()
     client = client_for(cast.admin)
-    assert 'href="tel:13912345678"' in _page(client, reverse("accounts:user-list"))
-    profile = _page(client, reverse("crm:staff-detail", args=[cast.sales1.pk]))
+    assert 'href="tel:13912345678"' in _page(client, reverse("staff:user-list"))
+    profile = _page(client, reverse("staff:user-detail", args=[cast.sales1.pk]))
     assert 'href="tel:13912345678"' in profile and f'href="{MAP}"' in profile
 
 
-@pytest.mark.parametrize("url", ["crm:customer-create", "accounts:user-create"])
+@pytest.mark.parametrize("url", ["crm:customer-create", "staff:user-create"])
 def test_phone_inputs_bring_up_the_dial_pad(cast, client_for, url):
     page = _page(client_for(cast.admin), reverse(url))
     phone = re.search(r'<input[^>]+name="phone"[^>]*>', page).group(0)

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent, User
+from crm import reassignment
 from crm.models import Custody, Customer
 from tests.factories import CustomerFactory, UserFactory
 
@@ -120,11 +121,9 @@ def test_the_targets_cap_is_respected(cast, client_for, settings):
 
 
 def test_a_receiver_deactivated_after_the_form_was_filled_gets_nothing(cast):
-    from crm import offboarding
-
     customer = CustomerFactory(owner=cast.sales1)
     receiver = User.objects.get(pk=cast.sales1b.pk)  # the form's copy: still active
     User.objects.filter(pk=receiver.pk).update(is_active=False)
-    with pytest.raises(offboarding.Refused, match="cannot receive customers"):
-        offboarding.reassign(customers=Customer.objects.filter(pk=customer.pk), to=receiver, by=cast.sup1)
+    with pytest.raises(reassignment.Refused, match="cannot receive customers"):
+        reassignment.reassign(customers=Customer.objects.filter(pk=customer.pk), to=receiver, by=cast.sup1)
     assert Customer.objects.get(pk=customer.pk).owner == cast.sales1

@@ -25,13 +25,13 @@ def test_admin_offboards_a_salesperson_to_a_colleague_and_reads_the_audit_trail(
     me = journey("4-admin", cast.admin, device=device, language=language, allowed=names)
     page = me.go(reverse("home"))
 
-    open_menu_item(page, reverse("accounts:user-list"))
+    open_menu_item(page, reverse("staff:user-list"))
     me.shot("staff")
-    page.locator(f"a[href='{reverse('crm:staff-detail', args=[leaver.pk])}']").first.click()
+    page.locator(f"a[href='{reverse('staff:user-detail', args=[leaver.pk])}']").first.click()
     page.wait_for_load_state("domcontentloaded")
     me.shot("salesperson-page")
 
-    page.locator(f"a[href='{reverse('crm:staff-offboard', args=[leaver.pk])}']").first.click()
+    page.locator(f"a[href='{reverse('staff:user-offboard', args=[leaver.pk])}']").first.click()
     page.wait_for_load_state("domcontentloaded")
     preview = page.locator(".offboard-preview").inner_text()
     assert "3" in preview  # three customers to move, as the preview counts them
@@ -52,7 +52,7 @@ def test_admin_offboards_a_salesperson_to_a_colleague_and_reads_the_audit_trail(
     assert set(Customer.objects.filter(name__in=["吴一", "郑二", "冯三"]).values_list("owner", flat=True)) == {cast.sales2b.pk}
     assert Custody.objects.filter(reason=Custody.Reason.OFFBOARDED, to_owner=cast.sales2b).count() == 3
 
-    open_menu_item(page, reverse("accounts:audit-list"))
+    open_menu_item(page, reverse("staff:audit-list"))
     assert AuditEvent.objects.filter(action="staff.offboard", actor=cast.admin).exists()
     assert leaver.display_name in page.locator("main").inner_text()
     me.shot("audit-trail")

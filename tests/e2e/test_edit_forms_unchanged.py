@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Every edit form and who opens it. suggestion-reply has no "-edit" in its name but is one.
 EDIT_FORMS = {
     "crm:customer-edit": "sales1", "crm:followup-edit": "sales1", "workplans:plan-edit": "sales1",
-    "accounts:user-edit": "admin", "accounts:group-edit": "admin", "bulletin:post-edit": "admin",
+    "staff:user-edit": "admin", "staff:group-edit": "admin", "bulletin:post-edit": "admin",
     "bulletin:reply-edit": "admin", "bulletin:suggestion-reply": "admin",
 }
 # Columns no person types: they move on every save (or never), whatever the form holds.
@@ -62,8 +62,8 @@ def _records(cast):
         "crm:customer-edit": (customer, [customer]),
         "crm:followup-edit": (followup, [followup, customer]),
         "workplans:plan-edit": (plan, [plan]),
-        "accounts:user-edit": (person, [person]),
-        "accounts:group-edit": (cast.group1, [cast.group1]),
+        "staff:user-edit": (person, [person]),
+        "staff:group-edit": (cast.group1, [cast.group1]),
         "bulletin:post-edit": (post, [post]),
         "bulletin:reply-edit": (reply, [reply, post]),
         "bulletin:suggestion-reply": (suggestion, [suggestion]),

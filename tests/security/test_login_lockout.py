@@ -130,7 +130,7 @@ def test_password_change_failures_and_the_change_are_in_the_audit_trail(cast, cl
     changed = AuditEvent.objects.get(action="auth.password_changed")
     assert changed.actor == cast.sales1 and changed.ip == "10.9.8.7"
     assert NEW_PASSWORD not in str(changed.data)
-    page = client_for(cast.admin).get(reverse("accounts:audit-list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    page = client_for(cast.admin).get(reverse("staff:audit-list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "修改密码失败" in page and "已修改密码" in page
 
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from bulletin.models import Suggestion
-from crm import offboarding
 from crm.demo.customers import seed_customers
 from crm.models import Custody, Customer
+from staff import offboarding
 from workplans.models import Plan
 
 

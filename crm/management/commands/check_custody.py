@@ -9,7 +9,7 @@ servers at once (the moves take the same locks as offboarding).
 
 from django.core.management.base import BaseCommand, CommandError
 
-from crm import offboarding, ownership
+from crm import ownership, reassignment
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--show", type=int, default=20, help="how many unexplained owners to list")
 
     def handle(self, *args, show, **options):
-        swept = offboarding.sweep_departed()
+        swept = reassignment.sweep_departed()
         moved = sum(swept.values())
         people = ", ".join(f"{person.username} {count}" for person, count in swept.items())
         self.stdout.write(f"Customers held by people who have left: {moved} moved to the pool"

@@ -1,11 +1,14 @@
-"""Reads for a salesperson's page (SPEC §7.2): everything of one person, seen through the
-viewer's policies, with headline counts. Cross-app (customers, follow-ups, plans, the pool)."""
+"""Reads of the staff pages: a salesperson's page (SPEC §7.2), everything of one person seen
+through the viewer's policies, with headline counts (cross-app: customers, follow-ups, plans,
+the pool); and the sales groups with who else supervises them."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import SalesGroupUserObjectPermission
+from accounts.policies import SUPERVISE_GROUP, visible_sales_groups
 from common import timewindows
 from crm import policies
 from crm.models import Custody, Customer
@@ -62,3 +65,20 @@ def staff_page(viewer, person, *, now=None) -> dict:
         "pool_counts": pool_counts,
         "pool_activity": pool.select_related("customer").order_by("-created_at", "-id")[:RECENT],
     }
+
+
+def groups_with_grants(viewer) -> list:
+    """The sales groups `viewer` may see, each with its supervisor, its number of active members
+    and `granted`: the further supervisors granted it (guardian), in two queries."""
+    groups = list(visible_sales_groups(viewer).select_related("supervisor").annotate(
+        active_members=Count("members", filter=Q(members__is_active=True))
+    ))
+    grants = SalesGroupUserObjectPermission.objects.filter(
+        content_object__in=[group.pk for group in groups], permission__codename=SUPERVISE_GROUP
+    ).select_related("user")
+    granted = {}
+    for grant in grants:
+        granted.setdefault(grant.content_object_id, []).append(grant.user)
+    for group in groups:
+        group.granted = granted.get(group.pk, [])
+    return groups

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import AuditEvent
+from staff import offboarding
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +23,13 @@ def events(cast):
 
 
 def _summaries(client, **params):
-    return [event.summary for event in client.get(reverse("accounts:audit-list"), params).context["page_obj"]]
+    return [event.summary for event in client.get(reverse("staff:audit-list"), params).context["page_obj"]]
 
 
 def test_admin_reads_the_trail_newest_first(cast, client_for, events):
     client = client_for(cast.admin)
     assert _summaries(client) == ["3 customers reassigned", "张三 offboarded", "old export"]
-    page = client.get(reverse("accounts:audit-list")).content.decode()
+    page = client.get(reverse("staff:audit-list")).content.decode()
     assert "staff.offboard" in page and "120" in page and "王主管" in page
 
 
@@ -50,14 +52,11 @@ def test_the_trail_is_paginated(cast, client_for):
 
 def test_nobody_but_admins_reads_it(cast, client_for, events):
     for person in (cast.sup1, cast.sales1, cast.backup):
-        assert client_for(person).get(reverse("accounts:audit-list")).status_code == 404
+        assert client_for(person).get(reverse("staff:audit-list")).status_code == 404
 
 
 def test_the_trail_speaks_the_readers_language_whatever_language_the_actor_used(cast, client_for):
     """"49 customers (csv)" and "failed: …" were left in English on a Chinese page."""
-    from crm import offboarding
-    from tests.factories import CustomerFactory
-
     audit.record(actor=cast.sales1, action="customers.export", summary="49 customers (csv)", count=49, format="csv")
     audit.record(actor=cast.sales1, action="customers.import", summary="failed: 客户.xlsx", count=0, failed=True,
                  file="客户.xlsx")
@@ -66,7 +65,7 @@ def test_the_trail_speaks_the_readers_language_whatever_language_the_actor_used(
     offboarding.offboard(person=cast.sales1b, by=cast.admin)
     from accounts import services as staff_services
     staff_services.user_create(username="newbie", password="long-enough-password-1", data={"full_name": "新人"}, by=cast.admin)
-    page = client_for(cast.admin).get(reverse("accounts:audit-list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    page = client_for(cast.admin).get(reverse("staff:audit-list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     for chinese in ("49 个客户（CSV）", "失败：客户.xlsx", "失败：旧.xlsx", "赵六 已办理离职：转移 1 个客户（1 个进入公海）",
                     "newbie（业务员）"):
         assert chinese in page

@@ -1,13 +1,16 @@
-"""Forms of the staff pages (SPEC §7): the staff list's filters, people, groups, the audit trail."""
+"""Forms of the staff pages (SPEC §7): the staff list's filters, people, groups, the audit trail,
+and a departure (where the leaver's customers go). Choices come from the policies."""
+
+from collections import Counter
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts import policies
 from accounts.models import AUDIT_ACTION_LABELS, SalesGroup, User
 from common.timewindows import DayField, days_window  # the shared package's time windows (DESIGN.md)
+from staff import offboarding, policies
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 PHONE_INPUT = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})  # a phone's dial pad
@@ -103,7 +106,7 @@ class _StaffForm(forms.ModelForm):
         self.fields["role"].choices = policies.assignable_roles(by)
         self.fields["sales_group"].queryset = policies.assignable_groups(by)
         self.fields["full_name"].required = True
-        if not by.is_admin:
+        if not policies.may_leave_without_group(by):
             self.fields["sales_group"].required = True
             self.fields["sales_group"].empty_label = None
 
@@ -216,3 +219,102 @@ class AuditFilterForm(forms.Form):
             events = events.filter(actor=data["actor"])
         events = _on_days(events, "created_at", data.get("date_from"), data.get("date_to"))
         return events.select_related("actor")
+
+
+# --- A departure (crm's customers, workplans' plans, bulletin's suggestions: staff/offboarding.py) ---
+
+
+def person_label(person) -> str:
+    return f"{person.display_name} · {person.sales_group}" if person.sales_group_id else person.display_name
+
+
+class OffboardForm(forms.Form):
+    MODE_CHOICES = [
+        (offboarding.POOL, _("All to the isolation pool, for any colleague to claim")),
+        (offboarding.ONE, _("All to one colleague")),
+        (offboarding.SPREAD, _("Spread evenly over several colleagues")),
+        (offboarding.EACH, _("Customer by customer")),
+    ]
+    mode = forms.ChoiceField(choices=MODE_CHOICES, initial=offboarding.POOL, widget=forms.RadioSelect, label=_("Their customers"))
+    colleague = forms.ModelChoiceField(queryset=None, required=False, label=_("Colleague"))
+    colleagues = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Colleagues"), widget=forms.CheckboxSelectMultiple
+    )
+    expected_customers = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, person, by, customers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        receivers = policies.offboarding_receivers(by, person)
+        for name in ("colleague", "colleagues"):
+            self.fields[name].queryset = receivers
+            self.fields[name].label_from_instance = person_label
+        self.customers = list(customers)  # for customer by customer: at most EACH_LIMIT
+        if not self.customers:
+            self.fields["mode"].choices = self.MODE_CHOICES[:3]
+        # Ticking a colleague to spread over selects that option (static/js/app.js, data-checks).
+        radio_ids = {value: f"id_mode_{index}" for index, (value, _label) in enumerate(self.fields["mode"].choices)}
+        self.fields["colleagues"].widget.attrs["data-checks"] = radio_ids[offboarding.SPREAD]
+        self.receivers = {str(r.pk): r for r in receivers}
+        choices = [("", _("Isolation pool"))] + [(pk, person_label(r)) for pk, r in self.receivers.items()]
+        for customer in self.customers:
+            self.fields[f"to_{customer.pk}"] = forms.ChoiceField(choices=choices, required=False, label=customer.name)
+
+    def customer_fields(self):
+        return [(customer, self[f"to_{customer.pk}"]) for customer in self.customers]
+
+    def clean(self):
+        data = super().clean()
+        mode = data.get("mode")
+        if mode == offboarding.ONE and not data.get("colleague"):
+            self.add_error("colleague", _("Choose the colleague who takes over the customers."))
+        if mode == offboarding.SPREAD and len(data.get("colleagues") or []) < 2:
+            self.add_error("colleagues", _("Choose at least two colleagues to spread the customers over."))
+        # A receiver picked under another option than the one selected (a colleague chosen while
+        # "all to the pool" stayed selected) is a person's mistake, never a choice: refuse it.
+        picked = {
+            offboarding.ONE: bool(data.get("colleague")),
+            offboarding.SPREAD: bool(data.get("colleagues")),
+            offboarding.EACH: any(data.get(f"to_{customer.pk}") for customer in self.customers),
+        }
+        labels = dict(self.MODE_CHOICES)
+        for other, chosen in picked.items():
+            if mode and chosen and other != mode:
+                raise forms.ValidationError(
+                    _("You chose who receives the customers under “%(other)s”, but “%(mode)s” is selected. "
+                      "Select the option you mean, or clear the other choice; nothing was done.")
+                    % {"other": labels[other], "mode": labels[mode]}, code="ambiguous")
+        return data
+
+    def destinations(self, count: int) -> list[tuple[str, int]]:
+        """Where the person's `count` customers go with the choice made: (the isolation pool or a
+        colleague, how many), as offboarding.offboard will move them; for the review step."""
+        data = self.cleaned_data
+        mode = data["mode"]
+        if mode == offboarding.ONE:
+            moved = {data["colleague"]: count}
+        elif mode == offboarding.SPREAD:
+            receivers = list(data["colleagues"])
+            shares = offboarding.spread_evenly(list(range(count)), [r.pk for r in receivers])
+            moved = {r: len(shares[r.pk]) for r in receivers}
+        elif mode == offboarding.EACH:
+            moved = Counter(self.receivers.get(data.get(f"to_{c.pk}") or "") for c in self.customers)
+        else:
+            moved = {None: count}
+        rows = [(person_label(r), n) for r, n in moved.items() if r is not None and n]
+        if moved.get(None):
+            rows.append((str(_("The isolation pool")), moved[None]))
+        return rows
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        mode = data["mode"]
+        arguments = {"mode": mode, "expected_customers": data["expected_customers"]}
+        if mode == offboarding.ONE:
+            arguments["receivers"] = [data["colleague"]]
+        elif mode == offboarding.SPREAD:
+            arguments["receivers"] = list(data["colleagues"])
+        elif mode == offboarding.EACH:
+            assignments = {c.pk: self.receivers.get(data.get(f"to_{c.pk}") or "") for c in self.customers}
+            arguments["assignments"] = assignments
+            arguments["receivers"] = list({r.pk: r for r in assignments.values() if r is not None}.values())
+        return arguments

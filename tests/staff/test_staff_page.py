@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import Custody, FollowUp
+from staff import offboarding
 from tests.factories import CustomerFactory
 from workplans.models import Plan
 
@@ -28,7 +29,7 @@ def activity(cast):
 
 
 def test_supervisor_sees_the_whole_activity_of_their_salesperson(cast, client_for, activity):
-    response = client_for(cast.sup1).get(reverse("crm:staff-detail", args=[cast.sales1.pk]))
+    response = client_for(cast.sup1).get(reverse("staff:user-detail", args=[cast.sales1.pk]))
     assert response.status_code == 200
     context = response.context
     assert context["headline"] == {"total": 2, "vip": 1, "prospects": 1, "intentions": 0, "suspended": 1, "overdue": 1}
@@ -41,14 +42,12 @@ def test_supervisor_sees_the_whole_activity_of_their_salesperson(cast, client_fo
 
 
 def test_supervisor_cannot_open_the_page_of_another_groups_salesperson(cast, client_for, activity):
-    assert client_for(cast.sup1).get(reverse("crm:staff-detail", args=[cast.sales2.pk])).status_code == 404
+    assert client_for(cast.sup1).get(reverse("staff:user-detail", args=[cast.sales2.pk])).status_code == 404
 
 
 def test_the_page_of_a_former_colleague_says_so(cast, client_for, activity):
-    from crm import offboarding
-
     offboarding.offboard(person=cast.sales1, by=cast.admin)
-    page = client_for(cast.admin).get(reverse("crm:staff-detail", args=[cast.sales1.pk])).content.decode()
+    page = client_for(cast.admin).get(reverse("staff:user-detail", args=[cast.sales1.pk])).content.decode()
     assert "former staff" in page and "13800001111" not in page
 
 
@@ -57,4 +56,4 @@ def test_the_page_runs_a_bounded_number_of_queries(cast, client_for, activity, d
         CustomerFactory(owner=cast.sales1)
     client = client_for(cast.admin)
     with django_assert_max_num_queries(30):
-        client.get(reverse("crm:staff-detail", args=[cast.sales1.pk]))
+        client.get(reverse("staff:user-detail", args=[cast.sales1.pk]))

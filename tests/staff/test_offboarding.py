@@ -3,14 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from bulletin.models import Suggestion
-from crm import offboarding
+from crm import services
 from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp
+from staff import offboarding
 from tests.factories import PASSWORD, CustomerFactory, UserFactory
 from workplans.models import Plan
 
@@ -37,20 +39,20 @@ def departing(cast):
 
 
 def _offboard_page(client, person):
-    return client.get(reverse("crm:staff-offboard", args=[person.pk]))
+    return client.get(reverse("staff:user-offboard", args=[person.pk]))
 
 
 def _confirm(client, person, **data):
     """The confirm button of the review step: the choice, reviewed, then confirmed."""
     expected = Customer.objects.filter(owner=person).count()
-    return client.post(reverse("crm:staff-offboard", args=[person.pk]),
+    return client.post(reverse("staff:user-offboard", args=[person.pk]),
                        {"expected_customers": expected, "confirm": "1", **data})
 
 
 def _review(client, person, **data):
     """The first button: shows where the customers would go; does nothing."""
     expected = Customer.objects.filter(owner=person).count()
-    return client.post(reverse("crm:staff-offboard", args=[person.pk]), {"expected_customers": expected, **data})
+    return client.post(reverse("staff:user-offboard", args=[person.pk]), {"expected_customers": expected, **data})
 
 
 def _nothing_done(person, customers):
@@ -274,7 +276,7 @@ def test_customers_never_go_to_a_backup_operator_or_a_deactivated_person(cast, d
 
 def test_a_change_since_the_preview_stops_the_offboarding(cast, client_for, departing):
     client = client_for(cast.admin)
-    response = client.post(reverse("crm:staff-offboard", args=[cast.sales1.pk]),
+    response = client.post(reverse("staff:user-offboard", args=[cast.sales1.pk]),
                            {"expected_customers": 4, "mode": "pool", "confirm": "1"})
     message = str(list(client.get(response["Location"]).context["messages"])[0])
     assert "Something changed since the preview" in message and "5 customers" in message
@@ -288,12 +290,12 @@ def test_offboarding_a_supervisor_leaves_their_groups_without_one(cast, client_f
     _confirm(client_for(cast.admin), cast.sup1, mode="pool")
     cast.group1.refresh_from_db()
     assert cast.group1.supervisor is None
-    page = client_for(cast.admin).get(reverse("crm:staff-offboard", args=[cast.sup2.pk])).content.decode()
+    page = client_for(cast.admin).get(reverse("staff:user-offboard", args=[cast.sup2.pk])).content.decode()
     assert "Group B" in page  # sup2 still leads Group B: the preview says it will need a new supervisor
 
 
 def test_the_offboarding_page_speaks_chinese(cast, client_for, departing):
-    page = client_for(cast.sup1).get(reverse("crm:staff-offboard", args=[cast.sales1.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    page = client_for(cast.sup1).get(reverse("staff:user-offboard", args=[cast.sales1.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN")
     text = page.content.decode()
     assert "为 张三 办理离职" in text and "全部放入公海" in text and "<strong>3</strong> 个工作计划将被删除" in text
 
@@ -308,10 +310,40 @@ def test_the_pool_names_the_former_owner_of_offboarded_customers(cast, client_fo
 
 
 def test_shares_end_with_the_departure(cast, departing):
-    from crm import services
-
     services.customer_share(customer=departing[0], colleague=cast.sales2, cofollow=False, by=cast.sales1)
     theirs = CustomerFactory(owner=cast.sales2b)
     services.customer_share(customer=theirs, colleague=cast.sales1, cofollow=True, by=cast.sales2b)
     offboarding.offboard(person=cast.sales1, by=cast.admin, mode=offboarding.ONE, receivers=[cast.sales1b])
     assert not CustomerUserObjectPermission.objects.exists()
+
+
+def _times_analysed() -> dict:
+    """How often PostgreSQL has analysed the customer and custody tables (its statistics view,
+    read afresh: the view is otherwise cached for the rest of the transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT relname, analyze_count FROM pg_stat_user_tables WHERE relname IN (%s, %s)",
+                       [Customer._meta.db_table, Custody._meta.db_table])
+        return dict(cursor.fetchall())
+
+
+def test_offboarding_a_big_book_ends_with_fresh_statistics(cast, departing, monkeypatch,
+                                                           django_capture_on_commit_callbacks):
+    """Issue 21.5: after a big book has moved, the first list or search is planned for the
+    customers as they are now (departing holds 5: "big" here is more than 4)."""
+    monkeypatch.setattr(offboarding, "ANALYZE_AFTER_CUSTOMERS", 4)
+    before = _times_analysed()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        offboarding.offboard(person=cast.sales1, by=cast.admin)
+    after = _times_analysed()
+    assert len(callbacks) == 1
+    assert after[Customer._meta.db_table] > before[Customer._meta.db_table]
+    assert after[Custody._meta.db_table] > before[Custody._meta.db_table]
+
+
+def test_a_small_book_leaves_the_statistics_to_autovacuum(cast, departing, monkeypatch,
+                                                          django_capture_on_commit_callbacks):
+    monkeypatch.setattr(offboarding, "ANALYZE_AFTER_CUSTOMERS", 5)
+    with django_capture_on_commit_callbacks() as callbacks:
+        offboarding.offboard(person=cast.sales1, by=cast.admin)
+    assert callbacks == []
