@@ -21,8 +21,8 @@ from django.utils import timezone
 from accounts.models import User
 from bulletin.models import Suggestion
 from crm import offboarding
-from crm.demo.customers import seed_customers
 from crm.models import Custody, Customer
+from demo.customers import seed_customers
 from workplans.models import Plan
 
 
