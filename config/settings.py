@@ -26,8 +26,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    # The admin only for `manage.py bench`'s side-by-side changelist (crm/bench_admin.py): no
-    # autodiscovery, and no admin URL in config/urls.py.
+    # The admin only for `manage.py bench`'s side-by-side changelist (benchmarks/admin_sites.py,
+    # mounted by benchmarks/admin_urls.py for that command alone): no autodiscovery, and no admin
+    # URL in config/urls.py.
     "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "workplans",
     "bulletin",
     "staff",
+    "demo",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -25,12 +25,16 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
-stamp=.venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)${extras:+-$extras}
-if [ ! -f "$stamp" ]; then
+# One stamp per pyproject.toml and extras. scripts/run and scripts/test share the install: the
+# test extras include everything the run needs, and switching between them installs nothing
+# (only a changed pyproject.toml does; its stamps replace the old ones).
+hash=$(sha256sum < pyproject.toml | cut -c1-16)
+stamp=.venv/.installed-$hash${extras:+-$extras}
+if [ ! -f "$stamp" ] && { [ -n "$extras" ] || ! compgen -G ".venv/.installed-$hash-*" >/dev/null; }; then
   echo "== Installing dependencies"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check ".${extras:+[$extras]}"
-  rm -f .venv/.installed-*
+  find .venv -maxdepth 1 -name '.installed-*' ! -name ".installed-$hash" ! -name ".installed-$hash-*" -delete
   touch "$stamp"
 fi
 

@@ -1,14 +1,54 @@
 """The cast every test shares: two groups, each a supervisor and two salespeople; an admin;
 a backup operator; and the anonymous visitor (an unauthenticated client)."""
 
+import sys
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from accounts.models import User
+from tests import stray_files
 from tests.factories import SalesGroupFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+# Where a test run may not leave anything: the system temp dir, the demo company's private files.
+FORBIDDEN = ["/tmp", tempfile.gettempdir(), ROOT / "var" / "private"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """pytest's temporary folders inside the repository (var/pytest, git-ignored, emptied by the
+    next run), never the system temp dir; and a watch on what the run leaves where it may not."""
+    if not config.option.basetemp:
+        config.option.basetemp = str(ROOT / "var" / "pytest")
+    config.stash[STRAY] = stray_files.StrayFiles(FORBIDDEN).start()
+
+
+STRAY = pytest.StashKey()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    watcher = session.config.stash.get(STRAY, None)
+    if watcher is None:
+        return
+    watcher.stop()
+    left = watcher.left()
+    if left:
+        sys.stderr.write("\nThe tests left files where they must not (the system temp dir, var/private):\n")
+        sys.stderr.writelines(f"  {path}\n" for path in left)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def files_inside_the_repository(tmp_path_factory):
+    """Uploads, private files and backups of the whole session under pytest's basetemp."""
+    root = tmp_path_factory.mktemp("files", numbered=False)
+    with override_settings(MEDIA_ROOT=root / "media", PRIVATE_FILES_ROOT=root / "private", BACKUP_DIR=root / "backups"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,8 @@ import random
 import pytest
 from django.urls import reverse
 
-from bulletin import demo
 from bulletin.models import Post, Reply, Suggestion, SuggestionReply
+from demo import board as demo
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOOR = "crm/ownership.py"
 # Synthetic history for the demo company and the benchmarks' throwaway data: customers written
 # together with their own custody rows, backdated; never run on a live company's data.
-SEEDERS = ("crm/demo/",)
+SEEDERS = ("demo/",)
 # Functions that build unsaved customers in memory from a read (never saved), by file.
 IN_MEMORY = {
     "crm/importexport.py": {"_existing"},  # the import's duplicate check names who holds a duplicate

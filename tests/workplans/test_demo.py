@@ -3,7 +3,7 @@ import random
 import pytest
 from django.utils import timezone
 
-from workplans import demo
+from demo import plans as demo
 from workplans.models import Plan, PlanStatusChange
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +22,3 @@ def test_it_seeds_a_realistic_spread_once(cast):
     assert demo.seed(people=people, rng=random.Random(8), now=now) == 0
     assert Plan.objects.count() == created
 
-
-def test_it_bulk_seeds_many_plans_in_batches(cast, django_assert_max_num_queries):
-    ids = [cast.sales1.pk, cast.sales2.pk]
-    with django_assert_max_num_queries(12):
-        assert demo.bulk_seed(author_ids=ids, count=2_500, rng=random.Random(1), now=timezone.now(), batch_size=1_000) == 2_500
-    assert Plan.objects.count() == 2_500
-    assert set(Plan.objects.values_list("author_id", flat=True).distinct()) == set(ids)

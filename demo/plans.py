@@ -1,10 +1,13 @@
-"""Demo plans for the README's run command (`seed`) and the 2,000,000-plan benchmark (`bulk_seed`)."""
+"""Demo work plans: a realistic few weeks per person for the README's run command (`seed`),
+and millions in bulk for the benchmark (`seed_plans`, generated inside PostgreSQL)."""
 
 from datetime import datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from common.bulk import analyze
+from demo.bulk import indexes_deferred, worth_deferring
 from workplans.models import Plan, PlanStatusChange
 
 SUBJECTS = [
@@ -80,27 +83,48 @@ def _history(plan, person, supervisor, rng, now):
         )
 
 
-def bulk_seed(*, author_ids, count, rng, now, batch_size=10_000) -> int:
-    """Insert `count` plans fast for the benchmark: spread over the last two years and the next
-    month, 90% of past plans completed. No status history (it is not what lists read)."""
-    author_ids = list(author_ids)
-    span = int(timedelta(days=760).total_seconds())
-    base = now - timedelta(days=730)
-    done, open_ = Plan.Status.DONE, Plan.Status.OPEN
-    inserted = 0
-    while inserted < count:
-        batch = []
-        for _ in range(min(batch_size, count - inserted)):
-            start = base + timedelta(seconds=rng.randrange(span))
-            end = start + timedelta(minutes=rng.choice((30, 60, 90, 120)))
-            author = rng.choice(author_ids)
-            finished = end < now and rng.random() < 0.9
-            batch.append(Plan(
-                author_id=author, subject=_subject(rng), start_at=start, end_at=end,
-                status=done if finished else open_, completed_at=end if finished else None,
-                completed_by_id=author if finished else None,
-            ))
-        with transaction.atomic():
-            Plan.objects.bulk_create(batch)
-        inserted += len(batch)
-    return inserted
+def seed_plans(*, target: int, author_ids: list[int], batch=500_000, progress=None) -> int:
+    """Add plans until there are `target` in all (running again adds nothing): spread over the
+    last two years and the next month, 90% of past plans completed, no status history (lists do
+    not read it)."""
+    existing = Plan.objects.count()
+    missing = target - existing
+    if missing <= 0 or not author_ids:
+        return 0
+    subjects = [subject.format(c=company) for subject in SUBJECTS for company in COMPANIES]
+    now = timezone.now()
+    added = 0
+    with transaction.atomic(), indexes_deferred(Plan._meta.db_table, enabled=worth_deferring(missing, existing)):
+        while added < missing:
+            size = min(batch, missing - added)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    """
+                    INSERT INTO workplans_plan (author_id, subject, content, remarks, start_at, end_at, status,
+                                                completed_at, completed_by_id, created_at, updated_at)
+                    SELECT author, subject, '', '', start_at, end_at, CASE WHEN done THEN 'done' ELSE 'open' END,
+                           CASE WHEN done THEN end_at END, CASE WHEN done THEN author END,
+                           start_at - interval '2 days', start_at - interval '2 days'
+                    FROM (
+                        SELECT author, subject, start_at, end_at, end_at < %(now)s AND random() < 0.9 AS done
+                        FROM (
+                            SELECT author, subject, start_at, start_at + minutes * interval '1 minute' AS end_at
+                            FROM (
+                                SELECT (%(authors)s::bigint[])[1 + floor(random() * %(n_authors)s)::int] AS author,
+                                       (%(subjects)s::text[])[1 + floor(random() * %(n_subjects)s)::int] AS subject,
+                                       date_trunc('minute', %(base)s + random() * %(span)s) AS start_at,
+                                       30 * (1 + floor(random() * 4)) AS minutes
+                                FROM generate_series(1, %(size)s) AS g(n)
+                            ) AS drawn
+                        ) AS timed
+                    ) AS planned
+                    """,
+                    {"authors": list(author_ids), "n_authors": len(author_ids), "subjects": subjects,
+                     "n_subjects": len(subjects), "now": now, "base": now - timedelta(days=730),
+                     "span": timedelta(days=760), "size": size},
+                )
+            added += size
+            if progress:
+                progress(added, missing)
+    analyze(Plan)
+    return added

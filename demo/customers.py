@@ -2,7 +2,7 @@
 
 Generated columns (number, normalized_phone, search_text) are filled by the
 database, exactly as for customers entered through the interface. The last contact time is set
-here, and the follow-ups seeded next (crm.demo.followups) end at it: the customers are never
+here, and the follow-ups seeded next (demo.followups) end at it: the customers are never
 updated afterwards (an UPDATE would compute every search column again).
 """
 
@@ -14,9 +14,10 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from crm.demo import person_name
-from crm.demo.bulk import indexes_deferred, worth_deferring
+from common.bulk import analyze
 from crm.models import Custody, Customer
+from demo.bulk import indexes_deferred, worth_deferring
+from demo.people import person_name
 
 CITIES = [
     ("上海", ["浦东新区", "徐汇区", "静安区", "闵行区"]), ("北京", ["朝阳区", "海淀区", "东城区", "丰台区"]),
@@ -130,9 +131,7 @@ def seed_customers(*, target: int, owner_ids: list[int], rng: random.Random, poo
             added += size
             if progress:
                 progress(added, missing)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {Customer._meta.db_table}")
-        cursor.execute(f"ANALYZE {Custody._meta.db_table}")
+    analyze(Customer, Custody)
     return added
 
 

@@ -2,8 +2,9 @@
 
 from django.db import connection, transaction
 
-from crm.demo.bulk import indexes_deferred, worth_deferring
+from common.bulk import analyze
 from crm.models import Customer, FollowUp
+from demo.bulk import indexes_deferred, worth_deferring
 
 SUBJECTS = ["电话沟通", "上门拜访", "发送报价", "样品寄送", "合同洽谈", "售后回访", "微信联系", "技术交流", "价格谈判", "节日问候"]
 CONTENTS = [
@@ -59,6 +60,5 @@ def seed_followups(*, target: int, batch_customers=50_000, progress=None) -> int
                 added += cursor.rowcount
             if progress:
                 progress(added, missing)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE crm_followup")
+    analyze(FollowUp)
     return added

@@ -33,11 +33,11 @@ from accounts.models import User
 from common.phones import normalize_phone
 from crm import import_services
 from crm import importexport as ie
-from crm.demo import person_name
-from crm.demo.customers import CITIES, INDUSTRIES, NOTES, ROADS, TITLES, _phone, seed_customers
 from crm.job_models import ImportJob
 from crm.models import Customer
 from crm.policies import visible_customers
+from demo.customers import CITIES, INDUSTRIES, NOTES, ROADS, TITLES, _phone, seed_customers
+from demo.people import person_name
 
 BRANDS = ["华信", "宏达", "鑫源", "恒通", "博远", "金桥", "天成", "瑞丰", "中科", "联创", "新锐", "永盛"]
 TRADES = ["科技", "贸易", "实业", "电子", "机械", "建材", "物流", "医药", "食品", "网络"]

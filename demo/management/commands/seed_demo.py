@@ -1,3 +1,6 @@
+"""manage.py seed_demo: the demo company of the README's run command, the benchmarks and the
+browser tests (demo/: people, customers, follow-ups, plans, board)."""
+
 import random
 import time
 
@@ -6,13 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from bulletin import demo as bulletin_demo
-from workplans import demo as plans_demo
-from crm import demo
-from crm.demo.customers import seed_customers
-from crm.demo.followups import seed_followups
-from crm.demo.bulk import vacuum_bulk_tables
-from crm.demo.plans import seed_plans
+from crm.models import Custody, Customer, FollowUp
+from demo import board
+from demo import plans as demo_plans
+from demo.bulk import vacuum_analyze
+from demo.customers import seed_customers
+from demo.followups import seed_followups
+from demo.people import seed_people
+from workplans.models import Plan
 
 DEFAULT_PASSWORD = "crm-demo-2026"
 
@@ -52,7 +56,7 @@ class Command(BaseCommand):
         self.big = customers >= 100_000
         rng = random.Random(seed)
         with transaction.atomic():
-            summary = demo.seed_people(password=password, groups=groups, salespeople=salespeople)
+            summary = seed_people(password=password, groups=groups, salespeople=salespeople)
         self._phase("people")
         owner_ids = list(
             User.objects.filter(role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR], is_active=True).values_list("pk", flat=True)
@@ -62,12 +66,12 @@ class Command(BaseCommand):
         logged = seed_followups(target=followups, progress=self._progress("follow-ups"))
         self._phase("follow-ups")
         people = list(User.objects.filter(is_active=True).order_by("pk")[:50])
-        bulletin_demo.seed(people=people, rng=rng)
-        plans_demo.seed(people=people, rng=rng, now=timezone.now())
-        planned = seed_plans(target=plans, author_ids=owner_ids, progress=self._progress("plans"))
+        board.seed(people=people, rng=rng)
+        demo_plans.seed(people=people, rng=rng, now=timezone.now())
+        planned = demo_plans.seed_plans(target=plans, author_ids=owner_ids, progress=self._progress("plans"))
         self._phase("plans, board and suggestions")
         if self.big and (added or logged or planned):
-            vacuum_bulk_tables()  # the visibility map lets index-only scans skip the fresh heap
+            vacuum_analyze(Customer, Custody, FollowUp, Plan)  # the visibility map lets index-only scans skip the fresh heap
             self._phase("VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(
             f"Demo company ready ({scale} scale): {summary['groups']} groups, {summary['supervisors']} supervisors, "

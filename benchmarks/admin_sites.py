@@ -3,7 +3,7 @@
 Admin-based CRMs (DjangoCRM and the like) show customers through `ModelAdmin.changelist_view`:
 `search_fields` with `icontains` on every text column, `list_filter`, a full COUNT(*) of the
 matches and of the whole table, OFFSET paging. These sites are never in the project's URLs:
-only `crm.bench_urls` (used by the bench command alone) mounts them, so nobody can open them.
+only `benchmarks.admin_urls` (used by the bench command alone) mounts them, so nobody can open them.
 Each site scopes rows with the same policy querysets our pages use, so both sides read the
 same rows and only the engine differs.
 """
@@ -73,7 +73,7 @@ customers_site.register(Customer, CustomerListAdmin)
 pool_site = BenchAdminSite(name="bench_pool_admin")
 pool_site.register(Customer, PoolListAdmin)
 
-# Where crm.bench_urls mounts the two changelists.
+# Where benchmarks.admin_urls mounts the two changelists.
 CUSTOMERS_PREFIX = "/bench-admin/customers/crm/customer/"
 POOL_PREFIX = "/bench-admin/pool/crm/customer/"
 

@@ -7,10 +7,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import SalesGroup, User
-from crm.demo.bulk import indexes_deferred
-from crm.demo.followups import seed_followups
-from crm.demo.plans import seed_plans
 from crm.models import Customer, FollowUp
+from demo.bulk import indexes_deferred
+from demo.followups import seed_followups
+from demo.plans import seed_plans
 from workplans.models import Plan
 
 

@@ -1,4 +1,4 @@
-"""Bulk loading helpers for the demo seeder: build secondary indexes once, after the rows."""
+"""Bulk loading helpers for the demo seeder: build secondary indexes once, after the rows; vacuum after."""
 
 from contextlib import contextmanager
 
@@ -54,8 +54,11 @@ def worth_deferring(adding: int, existing: int) -> bool:
     return adding >= 200_000 and adding >= existing
 
 
-def vacuum_bulk_tables() -> None:
-    """VACUUM ANALYZE the tables a bulk seed filled (outside any transaction)."""
+def vacuum_analyze(*models) -> None:
+    """VACUUM ANALYZE the tables of `models` after a bulk seed (outside any transaction): the
+    visibility map lets index-only scans skip the fresh heap, and the planner sees the new rows.
+    (common.bulk.analyze is the ANALYZE alone, which every bulk job runs; a fresh load also needs
+    the VACUUM.)"""
     with connection.cursor() as cursor:
-        for table in ("crm_customer", "crm_custody", "crm_followup", "workplans_plan"):
-            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+        for model in models:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")

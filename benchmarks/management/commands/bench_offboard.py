@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from bulletin.models import Suggestion
-from crm.demo.customers import seed_customers
 from crm.models import Custody, Customer
+from demo.customers import seed_customers
 from staff import offboarding
 from workplans.models import Plan
 

@@ -1,4 +1,4 @@
-"""Demo data for the README's run command, the benchmark and the browser tests.
+"""The demo company's people: admin, backup operator, groups with their supervisors, salespeople.
 
 Login names are fixed (admin, backup, sup1.., sales1..): other tooling logs in with them.
 """

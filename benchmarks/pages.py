@@ -1,0 +1,52 @@
+"""What `manage.py bench` measures: the key pages of each role, as that role reaches them."""
+
+from common.pagination import Keyset
+from crm.models import Customer
+from crm.policies import can_see_reports, visible_customers
+from crm.selectors import QUERY_VIEWS, CustomerQuery, customer_list
+
+ROLES = {"salesperson": "sales1", "supervisor": "sup1", "admin": "admin"}
+
+
+def pages(user):
+    """(name, url) of every page measured for `user`. Later issues add theirs."""
+    listing = "/customers/"
+    result = [("customers", listing)]
+    result += [(f"customers:{view.key}", f"{listing}?view={view.key}") for view in QUERY_VIEWS]
+    result += [
+        ("search:1 CJK 李", f"{listing}?q=李"),
+        ("search:2 CJK 王芳", f"{listing}?q=王芳"),
+        ("search:3+ CJK 科技有限", f"{listing}?q=科技有限"),
+        ("search:digits 138", f"{listing}?q=138"),
+        ("search:name only 李", f"{listing}?q=李&fields=name"),
+        ("search:李 page 50", _deep_page(user, listing, "李", 50)),
+    ]
+    own = Customer.objects.filter(owner=user).order_by("-id").values_list("pk", flat=True)
+    sample = own.first() or visible_customers(user).order_by("-id").values_list("pk", flat=True).first()
+    if sample:
+        result.append(("customer detail", f"/customers/{sample}/"))
+    result += [(f"followups:{key or 'all'}", f"/followups/?window={key}") for key in ("", "today", "3days", "week", "month")]
+    result.append(("followups:last 2 hours", "/followups/?window=custom&last_n=2&last_unit=hours"))
+    result += [
+        ("plans:this week", "/plans/"),
+        ("plans:today", "/plans/?when=today"),
+        ("plans:month overdue", "/plans/?when=month&status=overdue"),
+        ("plans:any time done", "/plans/?when=any&status=done"),
+        ("board", "/board/posts/"),
+    ]
+    result.append(("home", "/"))
+    result += [(f"pool:{key or 'all'}", f"/pool/?window={key}") for key in ("", "day", "3days", "week", "month", "year")]
+    result += [("pool:search 李", "/pool/?q=李"), ("pool:vip", "/pool/?grade=vip")]
+    if can_see_reports(user):  # supervisors and admins (issue 11)
+        result += [(f"report:{key}", f"/reports/{key}/") for key in ("funnel", "activity", "pool", "retention", "customers")]
+        result += [("report:activity 90d", "/reports/activity/?days=90"), ("report:retention 365d", "/reports/retention/?days=365")]
+    return result
+
+
+def _deep_page(user, listing, q, number, per_page=10):
+    """Page `number` of a search as a user reaches it: by Next links, which carry a cursor."""
+    rows = customer_list(user, CustomerQuery(q=q))
+    last_row_before = rows[(number - 1) * per_page - 1 : (number - 1) * per_page].first()
+    if last_row_before is None:
+        return f"{listing}?q={q}&page={number}"
+    return f"{listing}?q={q}&page={number}&after={Keyset(rows).cursor(last_row_before)}"
