@@ -47,8 +47,6 @@ def admin_page(ok):
 
 
 ROWS = [
-    Row("home", "GET", staff(OK, backup=OK)),
-    Row("home", "POST", everyone(NOT_ALLOWED)),
     Row("accounts:login", "GET", staff(REDIRECT, anonymous=OK, backup=REDIRECT)),
     Row("accounts:logout", "POST", everyone(LOGIN)),
     Row("accounts:logout", "GET", everyone(NOT_ALLOWED)),
