@@ -1,12 +1,14 @@
 """Reports (issue 11): every number equals a direct count within the viewer's scope, live for a
 supervisor and for the admin both live and from the nightly summary tables."""
 
+import io
 import json
 import re
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -221,6 +223,30 @@ def test_refresh_command_is_safe_to_run_twice(cast, company, capsys):
     assert sum(CustomerStock.objects.values_list("customers", flat=True)) == Customer.objects.filter(
         owner__isnull=False).count()
     assert CustomerChange.objects.filter(field="type").count() == 2
+
+
+def _statistics(models) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, last_analyze, n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+                       [[model._meta.db_table for model in models]])
+        return {name: (analysed, modified) for name, analysed, modified in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)  # committed, as at night: statistics count committed rows only
+def test_refresh_leaves_fresh_statistics_on_every_table_it_rebuilt(cast, company):
+    """Issue 21.5: a rebuilt, never-analysed summary table made the first reader of the morning
+    wait 1.9 s for a 0.3 ms query. After refresh_reports each rebuilt table has been ANALYZEd
+    (by the command, not by autovacuum) since the rebuild, and no change is left unanalysed."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        before = cursor.fetchone()[0]
+    call_command("refresh_reports", stdout=io.StringIO())
+    assert all(model.objects.exists() for model in summaries.REBUILT)  # the rebuild wrote rows to analyse
+    statistics = _statistics(summaries.REBUILT)
+    assert set(statistics) == {model._meta.db_table for model in summaries.REBUILT}
+    for table, (analysed, modified) in statistics.items():
+        assert analysed is not None and analysed >= before, table
+        assert modified == 0, table
 
 
 def test_company_retention_from_the_monthly_holdings_equals_the_live_count(cast):
