@@ -17,14 +17,7 @@ from django.utils import timezone
 from accounts import policies as roles
 from accounts.models import User
 from crm.models import (
-    ColumnMapping,
-    Custody,
-    Customer,
-    CustomerUserObjectPermission,
-    ExportJob,
-    FollowUp,
-    ImportJob,
-    SavedSearch,
+    ColumnMapping, Custody, Customer, CustomerUserObjectPermission, ExportJob, FollowUp, ImportJob, SavedSearch,
 )
 
 VIEW_SHARE = "view_customer"
