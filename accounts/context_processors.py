@@ -14,7 +14,7 @@ _NAVIGATION = [
     ("bulletin:post-list", _("Message board"), has_sales_role),
     ("bulletin:suggestion-list", _("Suggestions"), lambda user: has_sales_role(user) and not user.is_salesperson),
     ("bulletin:suggestion-mine", _("Suggestions"), lambda user: has_sales_role(user) and user.is_salesperson),
-    ("crm:report-index", _("Reports"), lambda user: has_sales_role(user) and not user.is_salesperson),
+    ("reports:index", _("Reports"), lambda user: has_sales_role(user) and not user.is_salesperson),
     ("staff:user-list", _("Staff"), may_manage_staff),
     ("staff:audit-list", _("Audit trail"), is_admin),  # staff.policies.may_read_audit_trail
     ("crm:backup-list", _("Backups"), lambda user: is_backup_operator(user) or user.is_admin),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "staff",
     "demo",
     "benchmarks",
+    "reports",
 ]
 
 MIDDLEWARE = [

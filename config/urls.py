@@ -3,16 +3,17 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from crm import views
+from reports import views as reports_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", reports_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set-language"),
     path("", include("crm.app_urls")),
     path("", include("staff.urls")),
     path("plans/", include("workplans.urls")),
     path("board/", include("bulletin.urls")),
+    path("reports/", include("reports.urls")),
 ]
 # No /media/ route in any mode (issue 19.6): uploaded files are served only by views that apply
 # the policy (customer photos: crm:customer-photo).

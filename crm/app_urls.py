@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import backups, customers, exports, followups, imports, pool, reports
+from crm.views import backups, customers, exports, followups, imports, pool
 
 app_name = "crm"
 
@@ -55,13 +55,4 @@ urlpatterns += [
     path("customers/<int:pk>/claim/", pool.pool_claim, name="pool-claim"),
     path("customers/<int:pk>/assign/", pool.pool_assign, name="pool-assign"),
     path("customers/<int:pk>/lock/", pool.customer_lock, name="customer-lock"),
-]
-
-urlpatterns += [
-    path("reports/", reports.report_index, name="report-index"),
-    path("reports/funnel/", reports.report_funnel, name="report-funnel"),
-    path("reports/activity/", reports.report_activity, name="report-activity"),
-    path("reports/pool/", reports.report_pool, name="report-pool"),
-    path("reports/retention/", reports.report_retention, name="report-retention"),
-    path("reports/customers/", reports.report_customers, name="report-customers"),
 ]

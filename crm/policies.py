@@ -270,24 +270,6 @@ def can_continue_followup(user, followup) -> bool:
     return can_log_followup(user, followup.customer)
 
 
-# --- Dashboards and reports (issue 11) --------------------------------------------------------
-
-
-def can_see_reports(user) -> bool:
-    """Reports are for supervisors (their groups) and admins (the company); a salesperson's
-    numbers are on their home page, so for them (and the backup operator) reports are a 404."""
-    return roles.has_sales_role(user) and (user.is_admin or user.is_supervisor)
-
-
-def report_owner_ids(user) -> list[int] | None:
-    """Whose work `user`'s dashboard and reports count: None means the whole company (admin);
-    otherwise the people `user` oversees (themselves, and their groups' people for a supervisor).
-    Customers shared with `user` are not their work, so they are not counted."""
-    if not roles.has_sales_role(user):
-        return []
-    return None if user.is_admin else overseen_owner_ids(user)
-
-
 # --- Import and export jobs ---------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import audit
-from common import locks, timewindows
+from common import bulk, locks, timewindows
 from common.phones import normalize_phone
 from crm import ownership, policies
 from crm.cadence import cadence_days, default_next_contact  # noqa: F401 - the customer services' vocabulary
@@ -466,6 +466,7 @@ def customer_set_locked(*, customer: Customer, locked: bool, by) -> Customer:
 
 RECYCLE_LOCK_KEY = "crm.recycle_pool"
 RECYCLE_BATCH = 20_000  # customers per transaction
+RECYCLE_ANALYZE_AFTER = 5_000  # customers moved: more, and the customer and custody statistics are refreshed
 
 # One batch: due rows of this worker's share of ids, locked (rows another transaction holds are
 # left for the next run), then moved to the pool through the door with their custody rows. Moved
@@ -516,6 +517,8 @@ def pool_recycle(*, now=None, workers=None) -> dict | None:
                 done[rule] = sum(pool.map(lambda share: _in_own_connection(
                     _recycle_share, sql, params, reason=reason, share=share, of=workers,
                 ), range(workers)))
+        if sum(done.values()) > RECYCLE_ANALYZE_AFTER:
+            bulk.analyze(Customer, Custody)
         return done
 
 

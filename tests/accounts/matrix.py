@@ -4,8 +4,6 @@ pages' rows: tests/staff/matrix.py)."""
 from tests.authz import LOGIN, NOT_ALLOWED, OK, REDIRECT, Row, everyone, staff
 
 ROWS = [
-    Row("home", "GET", staff(OK, backup=OK)),
-    Row("home", "POST", everyone(NOT_ALLOWED)),
     Row("accounts:login", "GET", staff(REDIRECT, anonymous=OK, backup=REDIRECT)),
     Row("accounts:logout", "POST", everyone(LOGIN)),
     Row("accounts:logout", "GET", everyone(NOT_ALLOWED)),

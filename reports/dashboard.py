@@ -1,13 +1,15 @@
 """Each role's home page (issue 11): what to do today, and for supervisors and admins how the
-team is doing. Reads every app, so it sits in crm's cross-app layer; scope comes from the policies."""
+team is doing. Reads every app, so it sits in the cross-app layer; scope comes from the policies."""
 
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from common import pagination
-from crm import policies, reports, selectors
+from crm import selectors
 from crm.models import Customer
+from crm.policies import visible_customers
+from reports import numbers, policies
 from workplans import selectors as plan_selectors
 
 LIST_LIMIT = 10
@@ -53,11 +55,11 @@ def _plan_rows_by_person(user, now):
 
 def team_table(user, scope, now=None) -> list[dict]:
     """Per salesperson `user` oversees: the week's numbers (supervisor's home)."""
-    numbers = reports.team_numbers(scope, by="owner", now=now)
+    week = numbers.team_numbers(scope, by="owner", now=now)
     plans = _plan_rows_by_person(user, now)
     rows = []
     for person in scope.people:
-        row = numbers.get(person.pk, reports.TeamRow())
+        row = week.get(person.pk, numbers.TeamRow())
         plan = plans.get(person.pk)
         if plan:
             row.plans_done, row.plans_open, row.plans_overdue = plan.done, plan.open, plan.overdue
@@ -68,13 +70,13 @@ def team_table(user, scope, now=None) -> list[dict]:
 
 def group_table(user, scope, now=None) -> list[dict]:
     """Per sales group: the same numbers added up (admin's home, the per-group comparison)."""
-    numbers = reports.team_numbers(scope, by="group", now=now)
-    for row in reports.plans_by_group(user, now=now):
-        target = numbers[row["group_id"]]
+    week = numbers.team_numbers(scope, by="group", now=now)
+    for row in numbers.plans_by_group(user, now=now):
+        target = week[row["group_id"]]
         target.plans_done, target.plans_open, target.plans_overdue = row["done"], row["open"], row["overdue"]
-    rows = [{"group": group, "numbers": numbers.get(group.pk, reports.TeamRow())} for group in scope.groups]
-    if None in numbers and any(vars(numbers[None]).values()):
-        rows.append({"group": None, "numbers": numbers[None]})
+    rows = [{"group": group, "numbers": week.get(group.pk, numbers.TeamRow())} for group in scope.groups]
+    if None in week and any(vars(week[None]).values()):
+        rows.append({"group": None, "numbers": week[None]})
     return rows
 
 
@@ -99,10 +101,10 @@ def home(user, now=None) -> dict:
     number on the page is the length of the list behind it. Every number is counted in one
     statement; the page's queries do not grow with the size of the groups."""
     now = now or timezone.now()
-    customers = policies.visible_customers(user)
+    customers = visible_customers(user)
     rows = {"all": customers, **selectors.view_rows(customers, now=now)}
     counted = {key: rows[key] for key in selectors.QUERY_VIEWS_BY_KEY}
-    if user.is_supervisor:
+    if policies.may_see_team(user):
         counted.update(vip_overdue=_overdue_vip(rows), overdue_plans=_overdue_plans(user, now))
     counts = pagination.capped_counts(counted, cap=COUNT_CAP)
     data = {
@@ -113,13 +115,13 @@ def home(user, now=None) -> dict:
         "recent_followups": selectors.followup_list(user)[:5],
         "recycle_soon": selectors.recycle_soon(user, now=now, customers=customers),
     }
-    if user.is_supervisor:
-        scope = reports.scope_for(user)
+    if policies.may_see_team(user):
+        scope = numbers.scope_for(user)
         data["supervised_groups"] = scope.groups
         data["team"] = team_table(user, scope, now)
         data["digest"] = digest(user, rows, counts, now)
-    elif user.is_admin:
-        scope = reports.scope_for(user)
+    elif policies.may_see_company(user):
+        scope = numbers.scope_for(user)
         data["groups"] = group_table(user, scope, now)
         data["refreshed"] = scope.refresh
     return data

@@ -4,7 +4,7 @@ A scope names whose work is counted: a list of people (a supervisor's groups, on
 person) is counted live from the real tables, which their indexes make cheap. The whole company
 (an admin with no filter) would mean reading a million customers and millions of follow-ups on
 every page, so it reads the small summary tables that `manage.py refresh_reports` rebuilds
-nightly, plus, for follow-ups and custody, the rows written since that rebuild: those numbers
+nightly (reports/summaries.py), plus, for follow-ups and custody, the rows written since that rebuild: those numbers
 stay exact to the minute. The company's stock of customers (by type, grade, ..., overdue) is as
 of the rebuild; the page says when. Without any rebuild everything is counted live.
 """
@@ -12,27 +12,22 @@ of the rebuild; the page says when. Without any rebuild everything is counted li
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from time import monotonic
 
-from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.policies import visible_sales_groups, visible_users
-from common import locks, timewindows
-from crm import policies
+from common import timewindows
 from crm.models import Custody, Customer, CustomerChange, FollowUp
-from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh
 from crm.selectors import overdue_q  # the customer list's "overdue" view: one definition
-from crm.services import cadence_days
+from reports import policies
+from reports.models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh
 from workplans.models import Plan
 from workplans.policies import visible_plans
 
 PERIOD_DAYS = (7, 30, 90, 365)
-REFRESH_LOCK_KEY = "crm.refresh_reports"
 
 # Custody reasons that put a customer into the pool, and those that take one out of it.
 INTO_POOL = [Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED, Custody.Reason.OFFBOARDED]
@@ -84,7 +79,7 @@ def report_people(user):
 def scope_for(user, *, group=None, person=None) -> Scope:
     """`user`'s scope, narrowed to one of their groups or people (already checked by the form)."""
     people = report_people(user)
-    groups = list(visible_sales_groups(user)) if (user.is_admin or user.is_supervisor) else []
+    groups = list(visible_sales_groups(user)) if policies.may_see_reports(user) else []
     if person is not None:
         return Scope([person.pk], [person], groups, person=person)
     if group is not None:
@@ -421,77 +416,3 @@ def plans_by_group(user, *, now=None) -> list[dict]:
             overdue=Count("id", filter=Q(status=Plan.Status.OPEN, end_at__lt=now)),
         ).order_by()
     )
-
-
-# --- The nightly rebuild ------------------------------------------------------------------------
-
-_STOCK_SQL = """
-INSERT INTO crm_customerstock (owner_id, type, grade, source, industry, customers, overdue)
-SELECT owner_id, type, grade, source, industry, count(*),
-       count(*) FILTER (WHERE next_contact_on < %(today)s
-                        OR (next_contact_on IS NULL AND COALESCE(last_contact_at, created_at)
-                            < CASE WHEN grade = 'vip' THEN %(vip_cutoff)s ELSE %(normal_cutoff)s END))
-FROM crm_customer WHERE owner_id IS NOT NULL
-GROUP BY 1, 2, 3, 4, 5
-"""
-_FOLLOWUP_SQL = """
-INSERT INTO crm_followupday (day, author_id, count)
-SELECT (occurred_at AT TIME ZONE %(tz)s)::date, author_id, count(*)
-FROM crm_followup WHERE occurred_at < %(now)s
-GROUP BY 1, 2
-"""
-_CUSTODY_SQL = """
-INSERT INTO crm_custodyday (day, reason, from_owner_id, to_owner_id, count)
-SELECT (created_at AT TIME ZONE %(tz)s)::date, reason, from_owner_id, to_owner_id, count(*)
-FROM crm_custody WHERE created_at < %(now)s
-GROUP BY 1, 2, 3, 4
-"""
-
-# Holdings on the first of each month (the one after the month whose moves are summed), per
-# owner, as the running sum of every change of owner before the refresh.
-_HOLDING_SQL = """
-INSERT INTO crm_holdingmonth (month, owner_id, held, gave_up, recycled)
-SELECT (m + interval '1 month')::date, owner_id, sum(n) OVER (PARTITION BY owner_id ORDER BY m), gave_up, recycled
-FROM (
-    SELECT date_trunc('month', created_at AT TIME ZONE %(tz)s)::date AS m, owner_id, sum(delta) AS n,
-           count(*) FILTER (WHERE delta = -1 AND reason = 'gave_up') AS gave_up,
-           count(*) FILTER (WHERE delta = -1 AND reason = 'recycled') AS recycled
-    FROM (
-        SELECT created_at, to_owner_id AS owner_id, 1 AS delta, reason FROM crm_custody
-        WHERE to_owner_id IS NOT NULL AND created_at < %(now)s
-        UNION ALL
-        SELECT created_at, from_owner_id, -1, reason FROM crm_custody
-        WHERE from_owner_id IS NOT NULL AND created_at < %(now)s
-    ) AS moves
-    GROUP BY 1, 2
-) AS monthly
-"""
-
-
-def refresh_summaries(*, now=None) -> ReportRefresh | None:
-    """Rebuild the summary tables in one transaction (readers keep the old rows until it commits),
-    from one consistent snapshot of the data. None when another rebuild holds the lock."""
-    began = monotonic()
-    outermost = not connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        if outermost:  # one snapshot for every table (inside a caller's transaction: theirs)
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        if not locks.try_hold(REFRESH_LOCK_KEY):
-            return None
-        # The transaction's own clock: its snapshot holds exactly the rows written before it.
-        cursor.execute("SELECT now()")
-        now = now or cursor.fetchone()[0]
-        today = timewindows.today(now)
-        params = {
-            "today": today,
-            "vip_cutoff": now - timedelta(days=cadence_days(Customer.Grade.VIP)),
-            "normal_cutoff": now - timedelta(days=cadence_days(Customer.Grade.NORMAL)),
-            "tz": settings.TIME_ZONE,
-            "now": now,
-        }
-        for table in ("crm_customerstock", "crm_followupday", "crm_custodyday", "crm_holdingmonth"):
-            cursor.execute(f"DELETE FROM {table}")
-        for sql in (_STOCK_SQL, _FOLLOWUP_SQL, _CUSTODY_SQL, _HOLDING_SQL):
-            cursor.execute(sql, params)
-        ReportRefresh.objects.filter(refreshed_at__lt=now - timedelta(days=30)).delete()
-        return ReportRefresh.objects.create(refreshed_at=now, duration_ms=int((monotonic() - began) * 1000))

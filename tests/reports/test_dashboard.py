@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common import timewindows
-from crm import reports, services
+from crm import services
 from crm.models import Custody, Customer, FollowUp
+from crm.selectors import overdue_q
+from reports import summaries
 from tests.factories import CustomerFactory, SalesGroupFactory, UserFactory
 from workplans.models import Plan
 
@@ -28,7 +30,7 @@ def _customer(owner, *, due_in=None, grade="normal", contacted_days_ago=None, **
 
 
 def _direct_overdue(owner_ids):
-    return Customer.objects.filter(reports.overdue_q(), owner_id__in=owner_ids).count()
+    return Customer.objects.filter(overdue_q(), owner_id__in=owner_ids).count()
 
 
 def _plan(author, *, done=False, hours_from_now=-30):
@@ -96,7 +98,7 @@ def test_overdue_follows_the_grade_cadence_when_there_is_no_next_date(cast):
     vip = _customer(cast.sales1, grade="vip", contacted_days_ago=8)
     _customer(cast.sales1, grade="normal", contacted_days_ago=8)  # normal: every 30 days
     normal = _customer(cast.sales1, grade="normal", contacted_days_ago=31)
-    assert set(Customer.objects.filter(reports.overdue_q()).values_list("pk", flat=True)) == {vip.pk, normal.pk}
+    assert set(Customer.objects.filter(overdue_q()).values_list("pk", flat=True)) == {vip.pk, normal.pk}
 
 
 def test_supervisor_home_has_a_row_per_salesperson_with_direct_counts(cast, client_for, week):
@@ -128,7 +130,7 @@ def test_supervisor_digest_shows_what_needs_attention_in_their_groups_only(cast,
     late_plan = _plan(cast.sales1, hours_from_now=-5)
     _plan(cast.sales2, hours_from_now=-5)
     digest = client_for(cast.sup1).get(reverse("home")).context["digest"]
-    vip = Customer.objects.filter(reports.overdue_q(), grade="vip", owner__sales_group=cast.group1)
+    vip = Customer.objects.filter(overdue_q(), grade="vip", owner__sales_group=cast.group1)
     assert digest["vip_overdue"].count == vip.count() == 2
     assert {c.name for c in digest["vip_overdue"].items} == {"逾期VIP丁", "无计划VIP戊"}
     assert [c.pk for c in digest["recycle_soon"]] == [soon.pk]
@@ -146,11 +148,11 @@ def test_admin_home_compares_the_groups_live_and_from_the_nightly_summary(cast, 
     live = _group_rows(client)
     if timewindows.week_window().start <= timezone.now() - timedelta(hours=2):  # both started this week
         assert (live["Group A"].plans_done, live["Group B"].plans_open, live["Group B"].plans_overdue) == (1, 1, 1)
-    reports.refresh_summaries()
+    summaries.refresh_summaries()
     summary = _group_rows(client)
     for group in (cast.group1, cast.group2):
         owned = Customer.objects.filter(owner__sales_group=group)
-        expected = (owned.count(), Customer.objects.filter(reports.overdue_q(), owner__sales_group=group).count())
+        expected = (owned.count(), Customer.objects.filter(overdue_q(), owner__sales_group=group).count())
         assert (live[group.name].customers, live[group.name].overdue) == expected
         assert (summary[group.name].customers, summary[group.name].overdue) == expected
     assert live["Group A"].followups_week == summary["Group A"].followups_week == 2
@@ -200,10 +202,10 @@ def _grow(cast, size):
 @pytest.mark.parametrize("who", ["sales1", "sup1", "admin", "backup"])
 def test_home_runs_a_few_queries_whatever_the_size_of_the_group(cast, client_for, week, who):
     client = client_for(getattr(cast, who))
-    reports.refresh_summaries()  # the admin's numbers read the nightly summary (and the rows since)
+    summaries.refresh_summaries()  # the admin's numbers read the nightly summary (and the rows since)
     small = _home_queries(client)
     _grow(cast, 3)
-    reports.refresh_summaries()
+    summaries.refresh_summaries()
     assert _home_queries(client) == small <= 30
     _grow(cast, 6)
     assert _home_queries(client) == small

@@ -1,6 +1,7 @@
 """Small summary tables behind the company-wide reports, rebuilt by `manage.py refresh_reports`
 (nightly, see docs/operations.md). A supervisor's reports count their groups' rows live; the
-whole company's read these plus the rows written since the last refresh."""
+whole company's read these plus the rows written since the last refresh. The tables keep the
+names they had when these models lived in crm (moved without copying a row)."""
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ class ReportRefresh(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "crm_reportrefresh"
         ordering = ["-refreshed_at"]
 
     def __str__(self) -> str:
@@ -37,6 +39,9 @@ class CustomerStock(models.Model):
     customers = models.PositiveIntegerField()
     overdue = models.PositiveIntegerField()  # next contact date passed, or no contact within the grade's cadence
 
+    class Meta:
+        db_table = "crm_customerstock"
+
 
 class FollowUpDay(models.Model):
     """Follow-ups per author per local day, of those that happened before the refresh."""
@@ -46,6 +51,7 @@ class FollowUpDay(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
+        db_table = "crm_followupday"
         indexes = [models.Index(fields=["day", "author"], include=["count"], name="report_fu_day")]
 
 
@@ -59,6 +65,7 @@ class CustodyDay(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
+        db_table = "crm_custodyday"
         indexes = [models.Index(fields=["day", "reason"], include=["from_owner", "to_owner", "count"], name="report_custody_day")]
 
 
@@ -75,4 +82,5 @@ class HoldingMonth(models.Model):
     recycled = models.IntegerField(default=0)
 
     class Meta:
+        db_table = "crm_holdingmonth"
         indexes = [models.Index(fields=["month", "owner"], include=["held", "gave_up", "recycled"], name="report_holding_month")]

@@ -1,17 +1,17 @@
 """manage.py refresh_reports: rebuild the small summary tables behind the company-wide
-dashboard and reports (crm/report_models.py). Nightly, after recycle_pool (docs/operations.md).
-Safe to re-run and to run on two servers at once: an advisory lock lets one work."""
+dashboard and reports (reports/models.py) and ANALYZE them. Nightly, after recycle_pool
+(docs/operations.md). Safe to re-run and to run on two servers at once: an advisory lock lets one work."""
 
 from django.core.management.base import BaseCommand
 
-from crm import reports
+from reports import summaries
 
 
 class Command(BaseCommand):
     help = "Rebuild the report summary tables (customer totals, follow-ups and custody per day)."
 
     def handle(self, *args, **options):
-        done = reports.refresh_summaries()
+        done = summaries.refresh_summaries()
         if done is None:
             self.stdout.write("Another refresh_reports run holds the lock; nothing done.")
             return

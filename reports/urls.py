@@ -1,0 +1,16 @@
+"""The reports, under /reports/ (the home page is wired at "" in config/urls.py, named "home")."""
+
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_index, name="index"),
+    path("funnel/", views.report_funnel, name="funnel"),
+    path("activity/", views.report_activity, name="activity"),
+    path("pool/", views.report_pool, name="pool"),
+    path("retention/", views.report_retention, name="retention"),
+    path("customers/", views.report_customers, name="customers"),
+]
