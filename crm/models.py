@@ -370,5 +370,4 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
 
 
 from crm.backup_models import Backup  # noqa: E402,F401
-from crm.job_models import ColumnMapping, ExportJob, ImportJob, ImportRow  # noqa: E402,F401
 from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh  # noqa: E402,F401
