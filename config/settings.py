@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "demo",
     "benchmarks",
     "reports",
+    "transfers",
 ]
 
 MIDDLEWARE = [
@@ -255,7 +256,7 @@ BULLETIN_SUGGESTION_WINDOW_SECONDS = env_int("BULLETIN_SUGGESTION_WINDOW_SECONDS
 # Anonymous suggestions from the whole company per window: the server's only anonymous counter.
 BULLETIN_ANONYMOUS_SUGGESTION_LIMIT = env_int("BULLETIN_ANONYMOUS_SUGGESTION_LIMIT", 50)
 
-# --- Import and export (crm/importexport.py)
+# --- Import and export (transfers/)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 # A running import with no progress for this long, that no worker holds, is marked failed (retryable).

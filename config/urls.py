@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/", include("workplans.urls")),
     path("board/", include("bulletin.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("transfers.urls")),
 ]
 # No /media/ route in any mode (issue 19.6): uploaded files are served only by views that apply
 # the policy (customer photos: crm:customer-photo).

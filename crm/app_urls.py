@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import backups, customers, exports, followups, imports, pool
+from crm.views import backups, customers, followups, pool
 
 app_name = "crm"
 
@@ -31,23 +31,6 @@ urlpatterns = [
     path("backups/status/", backups.backup_status, name="backup-status"),
     path("backups/<int:pk>/verify/", backups.backup_verify, name="backup-verify"),
     path("backups/<int:pk>/download/", backups.backup_download, name="backup-download"),
-]
-
-urlpatterns += [
-    path("customers/import/", imports.customer_import, name="customer-import"),
-    path("customers/import/template/", imports.customer_import_template, name="customer-import-template"),
-    path("customers/import/<int:pk>/", imports.customer_import_preview, name="customer-import-preview"),
-    path("customers/import/<int:pk>/columns/", imports.customer_import_columns, name="customer-import-columns"),
-    path("customers/import/<int:pk>/confirm/", imports.customer_import_confirm, name="customer-import-confirm"),
-    path("customers/import/columns/<int:pk>/delete/", imports.column_mapping_delete, name="column-mapping-delete"),
-    path("customers/import/<int:pk>/status/", imports.customer_import_status, name="customer-import-status"),
-    path("customers/import/<int:pk>/errors/", imports.customer_import_errors, name="customer-import-errors"),
-    path("customers/import/<int:pk>/retry/", imports.customer_import_retry, name="customer-import-retry"),
-    path("customers/export/", exports.customer_export, name="customer-export"),
-    path("customers/export/followups/", exports.followup_export, name="followup-export"),
-    path("customers/export/plans/", exports.plan_export, name="plan-export"),
-    path("customers/export/<int:pk>/", exports.export_status, name="export-status"),
-    path("customers/export/<int:pk>/download/", exports.export_download, name="export-download"),
 ]
 
 urlpatterns += [

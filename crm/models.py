@@ -370,4 +370,3 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
 
 
 from crm.backup_models import Backup  # noqa: E402,F401
-from crm.job_models import ColumnMapping, ExportJob, ImportJob, ImportRow  # noqa: E402,F401

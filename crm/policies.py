@@ -17,7 +17,11 @@ from django.utils import timezone
 from accounts import policies as roles
 from accounts.models import User
 from crm.models import (
-    ColumnMapping, Custody, Customer, CustomerUserObjectPermission, ExportJob, FollowUp, ImportJob, SavedSearch,
+    Custody,
+    Customer,
+    CustomerUserObjectPermission,
+    FollowUp,
+    SavedSearch,
 )
 
 VIEW_SHARE = "view_customer"
@@ -270,25 +274,6 @@ def can_continue_followup(user, followup) -> bool:
     return can_log_followup(user, followup.customer)
 
 
-# --- Import and export jobs ---------------------------------------------------------------------
-
-
-def get_import_job_for(user, pk) -> ImportJob:
-    """A job is its creator's alone: anyone else gets the 404 of a job that does not exist."""
-    return get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk, created_by_id=user.pk)
-
-
-def visible_column_mappings(user):
-    """A person's saved import columns: theirs alone."""
-    return ColumnMapping.objects.filter(owner_id=user.pk)
-
-
-def get_column_mapping_for(user, pk) -> ColumnMapping:
-    return get_object_or_404(visible_column_mappings(user), pk=pk)
-
-
-def get_export_job_for(user, pk) -> ExportJob:
-    return get_object_or_404(ExportJob, pk=pk, created_by_id=user.pk)
 
 
 # --- Saved searches (SPEC §1.A.17) --------------------------------------------------------------

@@ -134,7 +134,7 @@ def duplicate_message(duplicate: Customer, *, phone: str, viewer, same_name_only
 def lock_customer_keys(*, exclusive=False) -> None:
     """Every save that checks for duplicates shares this lock until its transaction ends; an
     import takes it alone, briefly, to check its new customers against what was committed
-    meanwhile (crm.import_services._merge), so neither can miss the other's customer."""
+    meanwhile (transfers.services._merge), so neither can miss the other's customer."""
     locks.hold("crm.customer-keys", shared=not exclusive)
 
 

@@ -14,13 +14,15 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.models import User
-from crm import import_services, import_tasks, services
-from crm import importexport as ie
-from crm.job_models import ImportJob
+from crm import services
 from crm.models import Custody, Customer
 from staff import offboarding
-from tests.crm.importexport_helpers import private_files, upload, xlsx_bytes  # noqa: F401
 from tests.factories import CustomerFactory
+from tests.transfers.importexport_helpers import private_files, upload, xlsx_bytes  # noqa: F401
+from transfers import classify, reader
+from transfers import services as import_services
+from transfers import tasks as import_tasks
+from transfers.models import ImportJob
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TIMEOUT = 60
@@ -178,7 +180,7 @@ def test_an_import_for_someone_offboarded_after_confirming_imports_nothing(cast,
     with a message and nobody who has left receives anything (on main: three customers)."""
     job = _confirmed_import_for(cast, client_for, cast.sales1)
     read, offboarded = threading.Event(), threading.Event()
-    pause_after(monkeypatch, ie, "open_table", reached=read, go=offboarded)  # before its transaction
+    pause_after(monkeypatch, reader, "open_table", reached=read, go=offboarded)  # before its transaction
     worker = Worker(lambda: import_tasks.run_import.call(job.pk))
     worker.start()
     assert read.wait(TIMEOUT)
@@ -200,7 +202,7 @@ def test_offboarding_waits_for_an_import_in_flight_and_sweeps_its_customers(cast
     duplicates: the offboarding waits, then moves the three new customers to the pool with the rest."""
     job = _confirmed_import_for(cast, client_for, cast.sales1)
     checking, release = threading.Event(), threading.Event()
-    pause_after(monkeypatch, ie.Classifier, "classify", reached=checking, go=release)
+    pause_after(monkeypatch, classify.Classifier, "classify", reached=checking, go=release)
     worker = Worker(lambda: import_tasks.run_import.call(job.pk))
     worker.start()
     assert checking.wait(TIMEOUT)

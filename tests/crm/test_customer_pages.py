@@ -242,7 +242,7 @@ def test_a_new_salesperson_is_told_how_to_get_customers_and_a_search_says_nothin
     client = client_for(cast.sales1b)
     empty = client.get(reverse("crm:customer-list")).content.decode()
     assert "No customers yet." in empty
-    for url in (reverse("crm:customer-create"), reverse("crm:customer-import"), reverse("crm:pool-list")):
+    for url in (reverse("crm:customer-create"), reverse("transfers:customer-import"), reverse("crm:pool-list")):
         assert f'href="{url}"' in empty
     searched = client.get(reverse("crm:customer-list"), {"q": "李"}).content.decode()
     assert "No customers match." in searched and "No customers yet." not in searched

@@ -267,8 +267,8 @@ def _page_subjects(client):
 
 
 def _exported_ids(user):
-    from crm.import_tasks import export_source
-    from crm.job_models import ExportJob
+    from transfers.exports import export_source
+    from transfers.models import ExportJob
 
     _resource, queryset = export_source(ExportJob.Kind.FOLLOWUPS, user, "")
     return set(queryset.values_list("pk", flat=True))

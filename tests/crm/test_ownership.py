@@ -84,8 +84,8 @@ def test_a_backup_operator_never_holds_customers(cast, customers):
 
 
 def test_an_import_for_someone_who_has_left_imports_nothing_and_says_why(cast, tmp_path):
-    from crm import import_services
-    from tests.crm.importexport_helpers import csv_bytes
+    from tests.transfers.importexport_helpers import csv_bytes
+    from transfers import services as import_services
 
     path = tmp_path / "customers.csv"
     path.write_bytes(csv_bytes([["Name"], ["甲"], ["乙"]]))

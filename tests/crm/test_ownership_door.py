@@ -22,7 +22,7 @@ DOOR = "crm/ownership.py"
 SEEDERS = ("demo/",)
 # Functions that build unsaved customers in memory from a read (never saved), by file.
 IN_MEMORY = {
-    "crm/importexport.py": {"_existing"},  # the import's duplicate check names who holds a duplicate
+    "transfers/classify.py": {"_existing"},  # the import's duplicate check names who holds a duplicate
 }
 OWNER = {"owner", "owner_id"}
 WRITES = {"create", "update", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}

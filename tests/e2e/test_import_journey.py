@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from crm.job_models import ColumnMapping
 from crm.models import Customer
 from tests.e2e.steps import submit
+from transfers.models import ColumnMapping
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def _workbook(path):
 
 
 def _upload(me, page, path):
-    me.go(reverse("crm:customer-import"))
+    me.go(reverse("transfers:customer-import"))
     page.set_input_files("#id_file", str(path))
     submit(page)
 
@@ -43,7 +43,7 @@ def test_salesperson_maps_the_columns_imports_the_valid_rows_and_gets_the_rest_b
     path = tmp_path / "客户名单.xlsx"
     _workbook(path)
     me = journey("9-import", user=cast.sales1, device=device, language=language, allowed=["VIP", "xlsx", "GBK", "ext"])
-    page = me.go(reverse("crm:customer-import"))
+    page = me.go(reverse("transfers:customer-import"))
     me.shot("upload")
     _upload(me, page, path)
     me.shot("preview-guessed")
@@ -87,6 +87,6 @@ def test_salesperson_maps_the_columns_imports_the_valid_rows_and_gets_the_rest_b
     _upload(me, page, path)
     assert page.locator("#id_col6").input_value() == "job_title"
     me.shot("preview-saved-columns")
-    me.go(reverse("crm:customer-import"))
+    me.go(reverse("transfers:customer-import"))
     assert "展会名单" in page.locator("main").inner_text()
     me.shot("upload-saved-columns")

@@ -23,7 +23,7 @@ FROM_THE_BEGINNING = {"window": "custom", "date_from": "0001-01-01", "date_to": 
     ("crm:pool-list", "sales1", WINDOW_TO_THE_END),
     ("bulletin:suggestion-list", "admin", WINDOW_TO_THE_END),
     ("staff:audit-list", "admin", WINDOW_TO_THE_END),
-    ("crm:followup-export", "sales1", WINDOW_TO_THE_END),
+    ("transfers:followup-export", "sales1", WINDOW_TO_THE_END),
     ("workplans:plan-list", "sales1", {"when": "custom", "date_to": "9999-12-31"}),
     ("staff:user-list", "admin", {"joined_to": "9999-12-31"}),
     ("staff:user-list", "admin", {"joined_from": "0001-01-01"}),

@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletin.models import Post, Reply, Suggestion
-from crm.job_models import ImportJob
 from crm.models import Customer, FollowUp, SavedSearch
 from tests.factories import CustomerFactory
 from tests.security.test_leaks import body_text, requests_to_make
+from transfers.models import ImportJob
 from workplans.models import Plan
 
 pytestmark = pytest.mark.django_db
@@ -75,10 +75,10 @@ def test_no_page_renders_user_text_as_markup(cast, client_for, capsys):
 def test_exports_keep_formulas_and_markup_as_text(cast, client_for):
     CustomerFactory(name=FORMULA[:100], company=PAYLOAD, notes="@SUM(A1:A9)", owner=cast.sales1)
     client = client_for(cast.sales1)
-    rows = list(csv.reader(io.StringIO(body_text(client.post(reverse("crm:customer-export"), {"params": "", "format": "csv"})).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(body_text(client.post(reverse("transfers:customer-export"), {"params": "", "format": "csv"})).lstrip("\ufeff"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert "'" + FORMULA in cells and PAYLOAD in cells and "'@SUM(A1:A9)" in cells
-    response = client.post(reverse("crm:customer-export"), {"params": "", "format": "xlsx"})
+    response = client.post(reverse("transfers:customer-export"), {"params": "", "format": "xlsx"})
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     values = [cell.value for row in book.active.iter_rows() for cell in row]
     assert "'" + FORMULA in values

@@ -12,12 +12,15 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from crm import import_services, import_tasks, ownership, services
-from crm.job_models import ImportJob
+from crm import ownership, services
 from crm.models import Custody, Customer
-from tests.crm.importexport_helpers import confirm, csv_bytes, private_files, upload  # noqa: F401
 from tests.factories import CustomerFactory
 from tests.security.forms import fingerprint
+from tests.transfers.importexport_helpers import confirm, csv_bytes, private_files, upload  # noqa: F401
+from transfers import services as import_services
+from transfers import tasks as import_tasks
+from transfers.jobs import private_path
+from transfers.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 FAULTS = []  # (name) of every fault injected, for the count in docs/security.md
@@ -161,7 +164,7 @@ def test_a_worker_killed_during_an_import_leaves_no_rows_and_the_job_can_be_retr
     assert job.status == ImportJob.Status.FAILED and "interrupted" in job.message
     assert "Retry this import" in page
 
-    response = client.post(reverse("crm:customer-import-retry", args=[job.pk]))
+    response = client.post(reverse("transfers:customer-import-retry", args=[job.pk]))
     job.refresh_from_db()
     assert response.status_code == 302 and job.status == ImportJob.Status.PREVIEW
     confirm(client, job)
@@ -203,9 +206,9 @@ def test_a_failed_job_cannot_be_retried_by_anyone_else_nor_without_its_file(cast
     client = client_for(cast.sales1)
     _, job = upload(client, csv_bytes([["客户名称", "电话"], ["重试", "13800000031"]]), name="retry.csv")
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED)
-    assert client_for(cast.sup1).post(reverse("crm:customer-import-retry", args=[job.pk])).status_code == 404
-    import_services.private_path(job.upload_path).unlink()
-    response = client.post(reverse("crm:customer-import-retry", args=[job.pk]), follow=True)
+    assert client_for(cast.sup1).post(reverse("transfers:customer-import-retry", args=[job.pk])).status_code == 404
+    private_path(job.upload_path).unlink()
+    response = client.post(reverse("transfers:customer-import-retry", args=[job.pk]), follow=True)
     assert "cannot be retried" in response.content.decode()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED

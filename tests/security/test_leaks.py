@@ -15,10 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from bulletin.models import Suggestion
-from crm.job_models import ExportJob, ImportJob
 from crm.models import Custody, CustomerChange, FollowUp, SavedSearch
 from tests.factories import CustomerFactory
 from tests.security.resolver import url_patterns
+from transfers.models import ExportJob, ImportJob
 from workplans.models import Plan
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_the_marker_never_reaches_anyone_who_must_not_see_it(cast, client_for, s
     customer, object_ids, user_ids = seed(cast, settings.PRIVATE_FILES_ROOT)
     # Sanity: the people who may see it do, so a marker that never renders cannot pass the test.
     assert MARK in body_text(client_for(cast.sup2).get(customer.get_absolute_url()))
-    assert MARK in body_text(client_for(cast.admin).post(reverse("crm:customer-export"), {"params": "", "format": "csv"}))
+    assert MARK in body_text(client_for(cast.admin).post(reverse("transfers:customer-export"), {"params": "", "format": "csv"}))
 
     outsiders = {"anonymous": None, "sales1": cast.sales1, "sales1b": cast.sales1b, "sales2b": cast.sales2b,
                  "sup1": cast.sup1, "backup": cast.backup}

@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from accounts.models import SalesGroup, User
 from bulletin.models import Post, Reply, Suggestion
-from crm.job_models import ExportJob, ImportJob
 from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp
 from tests.authz import OK, REDIRECT
 from tests.security.forms import page_fields
 from tests.test_authorization_matrix import ROWS, build_world
+from transfers.models import ExportJob, ImportJob
 from workplans.models import Plan
 
 pytestmark = pytest.mark.django_db

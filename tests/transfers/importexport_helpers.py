@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from crm.job_models import ImportJob
+from transfers.models import ImportJob
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +40,7 @@ def csv_bytes(rows, encoding="utf-8") -> bytes:
 def upload(client, content: bytes, name="customers.xlsx", **data):
     """Upload a file; returns (response, the job it created or None)."""
     before = set(ImportJob.objects.values_list("pk", flat=True))
-    response = client.post(reverse("crm:customer-import"), {"file": SimpleUploadedFile(name, content), **data})
+    response = client.post(reverse("transfers:customer-import"), {"file": SimpleUploadedFile(name, content), **data})
     job = ImportJob.objects.exclude(pk__in=before).first()
     return response, job
 
@@ -49,7 +49,7 @@ def confirm(client, job, *, on_duplicate="skip", all_or_nothing=True):
     data = {"on_duplicate": on_duplicate}
     if all_or_nothing:
         data["all_or_nothing"] = "on"
-    response = client.post(reverse("crm:customer-import-confirm", args=[job.pk]), data)
+    response = client.post(reverse("transfers:customer-import-confirm", args=[job.pk]), data)
     job.refresh_from_db()
     return response
 

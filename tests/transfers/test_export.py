@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from crm.job_models import ExportJob
 from crm.models import Customer
-from tests.crm.importexport_helpers import body, confirm, export, private_files, read_xlsx, upload  # noqa: F401
 from tests.factories import CustomerFactory
+from tests.transfers.importexport_helpers import body, confirm, export, private_files, read_xlsx, upload  # noqa: F401
+from transfers.models import ExportJob
 
 pytestmark = pytest.mark.django_db
-EXPORT = reverse("crm:customer-export")
+EXPORT = reverse("transfers:customer-export")
 
 
 def _names(response) -> set:
@@ -116,11 +116,11 @@ def test_a_large_export_is_prepared_in_the_background(cast, client_for, customer
     assert response["Location"] == job.get_absolute_url()
     assert job.status == ExportJob.Status.DONE and job.total_rows == 2
     status = client.get(job.get_absolute_url()).content.decode()
-    assert reverse("crm:export-download", args=[job.pk]) in status
-    download = client.get(reverse("crm:export-download", args=[job.pk]))
+    assert reverse("transfers:export-download", args=[job.pk]) in status
+    download = client.get(reverse("transfers:export-download", args=[job.pk]))
     assert _names(download) == {customers.own.name, customers.same_group.name}
     for other in (cast.sales1, cast.admin, cast.sup2):
-        assert client_for(other).get(reverse("crm:export-download", args=[job.pk])).status_code == 404
+        assert client_for(other).get(reverse("transfers:export-download", args=[job.pk])).status_code == 404
         assert client_for(other).get(job.get_absolute_url()).status_code == 404
 
 
@@ -129,7 +129,7 @@ def test_the_background_export_keeps_the_list_filters(cast, client_for, customer
     client = client_for(cast.admin)
     client.post(EXPORT, {"params": f"q=李&owner={cast.sales2.pk}&page=3", "format": "xlsx"})
     job = ExportJob.objects.get()
-    assert _names(client.get(reverse("crm:export-download", args=[job.pk]))) == {customers.other_group.name}
+    assert _names(client.get(reverse("transfers:export-download", args=[job.pk]))) == {customers.other_group.name}
 
 
 FIELDS = ["name", "company", "job_title", "phone", "address", "type", "grade", "source", "industry", "gender",

@@ -8,12 +8,20 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from crm import importexport
-from crm.job_models import ImportJob, ImportRow
 from crm.models import Customer
-from tests.crm.importexport_helpers import (  # noqa: F401
-    body, confirm, csv_bytes, private_files, read_xlsx, upload, xlsx_bytes, xlsx_shared_bytes,
+from tests.transfers.importexport_helpers import (  # noqa: F401
+    body,
+    confirm,
+    csv_bytes,
+    private_files,
+    read_xlsx,
+    upload,
+    xlsx_bytes,
+    xlsx_shared_bytes,
 )
+from transfers import classify, reader
+from transfers import columns as spreadsheet
+from transfers.models import ImportJob, ImportRow
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +54,7 @@ def test_it_refuses_a_file_over_the_size_limit(cast, client_for, settings):
 
 def test_it_refuses_a_workbook_declaring_too_many_rows_before_reading_them(cast, client_for, settings, monkeypatch):
     settings.IMPORT_MAX_ROWS = 3
-    monkeypatch.setattr(importexport, "RowCleaner", None)  # reading a row would crash: it must not get there
+    monkeypatch.setattr(classify, "RowCleaner", None)  # reading a row would crash: it must not get there
     message = _failed(client_for(cast.sales1), xlsx_bytes([["Name"]] + [[f"客户{i}"] for i in range(5)]))
     assert "more than 3 rows" in message
 
@@ -68,7 +76,7 @@ def test_it_refuses_a_csv_with_too_many_rows(cast, client_for, settings):
 
 
 def test_it_refuses_an_xlsx_bomb_without_unpacking_it(cast, client_for, monkeypatch):
-    monkeypatch.setattr(importexport, "_iter_elements", None)  # parsing would crash: it must not get there
+    monkeypatch.setattr(reader, "_iter_elements", None)  # parsing would crash: it must not get there
     content = xlsx_bytes([["Name"], ["甲"]])
     # 40 MB of one repeated row compresses to ~40 KB: a small bomb, refused by its declared size ratio.
     bomb_sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -80,7 +88,7 @@ def test_it_refuses_an_xlsx_bomb_without_unpacking_it(cast, client_for, monkeypa
 
 def test_it_refuses_a_workbook_that_unpacks_beyond_the_limit(cast, client_for, settings, monkeypatch):
     settings.IMPORT_MAX_BYTES = 50_000  # unpacked at most 20 x: 1 MB
-    monkeypatch.setattr(importexport, "_iter_elements", None)
+    monkeypatch.setattr(reader, "_iter_elements", None)
     content = xlsx_bytes([["Name"], ["甲"]])
     stored = _replace_part(content, "docProps/big.xml", b"<a/>" + b" " * 1_100_000)
     zipped = _replace_part(stored, "docProps/big.xml", b"<a/>" + b" " * 1_100_000)
@@ -130,8 +138,8 @@ def test_a_file_without_a_name_column_asks_for_one_and_cannot_be_imported(cast, 
     assert job.status == ImportJob.Status.PREVIEW and job.columns == ["phone"]
     page = client.get(job.get_absolute_url()).content.decode()
     assert "No column holds the customers' names" in page
-    assert reverse("crm:customer-import-confirm", args=[job.pk]) not in page
-    client.post(reverse("crm:customer-import-confirm", args=[job.pk]), {"on_duplicate": "skip"})
+    assert reverse("transfers:customer-import-confirm", args=[job.pk]) not in page
+    client.post(reverse("transfers:customer-import-confirm", args=[job.pk]), {"on_duplicate": "skip"})
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PREVIEW and not Customer.objects.exists()
 
@@ -150,7 +158,7 @@ def test_a_huge_cell_repeated_in_every_row_costs_the_preview_a_few_characters_a_
     text = page.content.decode()
     assert len(text) < 400_000  # 100 rows of 3 huge cells would be 90 MB
     assert "At most 20 characters" in text and "At most 10 characters" in text and "At most 20000 characters" in text
-    assert huge[:importexport.PREVIEW_CHARS + 1] not in text and huge[:importexport.PREVIEW_CHARS] in text
+    assert huge[:spreadsheet.PREVIEW_CHARS + 1] not in text and huge[:spreadsheet.PREVIEW_CHARS] in text
     stored = ImportRow.objects.filter(job=job)
     assert stored.count() == 300
     assert max(len(row.reason) + len(json.dumps(row.cells, ensure_ascii=False)) for row in stored) < 1_000
@@ -158,9 +166,9 @@ def test_a_huge_cell_repeated_in_every_row_costs_the_preview_a_few_characters_a_
     confirm(client, job, all_or_nothing=False)
     assert job.status == ImportJob.Status.DONE and job.rejected_count == 300
     assert not ImportRow.objects.filter(job=job).exists()  # the preview has served
-    workbook = read_xlsx(body(client.get(reverse("crm:customer-import-errors", args=[job.pk]))))
+    workbook = read_xlsx(body(client.get(reverse("transfers:customer-import-errors", args=[job.pk]))))
     assert len(workbook) == 301
-    assert [len(cell or "") for cell in workbook[1][:5]] == [3, 20, 10, 20_000, importexport.IGNORED_CELL_CHARS]
+    assert [len(cell or "") for cell in workbook[1][:5]] == [3, 20, 10, 20_000, spreadsheet.IGNORED_CELL_CHARS]
 
 
 def test_an_error_message_quotes_at_most_fifty_characters_of_a_cell(cast, client_for):
@@ -169,7 +177,7 @@ def test_an_error_message_quotes_at_most_fifty_characters_of_a_cell(cast, client
     _response, job = upload(client, csv_bytes([["客户名称", "下次联系日期", "性别"], ["甲", long_date, "男" * 9]]), name="a.csv")
     reason = ImportRow.objects.get(job=job).reason
     assert f"“{long_date}” is not a date" in reason and "“男男男男男男男男男” is not one of" in reason
-    assert importexport.quoted("x" * 500) == "x" * 50 + "…"
+    assert spreadsheet.quoted("x" * 500) == "x" * 50 + "…"
 
 
 def test_a_nul_byte_in_a_cell_is_refused_with_a_reason(cast, client_for):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from crm import services
-from tests.crm.importexport_helpers import body, export, private_files, read_xlsx  # noqa: F401
+from tests.transfers.importexport_helpers import body, export, private_files, read_xlsx  # noqa: F401
 from workplans import services as plan_services
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +33,12 @@ def followups(cast, customers):
     ("sales1", {"李华"}), ("sup1", {"李华", "王芳"}), ("admin", {"李华", "王芳", "李四海"}), ("sales2", {"李四海"}),
 ])
 def test_each_role_exports_the_follow_ups_of_customers_they_may_see(cast, client_for, followups, who, expected):
-    response = export(client_for(getattr(cast, who)), reverse("crm:followup-export"))
+    response = export(client_for(getattr(cast, who)), reverse("transfers:followup-export"))
     assert _column(response, 1) == expected
 
 
 def test_the_follow_up_export_keeps_the_window_and_neutralises_formulae(cast, client_for, followups):
-    rows = read_xlsx(body(export(client_for(cast.sales1), reverse("crm:followup-export"), {"window": "week"})))
+    rows = read_xlsx(body(export(client_for(cast.sales1), reverse("transfers:followup-export"), {"window": "week"})))
     assert rows[0] == ["Customer number", "Customer", "Time", "Subject", "Content", "Salesperson"]
     assert [row[3] for row in rows[1:]] == ["谈 李华"]
     assert rows[1][4] == "'=1+1 报价" and rows[1][5] == "张三"
@@ -57,17 +57,17 @@ def plans(cast):
     ("admin", {"拜访 sales1", "拜访 sales1b", "拜访 sales2"}),
 ])
 def test_each_role_exports_the_work_plans_in_their_scope(cast, client_for, plans, who, expected):
-    response = export(client_for(getattr(cast, who)), reverse("crm:plan-export"), {"when": "any"})
+    response = export(client_for(getattr(cast, who)), reverse("transfers:plan-export"), {"when": "any"})
     assert _column(response, 0) == expected
 
 
 def test_a_large_plan_export_runs_in_the_background(cast, client_for, plans, settings):
     settings.EXPORT_BACKGROUND_THRESHOLD = 0
     client = client_for(cast.sup1)
-    page = client.get(reverse("crm:plan-export"), {"when": "any", "format": "csv"})
+    page = client.get(reverse("transfers:plan-export"), {"when": "any", "format": "csv"})
     assert "This list has 2 rows" in page.content.decode()
-    response = client.post(reverse("crm:plan-export"), {"params": "when=any", "format": "csv"})
+    response = client.post(reverse("transfers:plan-export"), {"params": "when=any", "format": "csv"})
     status = client.get(response["Location"]).content.decode()
-    download = client.get(reverse("crm:export-download", args=[response["Location"].rstrip("/").split("/")[-1]]))
+    download = client.get(reverse("transfers:export-download", args=[response["Location"].rstrip("/").split("/")[-1]]))
     text = body(download).decode("utf-8-sig")
     assert "Download" in status and "拜访 sales1b" in text and "拜访 sales2" not in text

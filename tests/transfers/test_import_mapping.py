@@ -5,10 +5,10 @@ kept under a name and is reused; the preview shows every mapped column and pages
 import pytest
 from django.urls import reverse
 
-from crm import importexport
-from crm.job_models import ColumnMapping, ImportJob, ImportRow
 from crm.models import Customer
-from tests.crm.importexport_helpers import confirm, csv_bytes, private_files, upload, xlsx_bytes  # noqa: F401
+from tests.transfers.importexport_helpers import confirm, csv_bytes, private_files, upload, xlsx_bytes  # noqa: F401
+from transfers import columns as spreadsheet
+from transfers.models import ColumnMapping, ImportJob, ImportRow
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,11 @@ HEADERS_PEOPLE_TYPE = {
 @pytest.mark.parametrize("field, header", [(field, header) for field, headers in HEADERS_PEOPLE_TYPE.items()
                                            for header in headers])
 def test_it_recognises_the_headers_people_type(field, header):
-    assert importexport.guess_columns([header]) == [field]
+    assert spreadsheet.guess_columns([header]) == [field]
 
 
 def test_each_field_is_guessed_once_and_unknown_columns_are_ignored():
-    assert importexport.guess_columns(["手机", "座机", "微信", "客户名称", "Customer number", "销售员"]) == \
+    assert spreadsheet.guess_columns(["手机", "座机", "微信", "客户名称", "Customer number", "销售员"]) == \
         ["phone", "", "", "name", "", ""]
 
 
@@ -76,7 +76,7 @@ def test_the_preview_pages_through_many_rows(cast, client_for):
 def test_salesperson_corrects_a_column_saves_the_mapping_and_it_applies_to_the_next_file(cast, client_for):
     client = client_for(cast.sales1)
     _response, job = upload(client, _sheet())
-    response = client.post(reverse("crm:customer-import-columns", args=[job.pk]), {
+    response = client.post(reverse("transfers:customer-import-columns", args=[job.pk]), {
         "col0": "name", "col1": "phone", "col2": "company", "col3": "job_title", "col4": "grade", "save_as": "展会名单"})
     assert response.status_code == 302
     job.refresh_from_db()
@@ -97,7 +97,7 @@ def test_a_saved_mapping_can_be_picked_for_a_file_with_other_headers(cast, clien
     mapping = ColumnMapping.objects.create(owner=cast.sales1, name="微信", columns={"微信号": "notes"})
     _response, job = upload(client, _sheet())
     assert job.columns[3] == ""  # the mapping does not know every header: not applied by itself
-    client.post(reverse("crm:customer-import-columns", args=[job.pk]), {"mapping": mapping.pk})
+    client.post(reverse("transfers:customer-import-columns", args=[job.pk]), {"mapping": mapping.pk})
     job.refresh_from_db()
     assert job.columns == ["name", "phone", "company", "notes", "grade"]
 
@@ -112,7 +112,7 @@ def test_a_bad_mapping_is_refused_and_changes_nothing(cast, client_for, columns,
     client = client_for(cast.sales1)
     _response, job = upload(client, _sheet())
     before = list(ImportRow.objects.filter(job=job).values_list("number", "label", "cells"))
-    response = client.post(reverse("crm:customer-import-columns", args=[job.pk]), {**columns, "save_as": "坏的"})
+    response = client.post(reverse("transfers:customer-import-columns", args=[job.pk]), {**columns, "save_as": "坏的"})
     assert response.status_code == 200 and message in str(response.context["columns_form"].errors.as_data())
     assert "is-invalid" in response.content.decode() or "alert-danger" in response.content.decode()
     job.refresh_from_db()
@@ -126,16 +126,16 @@ def test_nobody_else_can_use_or_delete_my_saved_mapping_or_remap_my_import(cast,
     _response, job = upload(client_for(cast.sales1), _sheet())
     for other in (cast.sales1b, cast.sup1, cast.admin):
         client = client_for(other)
-        assert client.post(reverse("crm:column-mapping-delete", args=[mine.pk])).status_code == 404
-        assert client.post(reverse("crm:customer-import-columns", args=[job.pk]), {"col0": "name"}).status_code == 404
+        assert client.post(reverse("transfers:column-mapping-delete", args=[mine.pk])).status_code == 404
+        assert client.post(reverse("transfers:customer-import-columns", args=[job.pk]), {"col0": "name"}).status_code == 404
         assert client.get(job.get_absolute_url()).status_code == 404
         # Their own import cannot borrow my mapping either: an unknown choice, not a 404 that confirms it exists.
         _response, theirs = upload(client, _sheet())
-        response = client.post(reverse("crm:customer-import-columns", args=[theirs.pk]), {"mapping": mine.pk})
+        response = client.post(reverse("transfers:customer-import-columns", args=[theirs.pk]), {"mapping": mine.pk})
         assert response.status_code == 200 and "Select a valid choice" in str(response.context["mapping_form"].errors.as_data())
         assert "is-invalid" in response.content.decode()
     assert ColumnMapping.objects.filter(pk=mine.pk).exists()
-    client_for(cast.sales1).post(reverse("crm:column-mapping-delete", args=[mine.pk]))
+    client_for(cast.sales1).post(reverse("transfers:column-mapping-delete", args=[mine.pk]))
     assert not ColumnMapping.objects.filter(pk=mine.pk).exists()
 
 

@@ -11,10 +11,11 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from crm import import_services, services
-from crm import importexport as ie
+from crm import services
 from crm.models import Custody, Customer
 from tests.factories import CustomerFactory
+from transfers import classify
+from transfers import services as import_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WAIT = 60  # seconds an event may take before the test gives up: a hang, not a timing assumption
@@ -112,7 +113,7 @@ def _wait_until_blocked(pid):
 
 def test_colleagues_save_customers_while_an_import_checks_its_rows(cast, monkeypatch, tmp_path):
     theirs = CustomerFactory(name="同事的客户", phone="13900001111", owner=cast.sales1b)
-    pause = Pause(monkeypatch, ie, "_existing")  # the duplicate look-up, inside classification
+    pause = Pause(monkeypatch, classify, "_existing")  # the duplicate look-up, inside classification
     importing = Worker(_import(_sheet(tmp_path, [["新客户甲", "甲公司", "13800000001"]]), cast.sales1))
     assert pause.reached.wait(WAIT)
 

@@ -1,42 +1,56 @@
-"""Writes of the customer import and export (SPEC §1.C, §1.D): jobs, the bulk import, files.
+"""Writes of the customer import (SPEC §1.C): jobs, the preview, the bulk import, its files.
 
 The import is one transaction that never blocks colleagues' work while it reads, checks and
 stages the file: rows are cleaned and classified chunk by chunk (memory bounded by the chunk,
 not the file), the new customers are staged in a temporary table, then inserted with their
-custody rows "imported" through crm.ownership (which refuses an owner who has left). Only then does it take the customer-keys lock that every manual save
-shares (crm.services), check the staged customers again against what others committed
-meanwhile, withdraw any they entered first, and commit: the lock is held for that check, not
-for the import. A bad row rolls everything back only if the importer chose all-or-nothing.
+custody rows "imported" through crm.ownership (which refuses an owner who has left). Only then
+does it take the customer-keys lock that every manual save shares (crm.services), check the
+staged customers again against what others committed meanwhile, withdraw any they entered
+first, and commit: the lock is held for that check, not for the import. A bad row rolls
+everything back only if the importer chose all-or-nothing. Exports: transfers.exports.
 """
 
-import csv
 import io
 import json
 import logging
-import re
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg2
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from crm import importexport as ie
-from crm import ownership, services
-from crm.job_models import ColumnMapping, ExportJob, ImportJob, ImportRow
+from common.bulk import analyze
+from common.phones import normalize_phone
+from crm import ownership
+from crm import services as crm_services
 from crm.models import Custody, Customer, CustomerChange
 from crm.services import TRACKED_FIELDS, default_next_contact
+from transfers import bulk_copy, classify, reader
+from transfers.columns import (
+    COLUMNS_BY_FIELD,
+    IGNORED_CELL_CHARS,
+    IMPORTED_FIELDS,
+    MAX_CELL_CHARS,
+    guess_columns,
+    mapping_of,
+    neutralise,
+    saved_covers,
+    shown,
+    template_headers,
+)
+from transfers.jobs import finish, new_private_file, private_path, progress_of, suffix_of
+from transfers.models import ColumnMapping, ImportJob, ImportRow
+from transfers.writer import XlsxWriter
 
 log = logging.getLogger(__name__)
 
 STAGE = "crm_import_stage"
 STAGED_FIELDS = ["name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
                  "gender", "last_contact_at", "next_contact_on"]
-DEFAULTS = {name: Customer._meta.get_field(name).get_default() for name in ie.IMPORTED_FIELDS}
+DEFAULTS = {name: Customer._meta.get_field(name).get_default() for name in IMPORTED_FIELDS}
 
 
 class ImportRejected(Exception):
@@ -56,36 +70,13 @@ class ImportOutcome:
     counts: dict = field(default_factory=dict)
 
 
-# --- Private files -----------------------------------------------------------------------------
-
-
-def private_path(relative: str) -> Path:
-    root = Path(settings.PRIVATE_FILES_ROOT).resolve()
-    path = (root / relative).resolve()
-    if root not in path.parents:
-        raise ValueError("path outside the private files root")
-    return path
-
-
-def _new_private_file(folder: str, suffix: str) -> tuple[str, Path]:
-    relative = f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-    path = private_path(relative)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return relative, path
-
-
-def _suffix(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
-
-
 # --- Jobs ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def import_job_create(*, upload, owner, to_pool: bool, by) -> ImportJob:
     """Keep the uploaded file privately and start checking it (the form validated size and owner)."""
-    relative, path = _new_private_file("imports", _suffix(upload.name))
+    relative, path = new_private_file("imports", suffix_of(upload.name))
     with open(path, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
@@ -95,24 +86,15 @@ def import_job_create(*, upload, owner, to_pool: bool, by) -> ImportJob:
     )
 
 
-def _progress_of(model, pk):
-    def progress(done, total=None):
-        changes = {"processed_rows": done, "updated_at": timezone.now()}  # also the job's heartbeat
-        if total is not None:
-            changes["total_rows"] = total
-        model.objects.filter(pk=pk).update(**changes)
-    return progress
-
-
 def _columns_for(job: ImportJob, headers) -> list[str]:
     """The person's choice when they made one for this file; else a saved mapping of theirs that
     knows every header (the newest); else the guess from the headers."""
     if len(job.columns) == len(headers):
         return job.columns
     for mapping in ColumnMapping.objects.filter(owner=job.created_by).order_by("-created_at", "-id"):
-        if ie.saved_covers(mapping.columns, headers):
-            return ie.guess_columns(headers, saved=mapping.columns)
-    return ie.guess_columns(headers)
+        if saved_covers(mapping.columns, headers):
+            return guess_columns(headers, saved=mapping.columns)
+    return guess_columns(headers)
 
 
 def _sampled(table, samples: list, rows=20):
@@ -122,9 +104,9 @@ def _sampled(table, samples: list, rows=20):
             if count < rows:
                 for index, cell in enumerate(cells[:len(samples)]):
                     if not samples[index] and cell not in (None, ""):
-                        samples[index] = ie.shown(cell, 30)
+                        samples[index] = shown(cell, 30)
             yield number, cells
-    return ie.Table(headers=table.headers, rows=sampling(), declared_rows=table.declared_rows)
+    return reader.Table(headers=table.headers, rows=sampling(), declared_rows=table.declared_rows)
 
 
 def import_analyse(*, job: ImportJob) -> ImportJob:
@@ -132,23 +114,24 @@ def import_analyse(*, job: ImportJob) -> ImportJob:
     stored a chunk at a time for the preview's pages. Nothing is written to customers."""
     ImportRow.objects.filter(job=job).delete()
     try:
-        table = ie.open_table(private_path(job.upload_path), job.original_name)
+        table = reader.open_table(private_path(job.upload_path), job.original_name)
         ImportJob.objects.filter(pk=job.pk).update(total_rows=table.declared_rows)
         columns = _columns_for(job, table.headers)
         samples = [""] * len(table.headers)
-        classifier = ie.Classifier(viewer=job.created_by)
-        counts, total = {label: 0 for label in ie.LABELS}, 0
-        for chunk in ie.clean_chunks(_sampled(table, samples), ie.RowCleaner(columns, preview=True),
-                                     progress=_progress_of(ImportJob, job.pk)):
+        classifier = classify.Classifier(viewer=job.created_by)
+        counts, total = {label: 0 for label in classify.LABELS}, 0
+        for chunk in classify.clean_chunks(_sampled(table, samples), classify.RowCleaner(columns, preview=True),
+                                     progress=progress_of(ImportJob, job.pk)):
             classifier.classify(chunk)
-            _copy(ImportRow._meta.db_table, ["job_id", "number", "position", "label_position", "label", "reason", "cells"],
-                  _preview_rows(job, chunk, counts, start=total))
+            bulk_copy.copy(ImportRow._meta.db_table,
+                           ["job_id", "number", "position", "label_position", "label", "reason", "cells"],
+                           _preview_rows(job, chunk, counts, start=total))
             total += len(chunk)
-    except ie.ImportFileError as error:
+    except reader.ImportFileError as error:
         ImportRow.objects.filter(job=job).delete()
-        return _finish(job, status=ImportJob.Status.FAILED, message=str(error))
-    headers = [[ie.shown(header), sample] for header, sample in zip(table.headers, samples)]
-    return _finish(job, status=ImportJob.Status.PREVIEW, counts=counts, total_rows=total, processed_rows=total,
+        return finish(job, status=ImportJob.Status.FAILED, message=str(error))
+    headers = [[shown(header), sample] for header, sample in zip(table.headers, samples)]
+    return finish(job, status=ImportJob.Status.PREVIEW, counts=counts, total_rows=total, processed_rows=total,
                    headers=headers, columns=columns)
 
 
@@ -181,20 +164,13 @@ class PreviewRows:
         return list(rows.filter(position__gt=window.start, position__lte=window.stop).order_by("position"))
 
 
-def _finish(job, **changes):
-    for name, value in changes.items():
-        setattr(job, name, value)
-    job.save()
-    return job
-
-
 def import_columns_set(*, job: ImportJob, columns: list[str], save_as: str = "", by) -> ImportJob | None:
     """The person corrected which field each column goes to: check the file again with it, and
     keep it under `save_as` for the next file (replacing their mapping of that name)."""
     if save_as:
         headers = [header for header, _sample in job.headers]
         ColumnMapping.objects.update_or_create(owner=by, name=save_as,
-                                               defaults={"columns": ie.mapping_of(headers, columns)})
+                                               defaults={"columns": mapping_of(headers, columns)})
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
         status=ImportJob.Status.ANALYSING, columns=columns, processed_rows=0, counts={}, updated_at=timezone.now())
     job.refresh_from_db()
@@ -203,7 +179,7 @@ def import_columns_set(*, job: ImportJob, columns: list[str], save_as: str = "",
 
 def apply_mapping(job: ImportJob, mapping: ColumnMapping) -> list[str]:
     """The columns a saved mapping gives this job's file (its guess where the mapping is silent)."""
-    return ie.guess_columns([header for header, _sample in job.headers], saved=mapping.columns)
+    return guess_columns([header for header, _sample in job.headers], saved=mapping.columns)
 
 
 def import_confirm(*, job: ImportJob, on_duplicate: str, all_or_nothing: bool, by) -> ImportJob:
@@ -226,18 +202,18 @@ def import_run(*, job: ImportJob) -> ImportJob:
         outcome = customers_import(
             path=path, name=job.original_name, owner=job.owner, to_pool=job.to_pool, by=job.created_by,
             on_duplicate=job.on_duplicate, all_or_nothing=job.all_or_nothing, columns=job.columns or None,
-            progress=_progress_of(ImportJob, job.pk),
+            progress=progress_of(ImportJob, job.pk),
         )
-    except (ie.ImportFileError, ImportRejected) as error:
+    except (reader.ImportFileError, ImportRejected) as error:
         reasons = getattr(error, "reasons", {})
         errors_path = write_error_workbook(path, job.original_name, reasons, job.columns) if reasons else ""
         audit.record(actor=job.created_by, action="customers.import", summary=f"failed: {job.original_name}",
                      count=0, job=job.pk, rejected=len(reasons), failed=True, file=job.original_name)
-        return _finish(job, status=ImportJob.Status.FAILED, message=getattr(error, "message", str(error)),
+        return finish(job, status=ImportJob.Status.FAILED, message=getattr(error, "message", str(error)),
                        errors_path=errors_path, rejected_count=len(reasons))
     errors_path = write_error_workbook(path, job.original_name, outcome.rejected, job.columns) if outcome.rejected else ""
     ImportRow.objects.filter(job=job).delete()  # the preview has served; the error workbook keeps the rejected rows
-    return _finish(job, status=ImportJob.Status.DONE, created_count=outcome.created, updated_count=outcome.updated,
+    return finish(job, status=ImportJob.Status.DONE, created_count=outcome.created, updated_count=outcome.updated,
                    rejected_count=len(outcome.rejected), errors_path=errors_path, processed_rows=job.total_rows)
 
 
@@ -254,29 +230,29 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
     duplicates of the importer's own customers update them when on_duplicate is "update", else
     are skipped.
     """
-    table = ie.open_table(path, name)
+    table = reader.open_table(path, name)
     if progress:
         progress(0, table.declared_rows)
-    cleaner = ie.RowCleaner(columns if columns is not None else ie.guess_columns(table.headers))
-    classifier = ie.Classifier(viewer=by)
-    outcome = ImportOutcome(counts={label: 0 for label in ie.LABELS})
+    cleaner = classify.RowCleaner(columns if columns is not None else guess_columns(table.headers))
+    classifier = classify.Classifier(viewer=by)
+    outcome = ImportOutcome(counts={label: 0 for label in classify.LABELS})
     owner = None if to_pool else owner
     invalid, reasons = {}, {}
     now = timezone.now()
     with transaction.atomic():
         _lock_receiver(owner)  # first (crm.ownership's lock order): an owner who left is refused
         _stage_create()
-        for chunk in ie.clean_chunks(table, cleaner, progress=progress):
+        for chunk in classify.clean_chunks(table, cleaner, progress=progress):
             classifier.classify(chunk)
             new, mine = [], []
             for row in chunk:
                 outcome.counts[row.label] += 1
-                if row.label == ie.Label.INVALID:
+                if row.label == classify.Label.INVALID:
                     reason = row.reason
                     invalid[row.number] = outcome.rejected[row.number] = reasons.setdefault(reason, reason)
-                elif row.label == ie.Label.NEW:
+                elif row.label == classify.Label.NEW:
                     new.append(row)
-                elif row.label == ie.Label.MINE and on_duplicate == ImportJob.OnDuplicate.UPDATE:
+                elif row.label == classify.Label.MINE and on_duplicate == ImportJob.OnDuplicate.UPDATE:
                     mine.append(row)
                 else:
                     outcome.rejected[row.number] = row.message
@@ -294,13 +270,15 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
         outcome.created, withdrawn = _insert(STAGE, owner=owner, by=by, note=name)
         for number, message in withdrawn.items():
             outcome.rejected[number] = message
-            outcome.counts[ie.Label.NEW] -= 1
-            outcome.counts[ie.Label.COLLEAGUE] += 1
+            outcome.counts[classify.Label.NEW] -= 1
+            outcome.counts[classify.Label.COLLEAGUE] += 1
         audit.record(actor=by, action="customers.import", summary=name, count=outcome.created,
                      updated=outcome.updated, rejected=len(outcome.rejected),
                      owner=owner.pk if owner else None)
     if outcome.created >= ANALYZE_AFTER_ROWS:
-        _analyze_customers()
+        # Fresh statistics for the tables it filled, so the next searches and lists are planned
+        # for the customers there are now (the search's gram statistics included).
+        analyze(Customer, Custody)
     return outcome
 
 
@@ -314,14 +292,6 @@ def _lock_receiver(owner) -> None:
 
 
 ANALYZE_AFTER_ROWS = 10_000
-
-
-def _analyze_customers() -> None:
-    """After a large import, fresh statistics for the tables it filled, so the next searches and
-    lists are planned for the customers there are now (the search's gram statistics included),
-    not for those autovacuum last saw."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {Customer._meta.db_table}, {Custody._meta.db_table}")
 
 
 def _stage_create() -> None:
@@ -348,14 +318,14 @@ def _stage(rows, *, owner) -> None:
             values = {**DEFAULTS, **row.values}
             if not values.get("next_contact_on") and owner is not None:
                 values["next_contact_on"] = cadence.get(values["grade"])
-            yield [row.number, ie.normalize_phone(values["phone"]),
+            yield [row.number, normalize_phone(values["phone"]),
                    *(_iso(values.get(name)) if name in ("last_contact_at", "next_contact_on") else values[name]
                      for name in STAGED_FIELDS)]
 
     try:
-        _copy(STAGE, ["row_number", "phone_key", *STAGED_FIELDS], staged())
+        bulk_copy.copy(STAGE, ["row_number", "phone_key", *STAGED_FIELDS], staged())
     except (DatabaseError, psycopg2.Error) as error:  # copy_expert's errors are not wrapped by Django
-        raise ImportRejected(_copy_failure(error, rows), reasons=_copy_reasons(error, rows)) from error
+        raise ImportRejected(bulk_copy.failure(error, rows), reasons=bulk_copy.reasons(error, rows)) from error
 
 
 def _insert(stage, *, owner, by, note) -> tuple[int, dict]:
@@ -372,7 +342,7 @@ def _merge(stage, *, viewer) -> dict:
     """Under the customer-keys lock (held to the commit), find the staged customers whose phone,
     or name and company, someone else committed while the file was read (a manual save, another
     import), and take them out again: of two people entering one customer, only one gets in."""
-    services.lock_customer_keys(exclusive=True)
+    crm_services.lock_customer_keys(exclusive=True)
     with connection.cursor() as cursor:
         cursor.execute(
             # One index probe per staged row (OFFSET 0 keeps the lateral subqueries probes).
@@ -389,82 +359,18 @@ def _merge(stage, *, viewer) -> dict:
                 clashes[number] = (staged_id, other_id, same_phone)
         if not clashes:
             return {}
-        others = ie.existing_customers({other for _staged, other, _phone in clashes.values()})
+        others = classify.existing_customers({other for _staged, other, _phone in clashes.values()})
         staged_ids = [staged for staged, _other, _phone in clashes.values()]
         cursor.execute(f"SELECT row_number, phone FROM {stage} WHERE id = ANY(%s)", [staged_ids])
         phones = dict(cursor.fetchall())
         cursor.execute(f"DELETE FROM {Customer._meta.db_table} WHERE id = ANY(%s)", [staged_ids])
         cursor.execute(f"DELETE FROM {stage} WHERE id = ANY(%s)", [staged_ids])
-    return {number: services.duplicate_message(others[other], phone=phones[number] if same_phone else "", viewer=viewer)
+    return {number: crm_services.duplicate_message(others[other], phone=phones[number] if same_phone else "", viewer=viewer)
             for number, (_staged, other, same_phone) in clashes.items()}
-
-
-class _CsvStream(io.TextIOBase):
-    """`rows` as CSV text, formatted as COPY reads it: the database indexes one chunk while
-    Python formats the next (two cores at work instead of one after the other)."""
-
-    def __init__(self, rows, chunk_rows=2000):
-        self._chunks = self._format(rows, chunk_rows)
-        self._pending = ""
-
-    @staticmethod
-    def _format(rows, chunk_rows):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for count, row in enumerate(rows, 1):
-            writer.writerow(["\\N" if value is None else value for value in row])
-            if count % chunk_rows == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    def readable(self):
-        return True
-
-    def read(self, size=-1):
-        while size < 0 or len(self._pending) < size:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                break
-            self._pending += chunk
-        if size < 0:
-            size = len(self._pending)
-        text, self._pending = self._pending[:size], self._pending[size:]
-        return text
-
-
-def _copy(table: str, columns: list[str], rows) -> None:
-    with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-                           _CsvStream(rows), 65536)
 
 
 def _iso(value):
     return None if value is None else value.isoformat()
-
-
-def _failed_row(error, rows):
-    cause = getattr(error, "__cause__", None) or error
-    context = getattr(getattr(cause, "diag", None), "context", "") or ""
-    match = re.search(r"line (\d+)", context)
-    if match and 0 < int(match.group(1)) <= len(rows):
-        return rows[int(match.group(1)) - 1]
-    return None
-
-
-def _copy_failure(error, rows) -> str:
-    row = _failed_row(error, rows)
-    cause = getattr(error, "__cause__", None) or error
-    detail = getattr(getattr(cause, "diag", None), "message_primary", "") or str(cause).splitlines()[0]
-    if row is None:
-        return _("Nothing was imported: the database refused the rows (%(detail)s).") % {"detail": detail}
-    return _("Nothing was imported: row %(row)s was refused (%(detail)s).") % {"row": row.number, "detail": detail}
-
-
-def _copy_reasons(error, rows) -> dict:
-    row = _failed_row(error, rows)
-    return {row.number: _copy_failure(error, rows)} if row else {}
 
 
 def _update(rows, *, present, by, now) -> int:
@@ -473,7 +379,7 @@ def _update(rows, *, present, by, now) -> int:
         return 0
     by_id = {row.duplicate_id: row for row in rows}
     customers = list(Customer.objects.select_for_update().filter(pk__in=by_id))
-    fields = sorted(name for name in present if name in ie.IMPORTED_FIELDS)
+    fields = sorted(name for name in present if name in IMPORTED_FIELDS)
     changes, changed_fields = [], set()
     for customer in customers:
         values = by_id[customer.pk].values
@@ -502,21 +408,25 @@ def write_error_workbook(upload: Path, name: str, reasons: dict, columns=None) -
     """The rejected rows, as uploaded, with a reason column: fix them and upload the file again.
     Each cell is cut to its field's length (a column left out: IGNORED_CELL_CHARS), so the
     workbook is bounded by the rows and columns, whatever the cells held."""
-    relative, path = _new_private_file("import-errors", ".xlsx")
-    table = ie.open_table(upload, name)
+    relative, path = new_private_file("import-errors", ".xlsx")
+    table = reader.open_table(upload, name)
     width = len(table.headers)
     columns = list(columns or []) + [""] * width
-    limits = [(ie.COLUMNS_BY_FIELD[field].max_length or ie.MAX_CELL_CHARS) if field else ie.IGNORED_CELL_CHARS
+    limits = [(COLUMNS_BY_FIELD[field].max_length or MAX_CELL_CHARS) if field else IGNORED_CELL_CHARS
               for field in columns[:width]]
     with open(path, "wb") as handle:
-        writer = ie.XlsxWriter(handle, sheet_name=_("Rejected rows"))
-        writer.header(ie.error_rows_headers([ie.shown(header, ie.IGNORED_CELL_CHARS) for header in table.headers]))
+        writer = XlsxWriter(handle, sheet_name=_("Rejected rows"))
+        writer.header(_error_rows_headers([shown(header, IGNORED_CELL_CHARS) for header in table.headers]))
         for number, cells in table.rows:
             if number in reasons:
                 cells = [_plain(cell, limit) for cell, limit in zip(cells[:width], limits)] + [None] * (width - len(cells))
-                writer.append([ie.neutralise(cell) for cell in cells] + [number, reasons[number]])
+                writer.append([neutralise(cell) for cell in cells] + [number, reasons[number]])
         writer.close()
     return relative
+
+
+def _error_rows_headers(headers) -> list:
+    return [*headers, _("Row"), _("Reason")]
 
 
 def _plain(cell, limit):
@@ -530,58 +440,11 @@ def _plain(cell, limit):
 def template_workbook() -> bytes:
     """An empty sheet with every importable column, headed in Chinese and English."""
     buffer = io.BytesIO()
-    writer = ie.XlsxWriter(buffer, sheet_name="客户 Customers")
-    writer.header(ie.template_headers())
+    writer = XlsxWriter(buffer, sheet_name="客户 Customers")
+    writer.header(template_headers())
     with translation.override("zh-hans"):
         writer.append(["李华", "上海华信科技有限公司", "总经理", "138-0013-8000", "上海市浦东新区人民路12号",
                        str(Customer.Type.INTENTION.label), str(Customer.Grade.NORMAL.label), str(Customer.Source.SELF.label),
                        "制造业", str(Customer.Gender.MALE.label), "初次电话沟通，约下周面谈。", "", ""])
     writer.close()
     return buffer.getvalue()
-
-
-# --- Export ----------------------------------------------------------------------------------------
-
-
-def export_job_create(*, params: str, fmt: str, by, kind=ExportJob.Kind.CUSTOMERS) -> ExportJob:
-    return ExportJob.objects.create(created_by=by, kind=kind, params=params[:2000], format=fmt,
-                                    language=translation.get_language() or "")
-
-
-def export_write(*, resource, queryset, fmt: str, target, by, kind="customers", progress=None, every=5000,
-                 ip=None) -> int:
-    """Write `queryset` (already scoped by the policy) to `target`; recorded in the audit trail."""
-    writer = ie.XlsxWriter(target, sheet_name=str(ExportJob.Kind(kind).label)) if fmt == ExportJob.Format.XLSX \
-        else ie.CsvWriter(target)
-    count = 0
-    try:
-        writer.header(resource.headers())
-        for cells in resource.export_rows(queryset):
-            writer.append(cells)
-            count += 1
-            if progress and count % every == 0:
-                progress(count)
-    finally:
-        writer.close()
-    audit.record(actor=by, action=f"{kind}.export", summary=f"{count} {kind} ({fmt})", count=count, ip=ip, format=fmt)
-    return count
-
-
-def export_customers(*, customers, fmt: str, target, by, progress=None) -> int:
-    return export_write(resource=ie.CustomerResource(), queryset=customers, fmt=fmt, target=target, by=by, progress=progress)
-
-
-def export_filename(fmt: str, kind="customers") -> str:
-    return f"{kind}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
-
-
-def export_job_run(*, job: ExportJob, resource, queryset) -> ExportJob:
-    """Prepare a large export in the background (the task); the file waits for its creator."""
-    relative, path = _new_private_file("exports", f".{job.format}")
-    ExportJob.objects.filter(pk=job.pk).update(total_rows=queryset.count())
-    with open(path, "wb") as handle:
-        export_write(resource=resource, queryset=queryset, fmt=job.format, target=handle, by=job.created_by,
-                     kind=job.kind, progress=_progress_of(ExportJob, job.pk))
-    job.refresh_from_db()
-    return _finish(job, status=ExportJob.Status.DONE, result_path=relative, filename=export_filename(job.format, job.kind),
-                   processed_rows=job.total_rows)

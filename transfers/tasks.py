@@ -1,28 +1,19 @@
-"""Background tasks of the import and export (django-tasks; the db_worker runs them), and what
-each kind of export contains. Cross-app: it reads work plans, so it sits above workplans."""
+"""Background tasks of the import and export (django-tasks; the db_worker runs them), and the
+recovery of an import whose worker died."""
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_tasks import task
-from import_export import widgets
 
 from common import locks
-from common.timewindows import day_window, month_window, week_window
-from crm import import_services, selectors
-from crm import importexport as ie
-from crm.forms import CustomerFilterForm, FollowUpFilterForm
-from crm.job_models import ExportJob, ImportJob
-from workplans import selectors as plan_selectors
-from workplans.forms import PlanFilterForm, PlanWindowForm
-from workplans.models import Plan
+from transfers import exports, services
+from transfers.jobs import private_path
+from transfers.models import ExportJob, ImportJob
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +68,7 @@ def reap_stale_imports(*, pks=None, now=None) -> int:
 
 def can_retry(job: ImportJob) -> bool:
     return job.status == ImportJob.Status.FAILED and bool(job.upload_path) and \
-        import_services.private_path(job.upload_path).exists()
+        private_path(job.upload_path).exists()
 
 
 def import_retry(*, job: ImportJob, by) -> ImportJob | None:
@@ -105,7 +96,7 @@ def analyse_import(job_id: int) -> None:
             return
         try:
             with translation.override(job.language or None):
-                import_services.import_analyse(job=job)
+                services.import_analyse(job=job)
         except Exception:
             log.exception("import %s: checking the file failed", job_id)
             _fail(ImportJob, job_id, _("The file could not be checked. Try again, or ask an administrator."))
@@ -119,7 +110,7 @@ def run_import(job_id: int) -> None:
             return
         try:
             with translation.override(job.language or None):
-                import_services.import_run(job=job)
+                services.import_run(job=job)
         except Exception:
             log.exception("import %s failed", job_id)
             _fail(ImportJob, job_id, _("The import failed and nothing was imported. Try again, or ask an administrator."))
@@ -130,71 +121,8 @@ def run_export(job_id: int) -> None:
     job = ExportJob.objects.select_related("created_by").get(pk=job_id)
     try:
         with translation.override(job.language or None):
-            resource, queryset = export_source(job.kind, job.created_by, job.params)
-            import_services.export_job_run(job=job, resource=resource, queryset=queryset)
+            resource, queryset = exports.export_source(job.kind, job.created_by, job.params)
+            exports.export_job_run(job=job, resource=resource, queryset=queryset)
     except Exception:
         log.exception("export %s failed", job_id)
         _fail(ExportJob, job_id, _("The export failed. Try again, or ask an administrator."))
-
-
-# --- What each export contains: exactly the list its page shows, from the policies -------------
-
-
-def export_queryset(user, params: str):
-    """The customer list `user` sees with these filters, now (visibility is checked when it runs)."""
-    form = CustomerFilterForm(QueryDict(params), user=user)
-    return selectors.customer_list(user, form.query())
-
-
-def followup_queryset(user, params: str):
-    """The follow-ups page's list for `user`, in its window and author (policies.visible_followups)."""
-    form = FollowUpFilterForm(QueryDict(params), user=user)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    key = data.get("window") or ""
-    window = form.window() if key == "custom" else selectors.followup_window(key)
-    return selectors.followup_list(user, window=window, author=data.get("author"))  # exactly the page's list
-
-
-def plan_queryset(user, params: str):
-    """Work plans within `user`'s scope, with the plan list's window, status and person filters."""
-    query = QueryDict(params)
-    manager = user.is_supervisor or user.is_admin
-    filters = PlanFilterForm(query, show_person=manager)
-    when = filters.value("when", PlanFilterForm.WHEN_WEEK)
-    windows = {PlanFilterForm.WHEN_TODAY: day_window, PlanFilterForm.WHEN_MONTH: month_window,
-               PlanFilterForm.WHEN_WEEK: week_window}
-    if when == PlanFilterForm.WHEN_CUSTOM:
-        window = PlanWindowForm(query).window()
-    else:
-        window = windows[when]() if when in windows else None
-    person = filters.value("person") if manager else ""
-    author_ids = plan_selectors.people_matching(user, person) if person else None
-    return plan_selectors.plan_list(user, window=window, status=filters.value("status"), author_ids=author_ids)
-
-
-class PlanStatusWidget(widgets.Widget):
-    def render(self, value, obj=None, **kwargs):
-        return str(Plan.Status(value).label) if value else ""
-
-
-class PlanResource(ie.ValuesResource):
-    columns = [
-        ("subject", gettext_lazy("Subject"), F("subject"), widgets.CharWidget()),
-        ("author", gettext_lazy("Salesperson"), ie.person_name_of("author"), widgets.CharWidget()),
-        ("start_at", gettext_lazy("Start time"), F("start_at"), ie.LenientDateWidget(with_time=True)),
-        ("end_at", gettext_lazy("End time"), F("end_at"), ie.LenientDateWidget(with_time=True)),
-        ("status", gettext_lazy("Status"), F("status"), PlanStatusWidget()),
-        ("content", gettext_lazy("Content"), F("content"), widgets.CharWidget()),
-        ("remarks", gettext_lazy("Remarks"), F("remarks"), widgets.CharWidget()),
-        ("completed_at", gettext_lazy("Completed at"), F("completed_at"), ie.LenientDateWidget(with_time=True)),
-    ]
-
-
-def export_source(kind: str, user, params: str):
-    """(resource, queryset) of an export of `kind` for `user` with the list's query string."""
-    if kind == ExportJob.Kind.FOLLOWUPS:
-        return ie.FollowUpResource(), followup_queryset(user, params)
-    if kind == ExportJob.Kind.PLANS:
-        return PlanResource(), plan_queryset(user, params)
-    return ie.CustomerResource(), export_queryset(user, params)

@@ -9,13 +9,15 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.policies import has_sales_role, require
+from accounts.policies import require
 from common.http import client_ip
-from crm import import_services, policies
-from crm.import_tasks import export_source, run_export
-from crm.job_models import ExportJob
+from transfers import exports, policies
+from transfers.exports import export_source
+from transfers.jobs import private_path
+from transfers.models import ExportJob
+from transfers.tasks import run_export
 
-sales_only = require(has_sales_role)
+may_export = require(policies.may_export)
 CONTENT_TYPES = {
     ExportJob.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportJob.Format.CSV: "text/csv; charset=utf-8",
@@ -47,47 +49,47 @@ def _export(request, kind):
         fmt, params = _format(request.GET), _list_params(request.GET)
         _resource, queryset = export_source(kind, request.user, params)
         count = queryset.count()
-        return render(request, "crm/export_confirm.html", {
+        return render(request, "transfers/export_confirm.html", {
             "count": count, "format": fmt, "params": params, "list_url": LIST_URLS[kind], "kind": ExportJob.Kind(kind),
             "background": count > settings.EXPORT_BACKGROUND_THRESHOLD,
         })
     fmt, params = _format(request.POST), _list_params(QueryDict(request.POST.get("params", "")))
     resource, queryset = export_source(kind, request.user, params)
     if queryset.count() > settings.EXPORT_BACKGROUND_THRESHOLD:
-        job = import_services.export_job_create(params=params, fmt=fmt, by=request.user, kind=kind)
+        job = exports.export_job_create(params=params, fmt=fmt, by=request.user, kind=kind)
         run_export.enqueue(job.pk)
         return redirect(job)
     target = tempfile.TemporaryFile()
-    import_services.export_write(resource=resource, queryset=queryset, fmt=fmt, target=target, by=request.user, kind=kind,
-                                 ip=client_ip(request))
+    exports.export_write(resource=resource, queryset=queryset, fmt=fmt, target=target, by=request.user, kind=kind,
+                         ip=client_ip(request))
     target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=import_services.export_filename(fmt, kind),
+    return FileResponse(target, as_attachment=True, filename=exports.export_filename(fmt, kind),
                         content_type=CONTENT_TYPES[fmt])
 
 
 @require_http_methods(["GET", "POST"])
-@sales_only
+@may_export
 def customer_export(request):
     return _export(request, ExportJob.Kind.CUSTOMERS)
 
 
 @require_http_methods(["GET", "POST"])
-@sales_only
+@may_export
 def followup_export(request):
     return _export(request, ExportJob.Kind.FOLLOWUPS)
 
 
 @require_http_methods(["GET", "POST"])
-@sales_only
+@may_export
 def plan_export(request):
     return _export(request, ExportJob.Kind.PLANS)
 
 
 @require_GET
-@sales_only
+@may_export
 def export_status(request, pk):
     job = policies.get_export_job_for(request.user, pk)
-    template = "crm/_export_status.html" if request.headers.get("HX-Request") else "crm/export_status.html"
+    template = "transfers/_export_status.html" if request.headers.get("HX-Request") else "transfers/export_status.html"
     response = render(request, template, {"job": job, "list_url": LIST_URLS[job.kind]})
     if request.headers.get("HX-Request") and job.finished:
         response["HX-Refresh"] = "true"
@@ -95,10 +97,10 @@ def export_status(request, pk):
 
 
 @require_GET
-@sales_only
+@may_export
 def export_download(request, pk):
     job = policies.get_export_job_for(request.user, pk)
     if job.status != ExportJob.Status.DONE or not job.result_path:
         raise Http404
-    return FileResponse(open(import_services.private_path(job.result_path), "rb"), as_attachment=True,
+    return FileResponse(open(private_path(job.result_path), "rb"), as_attachment=True,
                         filename=job.filename, content_type=CONTENT_TYPES[job.format])

@@ -67,6 +67,7 @@ class ImportJob(JobProgress, models.Model):
     message = models.TextField(blank=True)
 
     class Meta:
+        db_table = "crm_importjob"  # the table it had in crm: moved without copying a row
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["created_by", "-created_at"], name="crm_importjob_creator")]
 
@@ -74,7 +75,7 @@ class ImportJob(JobProgress, models.Model):
         return f"import {self.pk} ({self.original_name}, {self.status})"
 
     def get_absolute_url(self) -> str:
-        return reverse("crm:customer-import-preview", args=[self.pk])
+        return reverse("transfers:customer-import-preview", args=[self.pk])
 
 
 class ImportRow(models.Model):
@@ -93,6 +94,7 @@ class ImportRow(models.Model):
     cells = models.JSONField(default=list)
 
     class Meta:
+        db_table = "crm_importrow"
         ordering = ["position"]
         indexes = [models.Index(fields=["job", "label", "label_position"], name="crm_importrow_job_label")]
         constraints = [models.UniqueConstraint(fields=["job", "position"], name="crm_importrow_job_position")]
@@ -110,6 +112,7 @@ class ColumnMapping(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "crm_columnmapping"
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="crm_columnmapping_unique_name")]
 
@@ -147,6 +150,7 @@ class ExportJob(JobProgress, models.Model):
     message = models.TextField(blank=True)
 
     class Meta:
+        db_table = "crm_exportjob"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["created_by", "-created_at"], name="crm_exportjob_creator")]
 
@@ -154,4 +158,4 @@ class ExportJob(JobProgress, models.Model):
         return f"export {self.pk} ({self.kind}, {self.status})"
 
     def get_absolute_url(self) -> str:
-        return reverse("crm:export-status", args=[self.pk])
+        return reverse("transfers:export-status", args=[self.pk])

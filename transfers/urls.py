@@ -1,0 +1,25 @@
+"""Import and export pages. The paths stay under customers/ (what the user sees); the names are
+in the `transfers` namespace."""
+
+from django.urls import path
+
+from transfers.views import exports, imports
+
+app_name = "transfers"
+
+urlpatterns = [
+    path("customers/import/", imports.customer_import, name="customer-import"),
+    path("customers/import/template/", imports.customer_import_template, name="customer-import-template"),
+    path("customers/import/<int:pk>/", imports.customer_import_preview, name="customer-import-preview"),
+    path("customers/import/<int:pk>/columns/", imports.customer_import_columns, name="customer-import-columns"),
+    path("customers/import/<int:pk>/confirm/", imports.customer_import_confirm, name="customer-import-confirm"),
+    path("customers/import/columns/<int:pk>/delete/", imports.column_mapping_delete, name="column-mapping-delete"),
+    path("customers/import/<int:pk>/status/", imports.customer_import_status, name="customer-import-status"),
+    path("customers/import/<int:pk>/errors/", imports.customer_import_errors, name="customer-import-errors"),
+    path("customers/import/<int:pk>/retry/", imports.customer_import_retry, name="customer-import-retry"),
+    path("customers/export/", exports.customer_export, name="customer-export"),
+    path("customers/export/followups/", exports.followup_export, name="followup-export"),
+    path("customers/export/plans/", exports.plan_export, name="plan-export"),
+    path("customers/export/<int:pk>/", exports.export_status, name="export-status"),
+    path("customers/export/<int:pk>/download/", exports.export_download, name="export-download"),
+]
