@@ -2,7 +2,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policies import has_sales_role, is_admin, is_backup_operator
+from accounts.policies import has_sales_role, is_admin
+from backups.policies import may_manage_backups
 
 # (url name, label, who sees it). Entries whose URL does not exist yet are skipped.
 _NAVIGATION = [
@@ -17,7 +18,7 @@ _NAVIGATION = [
     ("crm:report-index", _("Reports"), lambda user: has_sales_role(user) and not user.is_salesperson),
     ("accounts:user-list", _("Staff"), lambda user: has_sales_role(user) and not user.is_salesperson),
     ("accounts:audit-list", _("Audit trail"), is_admin),
-    ("crm:backup-list", _("Backups"), lambda user: is_backup_operator(user) or user.is_admin),
+    ("backups:list", _("Backups"), may_manage_backups),
 ]
 
 

@@ -369,6 +369,5 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
 
 
-from crm.backup_models import Backup  # noqa: E402,F401
 from crm.job_models import ColumnMapping, ExportJob, ImportJob, ImportRow  # noqa: E402,F401
 from crm.report_models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh  # noqa: E402,F401

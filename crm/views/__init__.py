@@ -11,5 +11,5 @@ def home(request):
     """Each role's start page (the dashboard: it reads every app); a backup operator's shows only what that role may do."""
     user = request.user
     if user.is_backup_operator:
-        return render(request, "crm/home_backup.html")
+        return render(request, "backups/home.html")
     return render(request, "crm/home.html", dashboard.home(user))
