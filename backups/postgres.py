@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg2
+from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
@@ -34,8 +35,6 @@ def excluded_table_data() -> list[str]:
       database would otherwise show a backup "running" forever).
     A table of tokens (password reset, API) added later belongs here too; a test checks that every
     column named like a token, secret or session key is in one of these tables."""
-    from django.apps import apps
-
     tables = [Backup._meta.db_table, apps.get_model("sessions", "Session")._meta.db_table]
     tables += [model._meta.db_table for model in apps.get_app_config("axes").get_models()]
     return sorted(set(tables))
