@@ -17,7 +17,7 @@ _NAVIGATION = [
     ("reports:index", _("Reports"), lambda user: has_sales_role(user) and not user.is_salesperson),
     ("staff:user-list", _("Staff"), may_manage_staff),
     ("staff:audit-list", _("Audit trail"), is_admin),  # staff.policies.may_read_audit_trail
-    ("crm:backup-list", _("Backups"), lambda user: is_backup_operator(user) or user.is_admin),
+    ("backups:list", _("Backups"), lambda user: is_backup_operator(user) or user.is_admin),
 ]
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "benchmarks",
     "reports",
     "transfers",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -267,7 +268,7 @@ EXPORT_BACKGROUND_THRESHOLD = env_int("EXPORT_BACKGROUND_THRESHOLD", 5_000)
 # publicly; only the views that check who created the job hand them out.
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
 
-# --- Backups (crm/backups.py)
+# --- Backups (backups/)
 # Where `manage.py backup` writes (one directory per backup); copy it off the machine too.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 # Retention: keep the newest backup of each of the last N days, ISO weeks and months.
@@ -281,7 +282,7 @@ BACKUP_PG_BIN_DIR = env_str("PG_BIN_DIR", "")
 BACKUP_RESTORE_JOBS = env_int("BACKUP_RESTORE_JOBS", 2)
 # Memory per restore job for index builds (PostgreSQL's maintenance_work_mem, for that session only).
 BACKUP_RESTORE_MAINTENANCE_WORK_MEM = env_str("BACKUP_RESTORE_MAINTENANCE_WORK_MEM", "256MB")
-# The company's public key backups are encrypted for (crm/backup_crypto.py): the key itself (one
+# The company's public key backups are encrypted for (backups/crypto.py): the key itself (one
 # base64 line or PEM) or a file holding it. Unset: backups are written unencrypted (a demo only;
 # the backups page and check --deploy warn). `manage.py backup_keygen` makes a key pair.
 BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import backups, customers, followups, pool
+from crm.views import customers, followups, pool
 
 app_name = "crm"
 
@@ -26,11 +26,6 @@ urlpatterns = [
     path("searches/", customers.saved_search_create, name="saved-search-create"),
     path("searches/<int:pk>/rename/", customers.saved_search_rename, name="saved-search-rename"),
     path("searches/<int:pk>/delete/", customers.saved_search_delete, name="saved-search-delete"),
-    path("backups/", backups.backup_list, name="backup-list"),
-    path("backups/new/", backups.backup_create, name="backup-create"),
-    path("backups/status/", backups.backup_status, name="backup-status"),
-    path("backups/<int:pk>/verify/", backups.backup_verify, name="backup-verify"),
-    path("backups/<int:pk>/download/", backups.backup_download, name="backup-download"),
 ]
 
 urlpatterns += [

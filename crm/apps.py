@@ -7,4 +7,4 @@ class CrmConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from crm import audit_summaries, backup_checks, policies  # noqa: F401  (register the customer rules, the trail's summaries, the backup checks)
+        from crm import audit_summaries, policies  # noqa: F401  (register the customer rules, the trail's summaries)

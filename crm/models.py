@@ -369,4 +369,3 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
 
 
-from crm.backup_models import Backup  # noqa: E402,F401

@@ -18,7 +18,7 @@ def home(request):
     """Each role's start page (the dashboard: it reads every app); a backup operator's shows only what that role may do."""
     user = request.user
     if policies.home_is_backups(user):
-        return render(request, "crm/home_backup.html")
+        return render(request, "backups/home.html")
     return render(request, "reports/home.html", {**dashboard.home(user), **policies.home_flags(user)})
 
 

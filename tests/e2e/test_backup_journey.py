@@ -4,8 +4,9 @@ open anything else."""
 import pytest
 from django.urls import reverse
 
-from crm import backup_crypto, services
-from crm.models import Backup
+from backups import crypto as backup_crypto
+from backups.models import Backup
+from crm import services
 from tests.e2e.steps import submit, success_message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,20 +23,20 @@ def test_backup_operator_backs_up_verifies_and_is_refused_customers(cast, journe
     me = journey("5-backup", cast.backup, device=device, language=language, allowed=allowed)
     page = me.go(reverse("home"))
     me.shot("home")
-    page.locator(f"main a[href='{reverse('crm:backup-list')}']").click()
+    page.locator(f"main a[href='{reverse('backups:list')}']").click()
     me.shot("no-backups")
 
     # The test task backend runs the backup (dump, restore test, encryption) inside the click's
     # request: allow it the time a loaded machine needs (a bound, not a synchronisation).
     page.set_default_timeout(120_000)
-    submit(page, f"form[action='{reverse('crm:backup-create')}']")
+    submit(page, f"form[action='{reverse('backups:create')}']")
     backup = Backup.objects.get()
     assert backup.status == Backup.Status.SUCCEEDED, backup.error
     assert backup.name in success_message(page)
     assert backup.encrypted == encrypted
     me.shot("backed-up")
 
-    submit(page, f"form[action='{reverse('crm:backup-verify', args=[backup.pk])}']")
+    submit(page, f"form[action='{reverse('backups:verify', args=[backup.pk])}']")
     backup.refresh_from_db()
     assert backup.verification == Backup.Verification.VERIFIED, backup.verify_message
     page.locator("#backup-table .badge.text-bg-success").nth(1).wait_for()

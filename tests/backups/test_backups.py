@@ -19,8 +19,12 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import AuditEvent, User
-from crm import backup_crypto, backups
-from crm.models import Backup
+from backups import crypto as backup_crypto
+from backups import views as backup_views
+from backups.files import sha256_of
+from backups.models import Backup
+from backups.postgres import Target, default_target, excluded_table_data
+from backups.retention import backups_to_keep
 
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump sees only committed data
 
@@ -103,7 +107,7 @@ def test_it_writes_a_checksummed_backup_and_prints_its_name_last(cast, settings)
     manifest = json.loads((path / "manifest.json").read_text())
     assert set(manifest["files"]) == {"database.dump", "media.tar"}
     for filename, facts in manifest["files"].items():
-        assert backups.sha256_of(path / filename) == facts["sha256"]
+        assert sha256_of(path / filename) == facts["sha256"]
         assert (path / filename).stat().st_size == facts["size"]
     assert manifest["tables"]["accounts_user"] == 8  # the cast
     assert "0001_customers_custody_search" in manifest["migrations"]["crm"]
@@ -147,14 +151,14 @@ def test_it_keeps_the_newest_backup_of_each_day_week_and_month():
     tz = dt_timezone.utc
     times = {f"day{d}": datetime(2026, 3, 31, 2, tzinfo=tz) - timedelta(days=d) for d in range(120)}
     times["day0-manual"] = datetime(2026, 3, 31, 1, tzinfo=tz)  # an older one on the newest day
-    keep = backups.backups_to_keep(times, daily=7, weekly=4, monthly=6)
+    keep = backups_to_keep(times, daily=7, weekly=4, monthly=6)
     assert {f"day{d}" for d in range(7)} <= keep
     assert "day0-manual" not in keep
     weekly = {name for name in keep if name not in {f"day{d}" for d in range(7)}}
     months = {(times[n].year, times[n].month) for n in keep}
     assert months == {(2026, 3), (2026, 2), (2026, 1), (2025, 12)}  # all the history there is
     assert len(keep) <= 7 + 4 + 6 and weekly
-    assert backups.backups_to_keep(times, daily=0, weekly=0, monthly=0) == {"day0"}
+    assert backups_to_keep(times, daily=0, weekly=0, monthly=0) == {"day0"}
 
 
 def test_it_prunes_old_backups_by_retention_and_never_a_failed_or_unknown_one(cast, settings):
@@ -238,7 +242,7 @@ def test_a_restore_brings_back_every_row_and_photo_but_no_login(cast, settings, 
     assert "row counts match the manifest" in output and "Restored 3 uploaded files" in output
     restored = table_fingerprints(url.split("/")[3].split("?")[0])
     # No session and no login-lockout row: whoever held a session cookie is logged out.
-    excluded = backups.excluded_table_data()
+    excluded = excluded_table_data()
     assert set(SECRET_TABLES) < set(excluded)
     assert {table: restored[table][0] for table in excluded} == dict.fromkeys(excluded, 0)
     # Every other table: the same row count and the same md5 of its sorted rows.
@@ -259,7 +263,7 @@ def test_an_unencrypted_backup_holds_no_session_nor_lockout_row_either(cast, tmp
     url = scratch_database()
     run("restore", name, "--database-url", url, "--no-media")
     restored = table_fingerprints(url.split("/")[3].split("?")[0])
-    excluded = backups.excluded_table_data()
+    excluded = excluded_table_data()
     assert {table: restored[table][0] for table in excluded} == dict.fromkeys(excluded, 0)
     assert restored["crm_customer"][0] == 3
 
@@ -340,7 +344,7 @@ def test_encryption_and_decryption_stream_in_constant_memory(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 8 << 20, f"peak {peak / 2**20:.1f} MiB for a 48 MiB file"
-    assert backups.sha256_of(tmp_path / "big.out") == backups.sha256_of(big)
+    assert sha256_of(tmp_path / "big.out") == sha256_of(big)
 
 
 def test_verifying_an_encrypted_backup_checks_its_ciphertext_and_restores_it_with_the_key(cast, settings, backup_key,
@@ -360,7 +364,7 @@ def test_verifying_an_encrypted_backup_checks_its_ciphertext_and_restores_it_wit
     with pytest.raises(CommandError, match="database.dump.enc does not match its checksum"):
         run("verify_backup", name)
     manifest = json.loads((path / "manifest.json").read_text())
-    manifest["files"]["database.dump.enc"]["sha256"] = backups.sha256_of(path / "database.dump.enc")
+    manifest["files"]["database.dump.enc"]["sha256"] = sha256_of(path / "database.dump.enc")
     (path / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(CommandError, match="damaged"):
         run("verify_backup", name, "--private-key", str(backup_key))
@@ -377,18 +381,18 @@ def test_a_backup_key_that_cannot_be_read_stops_the_backup_and_the_checks(cast, 
     with pytest.raises(CommandError, match="Backup failed: .*key"):
         run("backup")
     assert not any(settings.BACKUP_DIR.iterdir())
-    assert [m.id for m in run_checks(tags=["security"])] == ["crm.E101"]
+    assert [m.id for m in run_checks(tags=["security"])] == ["backups.E101"]
 
 
 def test_check_deploy_warns_while_backups_are_unencrypted(settings, backup_key):
     from django.core.checks import run_checks
 
     def backup_messages():
-        return [m.id for m in run_checks(tags=["security"], include_deployment_checks=True) if m.id.startswith("crm.")]
+        return [m.id for m in run_checks(tags=["security"], include_deployment_checks=True) if m.id.startswith("backups.")]
 
     assert backup_messages() == []
     settings.BACKUP_PUBLIC_KEY = ""
-    assert backup_messages() == ["crm.W101"]
+    assert backup_messages() == ["backups.W101"]
     settings.BACKUP_PUBLIC_KEY_FILE = str(backup_key.with_name("public.pem"))
     backup_key.with_name("public.pem").write_text(
         "-----BEGIN PUBLIC KEY-----\n" + backup_crypto.Identity.from_file(backup_key).recipient.text() + "\n-----END PUBLIC KEY-----\n")
@@ -402,11 +406,11 @@ def test_every_column_that_grants_access_is_in_a_table_no_backup_holds(db):
                        WHERE table_schema = 'public' AND column_name ~* '(token|secret|session|otp|nonce|api_?key)'""")
         columns = cur.fetchall()
     assert columns, "the pattern finds django_session's columns at least"
-    assert [c for c in columns if c[0] not in backups.excluded_table_data()] == []
+    assert [c for c in columns if c[0] not in excluded_table_data()] == []
 
 
 def _password_of(url, username):
-    conn = backups.Target.from_url(url).connect()
+    conn = Target.from_url(url).connect()
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT password FROM accounts_user WHERE username = %s", [username])
@@ -423,7 +427,7 @@ SEEDED_TABLES = [
     "auth_permission", "django_content_type", "django_migrations",
 ]
 # Tables that grant or track logins: seeded with rows; they and every other table of
-# backups.excluded_table_data() are restored empty.
+# excluded_table_data() are restored empty.
 SECRET_TABLES = ["django_session", "axes_accessattempt", "axes_accesslog"]
 
 
@@ -456,7 +460,7 @@ def seed_everything(cast):
 
 def table_fingerprints(dbname):
     """{table: (row count, md5 of its rows in a fixed order)} for every table of `dbname`."""
-    target = backups.default_target().with_database(dbname)
+    target = default_target().with_database(dbname)
     conn = target.connect()
     try:
         with conn.cursor() as cur:
@@ -479,7 +483,7 @@ def table_fingerprints(dbname):
 def test_backup_staff_can_see_the_backups_page_without_customer_data(cast, client_for, who):
     Backup.objects.create(name="crm-20260101-020000", status=Backup.Status.SUCCEEDED, size=2048,
                           table_count=26, row_total=1234, manifest={"files": {"database.dump": {"sha256": "ab" * 32}}})
-    response = client_for(getattr(cast, who)).get(reverse("crm:backup-list"))
+    response = client_for(getattr(cast, who)).get(reverse("backups:list"))
     assert response.status_code == 200
     body = response.content.decode()
     assert "crm-20260101-020000" in body and "1,234" in body and "abababababab" in body
@@ -488,26 +492,26 @@ def test_backup_staff_can_see_the_backups_page_without_customer_data(cast, clien
 
 @pytest.mark.parametrize("who", ["sales1", "sup1"])
 def test_sales_staff_cannot_see_the_backups_page(cast, client_for, who):
-    assert client_for(getattr(cast, who)).get(reverse("crm:backup-list")).status_code == 404
-    assert client_for(getattr(cast, who)).post(reverse("crm:backup-create")).status_code == 404
+    assert client_for(getattr(cast, who)).get(reverse("backups:list")).status_code == 404
+    assert client_for(getattr(cast, who)).post(reverse("backups:create")).status_code == 404
 
 
 def test_backup_operator_can_back_up_now_and_follow_progress(cast, client_for, settings):
     client = client_for(cast.backup)
-    response = client.post(reverse("crm:backup-create"))
+    response = client.post(reverse("backups:create"))
     assert response.status_code == 302
     backup = Backup.objects.get()
     assert backup.status == Backup.Status.SUCCEEDED, backup.error  # the test task backend runs at once
     assert backup.created_by == cast.backup
     assert (settings.BACKUP_DIR / backup.name / "manifest.json").is_file()
     assert AuditEvent.objects.filter(action="backups.create", actor=cast.backup).exists()
-    status = client.get(reverse("crm:backup-status"))
+    status = client.get(reverse("backups:status"))
     assert backup.name in status.content.decode() and b"hx-trigger" not in status.content
 
 
 def test_backups_page_polls_while_a_backup_runs(cast, client_for):
     Backup.objects.create(name="crm-20260101-020000", progress="Dumping the database: 12 MB written")
-    body = client_for(cast.backup).get(reverse("crm:backup-list")).content.decode()
+    body = client_for(cast.backup).get(reverse("backups:list")).content.decode()
     assert 'hx-trigger="every 2s"' in body and "12 MB written" in body
     assert "Back up now" not in body
 
@@ -515,7 +519,7 @@ def test_backups_page_polls_while_a_backup_runs(cast, client_for):
 def test_backup_operator_can_verify_from_the_page(cast, client_for):
     name = run("backup").strip().splitlines()[-1]
     backup = Backup.objects.get(name=name)
-    response = client_for(cast.backup).post(reverse("crm:backup-verify", args=[backup.pk]))
+    response = client_for(cast.backup).post(reverse("backups:verify", args=[backup.pk]))
     assert response.status_code == 302
     backup.refresh_from_db()
     assert backup.verification == Backup.Verification.VERIFIED, backup.verify_message
@@ -524,8 +528,7 @@ def test_backup_operator_can_verify_from_the_page(cast, client_for):
 
 def test_the_verification_result_is_in_the_language_of_whoever_asked(cast, client_for, monkeypatch):
     """The task worker has no request: the result was always English on a Chinese page."""
-    from crm import tasks
-    from crm.views import backups as backup_views
+    from backups import tasks
 
     name = run("backup").strip().splitlines()[-1]
     backup = Backup.objects.get(name=name)
@@ -534,20 +537,20 @@ def test_the_verification_result_is_in_the_language_of_whoever_asked(cast, clien
                         type("Queue", (), {"enqueue": staticmethod(lambda *args: enqueued.append(args))}))
     client = client_for(cast.backup)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    client.post(reverse("crm:backup-verify", args=[backup.pk]))
+    client.post(reverse("backups:verify", args=[backup.pk]))
     assert enqueued == [(backup.pk, "zh-hans")]
     monkeypatch.undo()
     tasks.verify_backup.call(*enqueued[0])  # as the worker runs it: English active, no request
     backup.refresh_from_db()
     assert backup.verification == Backup.Verification.VERIFIED and "张表" in backup.verify_message, backup.verify_message
-    page = client.get(reverse("crm:backup-list")).content.decode()
+    page = client.get(reverse("backups:list")).content.decode()
     assert backup.verify_message in page and "rows restored" not in page
 
 
 def test_backup_operator_can_download_a_backup_and_it_is_audited(cast, client_for, settings):
     name = run("backup").strip().splitlines()[-1]
     backup = Backup.objects.get(name=name)
-    response = client_for(cast.backup).get(reverse("crm:backup-download", args=[backup.pk]))
+    response = client_for(cast.backup).get(reverse("backups:download", args=[backup.pk]))
     assert response.status_code == 200 and response.streaming
     data = b"".join(response.streaming_content)
     assert int(response["Content-Length"]) == len(data)
@@ -562,15 +565,15 @@ def test_backup_operator_can_download_a_backup_and_it_is_audited(cast, client_fo
 def test_backup_operator_backs_up_and_downloads_only_ciphertext(cast, client_for, settings, backup_key):
     seed_everything(cast)
     client = client_for(cast.backup)
-    page = client.get(reverse("crm:backup-list")).content.decode()
+    page = client.get(reverse("backups:list")).content.decode()
     fingerprint = backup_crypto.Identity.from_file(backup_key).recipient.fingerprint
     assert f"encrypted for the company's key {fingerprint}" in page and "Backups are not encrypted" not in page
-    client.post(reverse("crm:backup-create"))
+    client.post(reverse("backups:create"))
     backup = Backup.objects.get()
     assert backup.status == Backup.Status.SUCCEEDED and backup.verification == Backup.Verification.VERIFIED, backup.error
-    assert "encrypted" in client.get(reverse("crm:backup-status")).content.decode()
+    assert "encrypted" in client.get(reverse("backups:status")).content.decode()
 
-    response = client.get(reverse("crm:backup-download", args=[backup.pk]))
+    response = client.get(reverse("backups:download", args=[backup.pk]))
     data = b"".join(response.streaming_content)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         assert sorted(tar.getnames()) == [f"{backup.name}/{f}" for f in ("database.dump.enc", "manifest.json", "media.tar.enc")]
@@ -582,16 +585,16 @@ def test_backup_operator_backs_up_and_downloads_only_ciphertext(cast, client_for
 
 
 def test_backups_page_warns_while_backups_are_unencrypted(cast, client_for):
-    page = client_for(cast.backup).get(reverse("crm:backup-list")).content.decode()
+    page = client_for(cast.backup).get(reverse("backups:list")).content.decode()
     assert "Backups are not encrypted" in page and "BACKUP_PUBLIC_KEY" in page
 
 
 def test_nobody_can_download_a_failed_backup(cast, client_for):
     backup = Backup.objects.create(name="crm-20260101-020000", status=Backup.Status.FAILED)
-    assert client_for(cast.admin).get(reverse("crm:backup-download", args=[backup.pk])).status_code == 404
+    assert client_for(cast.admin).get(reverse("backups:download", args=[backup.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action="backups.download").exists()
 
 
 def test_backup_operator_home_links_to_the_backups(cast, client_for):
     body = client_for(cast.backup).get(reverse("home")).content.decode()
-    assert reverse("crm:backup-list") in body
+    assert reverse("backups:list") in body

@@ -10,8 +10,10 @@ backup does not verify.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from crm import backups
-from crm.management.commands._backup_key import add_private_key_argument, private_key
+from backups.errors import BackupError
+from backups.files import latest_backup_name
+from backups.management.commands._backup_key import add_private_key_argument, private_key
+from backups.restore import backup_verify
 
 
 class Command(BaseCommand):
@@ -24,10 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args, name=None, **options):
         echo = self.stdout.write if options["verbosity"] > 1 else None
         try:
-            name = name or backups.latest_backup_name()
-        except backups.BackupError as error:
+            name = name or latest_backup_name()
+        except BackupError as error:
             raise CommandError(str(error)) from error
-        outcome = backups.backup_verify(name=name, identity=private_key(options["private_key"]), echo=echo)
+        outcome = backup_verify(name=name, identity=private_key(options["private_key"]), echo=echo)
         if not outcome.ok:
             raise CommandError(f"Backup {name} failed verification: {outcome.message}")
         self.stdout.write(f"Backup {name} verified in {outcome.seconds:.1f} s: {outcome.message}")

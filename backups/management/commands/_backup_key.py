@@ -2,7 +2,7 @@
 
 from django.core.management.base import CommandError
 
-from crm.backup_crypto import CryptoError, Identity, identity_from_environment
+from backups.crypto import CryptoError, Identity, identity_from_environment
 
 
 def add_private_key_argument(parser) -> None:

@@ -4,7 +4,7 @@ build() leaves a backup "running", so a POST "back up now" in a cell is refused 
 (redirect with a message) instead of running pg_dump; "verify" is refused for the same reason.
 """
 
-from crm.models import Backup
+from backups.models import Backup
 from tests.authz import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyone
 
 
@@ -23,15 +23,15 @@ def one_backup(world, relation):
 
 
 ROWS = [
-    Row("crm:backup-list", "GET", backup_staff(OK)),
-    Row("crm:backup-list", "POST", everyone(NOT_ALLOWED)),
-    Row("crm:backup-status", "GET", backup_staff(OK)),
-    Row("crm:backup-status", "POST", everyone(NOT_ALLOWED)),
-    Row("crm:backup-create", "POST", backup_staff(REDIRECT)),
-    Row("crm:backup-create", "GET", everyone(NOT_ALLOWED)),
-    Row("crm:backup-verify", "POST", backup_staff(REDIRECT), kwargs=lambda world, relation: {"pk": world.running_backup.pk}),
-    Row("crm:backup-verify", "GET", everyone(NOT_ALLOWED), kwargs=one_backup),
+    Row("backups:list", "GET", backup_staff(OK)),
+    Row("backups:list", "POST", everyone(NOT_ALLOWED)),
+    Row("backups:status", "GET", backup_staff(OK)),
+    Row("backups:status", "POST", everyone(NOT_ALLOWED)),
+    Row("backups:create", "POST", backup_staff(REDIRECT)),
+    Row("backups:create", "GET", everyone(NOT_ALLOWED)),
+    Row("backups:verify", "POST", backup_staff(REDIRECT), kwargs=lambda world, relation: {"pk": world.running_backup.pk}),
+    Row("backups:verify", "GET", everyone(NOT_ALLOWED), kwargs=one_backup),
     # The catalogue row exists but its files do not (here): a 404, for staff too.
-    Row("crm:backup-download", "GET", backup_staff(NOT_FOUND), kwargs=one_backup),
-    Row("crm:backup-download", "POST", everyone(NOT_ALLOWED), kwargs=one_backup),
+    Row("backups:download", "GET", backup_staff(NOT_FOUND), kwargs=one_backup),
+    Row("backups:download", "POST", everyone(NOT_ALLOWED), kwargs=one_backup),
 ]

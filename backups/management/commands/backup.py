@@ -9,7 +9,9 @@ name, which verify_backup and restore accept.
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from crm import backups
+from backups.dump import backup_run, backup_start
+from backups.errors import BackupError
+from backups.files import stored_files
 
 
 class Command(BaseCommand):
@@ -23,9 +25,9 @@ class Command(BaseCommand):
     def handle(self, *args, no_prune=False, no_record=False, **options):
         echo = self.stdout.write if options["verbosity"] > 1 else None
         try:
-            record = None if no_record else backups.backup_start(by=None)
-            outcome = backups.backup_run(backup=record, prune=not no_prune and not no_record, echo=echo)
-        except backups.BackupError as error:
+            record = None if no_record else backup_start(by=None)
+            outcome = backup_run(backup=record, prune=not no_prune and not no_record, echo=echo)
+        except BackupError as error:
             raise CommandError(f"Backup failed: {error}") from error
         tables = outcome.manifest["tables"]
         files = outcome.manifest["files"]
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             f"{outcome.manifest['media']['files']} uploaded files to {outcome.path} "
             f"({filesizeformat(size)}) in {outcome.seconds:.1f} s."
         )
-        dump = backups.stored_files(outcome.manifest)[0]
+        dump = stored_files(outcome.manifest)[0]
         self.stdout.write(f"Restored into a scratch database and counted: {outcome.manifest['verified']['rows']} rows.")
         if outcome.manifest["encryption"]:
             self.stdout.write(f"Encrypted for the key {outcome.manifest['encryption']['key']}.")

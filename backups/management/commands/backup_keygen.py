@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from crm.backup_crypto import Identity
+from backups.crypto import Identity
 
 
 class Command(BaseCommand):

@@ -12,9 +12,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from crm import backups
-from crm.backup_crypto import CryptoError
-from crm.management.commands._backup_key import add_private_key_argument, private_key
+from backups.crypto import CryptoError
+from backups.errors import BackupError
+from backups.management.commands._backup_key import add_private_key_argument, private_key
+from backups.restore import backup_restore
 
 
 class Command(BaseCommand):
@@ -35,9 +36,9 @@ class Command(BaseCommand):
         identity = private_key(options["private_key"])
         started = time.monotonic()
         try:
-            outcome = backups.backup_restore(name=name, database_url=database_url, media_root=media,
+            outcome = backup_restore(name=name, database_url=database_url, media_root=media,
                                              force=force, identity=identity, echo=self.stdout.write)
-        except (backups.BackupError, CryptoError, OSError) as error:  # damaged ciphertext, an unwritable directory
+        except (BackupError, CryptoError, OSError) as error:  # damaged ciphertext, an unwritable directory
             raise CommandError(f"Restore failed: {error}") from error
         self.stdout.write(
             f"Restored {outcome.tables} tables, {outcome.rows} rows into {outcome.database} "

@@ -1,4 +1,4 @@
-"""The backup catalogue: one row per backup written by crm/backups.py.
+"""The backup catalogue: one row per backup written by backups/dump.py.
 
 The files under BACKUP_DIR are the truth (verify_backup and restore need only them and their
 manifest); these rows let the backups page show progress, checksums and verification.
@@ -48,6 +48,7 @@ class Backup(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
+        db_table = "crm_backup"  # the table it had in crm: moving the model copied no data
         ordering = ["-started_at", "-id"]
         verbose_name = _("backup")
         verbose_name_plural = _("backups")

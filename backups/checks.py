@@ -3,7 +3,7 @@
 
 from django.core.checks import Error, Tags, Warning, register
 
-from crm.backup_crypto import CryptoError, configured_recipient
+from backups.crypto import CryptoError, configured_recipient
 
 
 @register(Tags.security)
@@ -13,7 +13,7 @@ def backup_key_is_readable(app_configs, **kwargs):
     except CryptoError as error:
         return [Error(f"BACKUP_PUBLIC_KEY / BACKUP_PUBLIC_KEY_FILE: {error}",
                       hint="Use the line `manage.py backup_keygen` printed (docs/operations.md, Encryption).",
-                      id="crm.E101")]
+                      id="backups.E101")]
     return []
 
 
@@ -22,11 +22,11 @@ def backups_are_encrypted(app_configs, **kwargs):
     try:
         recipient = configured_recipient()
     except CryptoError:
-        return []  # crm.E101 says it
+        return []  # backups.E101 says it
     if recipient is None:
         return [Warning("Backups are written unencrypted: whoever reads or downloads one (the backup operator) "
                         "reads every customer and password hash.",
                         hint="Set BACKUP_PUBLIC_KEY to the public key `manage.py backup_keygen` prints "
                              "(docs/operations.md, Encryption).",
-                        id="crm.W101")]
+                        id="backups.W101")]
     return []
