@@ -2,7 +2,8 @@
 
 from common.pagination import Keyset
 from crm.models import Customer
-from crm.policies import can_see_reports, visible_customers
+from crm.policies import visible_customers
+from reports.policies import may_see_reports
 from crm.selectors import QUERY_VIEWS, CustomerQuery, customer_list
 
 ROLES = {"salesperson": "sales1", "supervisor": "sup1", "admin": "admin"}
@@ -37,7 +38,7 @@ def pages(user):
     result.append(("home", "/"))
     result += [(f"pool:{key or 'all'}", f"/pool/?window={key}") for key in ("", "day", "3days", "week", "month", "year")]
     result += [("pool:search 李", "/pool/?q=李"), ("pool:vip", "/pool/?grade=vip")]
-    if can_see_reports(user):  # supervisors and admins (issue 11)
+    if may_see_reports(user):  # supervisors and admins (issue 11)
         result += [(f"report:{key}", f"/reports/{key}/") for key in ("funnel", "activity", "pool", "retention", "customers")]
         result += [("report:activity 90d", "/reports/activity/?days=90"), ("report:retention 365d", "/reports/retention/?days=365")]
     return result

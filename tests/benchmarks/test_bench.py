@@ -12,7 +12,7 @@ from django.utils import timezone
 from benchmarks.admin_sites import admin_url
 from benchmarks.pages import pages
 from crm.models import Custody, Customer
-from crm.report_models import ReportRefresh
+from reports.models import ReportRefresh
 from tests.factories import CustomerFactory
 
 

@@ -31,13 +31,14 @@ from django.test.utils import override_settings
 
 from accounts.models import User
 from common.phones import normalize_phone
-from crm import import_services
-from crm import importexport as ie
-from crm.job_models import ImportJob
 from crm.models import Customer
 from crm.policies import visible_customers
 from demo.customers import CITIES, INDUSTRIES, NOTES, ROADS, TITLES, _phone, seed_customers
 from demo.people import person_name
+from transfers import classify, columns, exports, jobs, reader
+from transfers import services as import_services
+from transfers.models import ImportJob
+from transfers.writer import XlsxWriter
 
 BRANDS = ["华信", "宏达", "鑫源", "恒通", "博远", "金桥", "天成", "瑞丰", "中科", "联创", "新锐", "永盛"]
 TRADES = ["科技", "贸易", "实业", "电子", "机械", "建材", "物流", "医药", "食品", "网络"]
@@ -138,7 +139,7 @@ class Command(BaseCommand):
             import_services.import_confirm(job=job, on_duplicate="skip", all_or_nothing=False, by=importer)
             started = time.perf_counter()
             job = import_services.import_run(job=ImportJob.objects.select_related("created_by", "owner").get(pk=job.pk))
-            errors = import_services.private_path(job.errors_path).stat().st_size if job.errors_path else 0
+            errors = jobs.private_path(job.errors_path).stat().st_size if job.errors_path else 0
             self.stdout.write(f"  imported: {job.status}, {job.created_count} created, {job.rejected_count:,} rejected "
                               f"in {time.perf_counter() - started:.1f} s; error workbook {errors / 1e6:.1f} MB; "
                               f"worker peak RSS {_peak_mb():.0f} MB")
@@ -168,7 +169,7 @@ class Command(BaseCommand):
 
     def _workbook(self, path, rows, rng, phones, duplicates):
         with open(path, "wb") as handle:
-            writer = ie.XlsxWriter(handle, sheet_name="客户")
+            writer = XlsxWriter(handle, sheet_name="客户")
             writer.header(HEADERS)
             for cells in self._rows(rows, rng, phones, duplicates):
                 writer.append(cells)
@@ -197,9 +198,9 @@ class Command(BaseCommand):
     def _preview(self, path, importer, rows):
         """What the preview step does before the person confirms (the rows are not stored here)."""
         started = time.perf_counter()
-        table = ie.open_table(path, path.name)
-        classifier = ie.Classifier(viewer=importer)
-        for chunk in ie.clean_chunks(table, ie.RowCleaner(ie.guess_columns(table.headers), preview=True)):
+        table = reader.open_table(path, path.name)
+        classifier = classify.Classifier(viewer=importer)
+        for chunk in classify.clean_chunks(table, classify.RowCleaner(columns.guess_columns(table.headers), preview=True)):
             classifier.classify(chunk)
         seconds = time.perf_counter() - started
         self.stdout.write(f"preview: {rows:,} rows labelled in {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
@@ -230,7 +231,7 @@ class Command(BaseCommand):
         for fmt in ("xlsx", "csv"):
             started = time.perf_counter()
             with open(folder / f"export.{fmt}", "wb") as handle:
-                count = import_services.export_customers(customers=customers, fmt=fmt, target=handle, by=importer)
+                count = exports.export_customers(customers=customers, fmt=fmt, target=handle, by=importer)
             seconds = time.perf_counter() - started
             size = (folder / f"export.{fmt}").stat().st_size / 1e6
             self.stdout.write(f"export {fmt}: {count:,} rows in {seconds:.1f} s ({size:.1f} MB)")
@@ -241,8 +242,8 @@ class Command(BaseCommand):
 
     def _compare_readers(self, path, rows):
         started = time.perf_counter()
-        count = sum(1 for _row in ie.open_table(path, path.name).rows)
-        self.stdout.write(f"  read with crm.importexport (streamed C XML parser): {count:,} rows in "
+        count = sum(1 for _row in reader.open_table(path, path.name).rows)
+        self.stdout.write(f"  read with transfers.reader (streamed C XML parser): {count:,} rows in "
                           f"{time.perf_counter() - started:.1f} s")
         try:
             from python_calamine import CalamineWorkbook
@@ -258,15 +259,15 @@ class Command(BaseCommand):
         self.stdout.write(f"  read with openpyxl (read-only): {count:,} rows in {time.perf_counter() - started:.1f} s")
 
     def _compare_writers(self, importer, customers):
-        resource_ = ie.CustomerResource()
+        resource_ = columns.CustomerResource()
         rows = list(resource_.export_rows(customers))
         started = time.perf_counter()
-        writer = ie.XlsxWriter(io.BytesIO(), sheet_name="客户")
+        writer = XlsxWriter(io.BytesIO(), sheet_name="客户")
         writer.header(resource_.headers())
         for cells in rows:
             writer.append(cells)
         writer.close()
-        self.stdout.write(f"  write {len(rows):,} rows with crm.importexport.XlsxWriter: {time.perf_counter() - started:.1f} s")
+        self.stdout.write(f"  write {len(rows):,} rows with transfers.writer.XlsxWriter: {time.perf_counter() - started:.1f} s")
         try:
             import xlsxwriter
         except ImportError:

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0020_import_mapping_and_preview_rows'),
+        ('crm', '0022_transfers_moves_out'),
         ('backups', '0001_initial'),
     ]
 
