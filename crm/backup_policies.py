@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.policies import is_admin, is_backup_operator, register_rule
+from accounts.policies import is_admin, is_backup_operator
 from crm.backup_models import Backup
 
 
@@ -19,6 +19,3 @@ def visible_backups(user) -> QuerySet[Backup]:
 def get_backup_for(user, pk: int) -> Backup:
     """The backup, or a 404 for one that does not exist and for anyone who may not manage backups."""
     return get_object_or_404(visible_backups(user), pk=pk)
-
-
-register_rule("crm.view_backup", lambda user, obj: may_manage_backups(user))

@@ -55,9 +55,9 @@ class CustomerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         creating = self.instance.pk is None
-        if creating and not user.is_salesperson:
+        if creating and policies.may_choose_owner(user):
             self.fields["owner"].queryset = policies.assignable_owners(user)
-            self.fields["owner"].initial = user.pk if user.is_supervisor else None
+            self.fields["owner"].initial = getattr(policies.suggested_owner(user), "pk", None)
         else:
             del self.fields["owner"]
         if creating:
@@ -155,11 +155,11 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.is_salesperson:
-            del self.fields["owner"]
-        else:
+        if policies.may_filter_by_person(user):
             self.fields["owner"].queryset = roles.sales_staff_for(user)
-        if user.is_admin:
+        else:
+            del self.fields["owner"]
+        if policies.may_filter_by_group(user):
             self.fields["group"].queryset = roles.visible_sales_groups(user)
         else:
             del self.fields["group"]
@@ -363,10 +363,10 @@ class FollowUpFilterForm(CustomWindowForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.is_salesperson:
-            del self.fields["author"]
-        else:
+        if policies.may_filter_by_person(user):
             self.fields["author"].queryset = roles.sales_staff_for(user)
+        else:
+            del self.fields["author"]
 
 
 class PoolFilterForm(CustomWindowForm):

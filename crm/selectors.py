@@ -279,7 +279,7 @@ def _narrow(customers: QuerySet, user, query: CustomerQuery, *, now=None, walk=F
         customers = apply_search(customers, query.q, list(query.fields), walk=walk)
     ordering = SORTS.get(query.sort) or (view.ordering if view else SORTS["created"])
     customers = customers.select_related("owner__sales_group").order_by(*ordering)
-    if not user.is_admin:
+    if not policies.sees_every_customer(user):
         shared = CustomerUserObjectPermission.objects.filter(user_id=user.pk, content_object_id=OuterRef("pk"))
         customers = customers.annotate(shared_with_me=Exists(shared))
     return customers
@@ -344,8 +344,9 @@ def followup_list(user, *, window=None, author=None) -> QuerySet[FollowUp]:
     """The follow-ups page (and its export): the records `user` may see, written by the people
     whose work they oversee (themselves; a supervisor's groups; an admin everyone)."""
     followups = policies.visible_followups(user)
-    if not user.is_admin:
-        followups = followups.filter(author_id__in=policies.overseen_owner_ids(user))
+    authors = policies.overseen_scope(user)
+    if authors is not None:
+        followups = followups.filter(author_id__in=authors)
     if window is not None:
         followups = followups.filter(**window.as_filter("occurred_at"))
     if author is not None:

@@ -40,6 +40,7 @@ def customer_list(request):
     per_page = page.paginator.per_page if "per_page" in request.GET else None
     return render(request, "crm/customer_list.html", {
         "form": form,
+        "sees_owner_column": policies.sees_owner_column(request.user),
         "query": query,
         "page_obj": page,
         "views": selectors.QUERY_VIEWS,
@@ -100,7 +101,7 @@ def customer_detail(request, pk):
         "can_log": policies.can_log_followup(user, customer),
         "can_claim": policies.can_claim(user, customer),
         "can_lock": policies.can_lock(user, customer),
-        "can_plan": policies.can_link_to_plans(user, customer) and user.has_perm("workplans.add_plan"),
+        "can_plan": policies.can_link_to_plans(user, customer),
         "assign_form": PoolAssignForm(user=user) if policies.can_assign_from_pool(user, customer) else None,
         "log": selectors.customer_log(customer, limit=LOG_LIMIT),
         "log_limit": LOG_LIMIT,
