@@ -15,7 +15,8 @@ from common.phones import validate_phone
 from common.timewindows import CustomWindowForm, DayField, MomentField, local_midnight
 from crm import photos, policies
 from crm.models import Customer
-from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery, PoolQuery
+from crm.search import SEARCH_FIELDS
+from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, CustomerQuery, PoolQuery
 
 
 class CustomerForm(forms.ModelForm):

@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.policies import has_sales_role, require
 from common.http import client_ip
 from common.pagination import paginate
-from crm import offboarding, ownership, photos, policies, selectors, services
+from crm import offboarding, ownership, photos, policies, search, selectors, services
 from crm.forms import (
     CustomerFilterForm,
     CustomerForm,
@@ -35,7 +35,7 @@ def customer_list(request):
     form = CustomerFilterForm(request.GET, user=request.user)
     query = form.query()
     customers, walk = selectors.customer_list_and_walk(request.user, query)
-    page = paginate(request, customers, cap=selectors.search_count_cap(query.q), walk=walk)
+    page = paginate(request, customers, cap=search.search_count_cap(query.q), walk=walk)
     saved_searches = list(policies.visible_saved_searches(request.user))
     per_page = page.paginator.per_page if "per_page" in request.GET else None
     return render(request, "crm/customer_list.html", {
