@@ -2,8 +2,8 @@
 
 import hashlib
 import logging
-from functools import partial
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
