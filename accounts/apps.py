@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from axes.signals import user_locked_out
 
-        from accounts import audit, policies  # noqa: F401  (registers the role rules, the audit's login hooks)
+        from accounts import audit
 
         user_locked_out.connect(audit._locked_out, dispatch_uid="audit-locked-out")

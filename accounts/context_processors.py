@@ -2,22 +2,27 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policies import has_sales_role, is_admin, is_backup_operator, may_manage_staff
+from accounts import policies
 
-# (url name, label, who sees it). Entries whose URL does not exist yet are skipped.
+
+def _everyone(user) -> bool:
+    return True
+
+
+# (url name, label, the policy question that shows it). Entries whose URL does not exist yet are skipped.
 _NAVIGATION = [
-    ("home", _("Home"), lambda user: True),
-    ("crm:customer-list", _("Customers"), has_sales_role),
-    ("crm:followup-list", _("Follow-ups"), has_sales_role),
-    ("crm:pool-list", _("Isolation pool"), has_sales_role),
-    ("workplans:plan-list", _("Work plans"), has_sales_role),
-    ("bulletin:post-list", _("Message board"), has_sales_role),
-    ("bulletin:suggestion-list", _("Suggestions"), lambda user: has_sales_role(user) and not user.is_salesperson),
-    ("bulletin:suggestion-mine", _("Suggestions"), lambda user: has_sales_role(user) and user.is_salesperson),
-    ("reports:index", _("Reports"), lambda user: has_sales_role(user) and not user.is_salesperson),
-    ("staff:user-list", _("Staff"), may_manage_staff),
-    ("staff:audit-list", _("Audit trail"), is_admin),  # staff.policies.may_read_audit_trail
-    ("backups:list", _("Backups"), lambda user: is_backup_operator(user) or user.is_admin),
+    ("home", _("Home"), _everyone),
+    ("crm:customer-list", _("Customers"), policies.has_sales_role),
+    ("crm:followup-list", _("Follow-ups"), policies.has_sales_role),
+    ("crm:pool-list", _("Isolation pool"), policies.has_sales_role),
+    ("workplans:plan-list", _("Work plans"), policies.has_sales_role),
+    ("bulletin:post-list", _("Message board"), policies.has_sales_role),
+    ("bulletin:suggestion-list", _("Suggestions"), policies.may_read_suggestions),
+    ("bulletin:suggestion-mine", _("Suggestions"), policies.sees_own_suggestions_only),
+    ("reports:index", _("Reports"), policies.may_see_reports),
+    ("staff:user-list", _("Staff"), policies.may_see_staff),
+    ("staff:audit-list", _("Audit trail"), policies.may_see_audit_trail),
+    ("backups:list", _("Backups"), policies.may_manage_backups),
 ]
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import UserObjectPermissionBase
 
 
 class SalesGroup(models.Model):
@@ -105,10 +105,6 @@ class User(AbstractUser):
 class SalesGroupUserObjectPermission(UserObjectPermissionBase):
     """Explicit grants on a sales group, e.g. a supervisor covering a second group."""
 
-    content_object = models.ForeignKey(SalesGroup, on_delete=models.CASCADE)
-
-
-class SalesGroupGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(SalesGroup, on_delete=models.CASCADE)
 
 

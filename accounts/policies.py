@@ -1,8 +1,7 @@
 """The role policy: who is who, and whose data each person may reach.
 
-Every app's policy builds on these functions; the authentication backend answers
-`user.has_perm(perm, obj)` from the rules registered here, so templates, views and
-Django's own machinery all ask the same question and get the same answer.
+Every app's policy builds on these functions, and views, forms, templates and the navigation
+ask named questions (`may_see_reports(user)`), never the role itself.
 Rules come from columns (role, sales group, supervisor); django-guardian holds the
 exceptions (a supervisor granted a further group).
 """
@@ -18,21 +17,6 @@ from accounts.models import SalesGroup, SalesGroupUserObjectPermission, User
 
 SUPERVISE_GROUP = "supervise_salesgroup"
 
-Rule = Callable[[User, object | None], bool]
-_rules: dict[str, Rule] = {}
-
-
-def register_rule(perm: str, rule: Rule) -> None:
-    """Let an app declare who holds `perm` (on an object, or at all when obj is None)."""
-    _rules[perm] = rule
-
-
-def check_rule(user, perm: str, obj=None) -> bool:
-    rule = _rules.get(perm)
-    if rule is None or not user.is_active:
-        return False
-    return bool(rule(user, obj))
-
 
 # --- Roles ------------------------------------------------------------------------------------
 
@@ -47,6 +31,21 @@ def is_admin(user) -> bool:
 
 def is_backup_operator(user) -> bool:
     return user.is_authenticated and user.is_active and user.is_backup_operator
+
+
+def is_management(user) -> bool:
+    """Supervisors and admins: they oversee other people's work."""
+    return has_sales_role(user) and (user.is_admin or user.is_supervisor)
+
+
+def works_alone(user) -> bool:
+    """A salesperson: sees and does their own work only (no one else's columns, filters or choices)."""
+    return has_sales_role(user) and user.is_salesperson
+
+
+def takes_no_sales_group(role) -> bool:
+    """Admins and backup operators belong to no sales group."""
+    return role in (User.Role.ADMIN, User.Role.BACKUP_OPERATOR)
 
 
 # --- Groups -----------------------------------------------------------------------------------
@@ -126,7 +125,7 @@ def can_see_user(user, target) -> bool:
 
 def may_manage_staff(user) -> bool:
     """Admins manage everyone; supervisors the salespeople of their groups."""
-    return has_sales_role(user) and (user.is_admin or user.is_supervisor)
+    return is_management(user)
 
 
 def manageable_users(user) -> QuerySet[User]:
@@ -165,15 +164,34 @@ def require(check: Callable[[User], bool]):
     return decorator
 
 
-def _may_view_user(user, obj) -> bool:
-    if obj is None:
-        return has_sales_role(user)
-    return can_see_user(user, obj)
+# --- Navigation ---------------------------------------------------------------------------------
+# The rooms above accounts (reports, staff, backups, the suggestions box) answer these in their
+# own policies; until they do, the navigation asks here, with the rule each page applies today.
 
 
-register_rule("accounts.view_user", _may_view_user)
-register_rule("accounts.change_user", lambda user, obj: obj is not None and can_manage_user(user, obj))
-register_rule(
-    "accounts.supervise_salesgroup",
-    lambda user, obj: obj is not None and (is_admin(user) or obj.pk in supervised_group_ids(user)),
-)
+def may_see_reports(user) -> bool:
+    """Reports: supervisors (their groups) and admins (the company)."""
+    return is_management(user)
+
+
+def may_see_staff(user) -> bool:
+    return may_manage_staff(user)
+
+
+def may_see_audit_trail(user) -> bool:
+    return is_admin(user)
+
+
+def may_manage_backups(user) -> bool:
+    """Back up, verify, download: the backup operator's whole job, and an admin's right."""
+    return is_backup_operator(user) or is_admin(user)
+
+
+def may_read_suggestions(user) -> bool:
+    """Management reads the suggestions box (SPEC §6.3)."""
+    return is_management(user)
+
+
+def sees_own_suggestions_only(user) -> bool:
+    """A salesperson sees the suggestions they sent, never the box."""
+    return works_alone(user)

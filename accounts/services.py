@@ -12,14 +12,13 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import SalesGroup, SalesGroupUserObjectPermission, User
-from accounts.policies import SUPERVISE_GROUP
+from accounts.policies import SUPERVISE_GROUP, takes_no_sales_group
 
 PROFILE_FIELDS = ["full_name", "email", "phone", "wechat", "address", "hire_date", "notes", "role", "sales_group"]
 
 
 def _normalise_group(user: User) -> None:
-    """Admins and backup operators belong to no sales group."""
-    if user.role in (User.Role.ADMIN, User.Role.BACKUP_OPERATOR):
+    if takes_no_sales_group(user.role):
         user.sales_group = None
 
 

@@ -19,4 +19,3 @@ def visible_backups(user) -> QuerySet[Backup]:
 def get_backup_for(user, pk: int) -> Backup:
     """The backup, or a 404 for one that does not exist and for anyone who may not manage backups."""
     return get_object_or_404(visible_backups(user), pk=pk)
-

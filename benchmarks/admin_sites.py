@@ -19,7 +19,7 @@ from crm import policies
 from crm.models import Customer
 from crm.selectors import POOL_WINDOWS, QUERY_VIEWS_BY_KEY
 
-# The columns our search box covers (crm.selectors.SEARCH_FIELDS without gender, matched by label).
+# The columns our search box covers (crm.search.SEARCH_FIELDS without gender, matched by label).
 SEARCH_FIELDS = ["name", "company", "phone", "address", "job_title", "industry", "notes", "number"]
 LIST_DISPLAY = (
     "number", "name", "company", "phone", "type", "grade", "owner",

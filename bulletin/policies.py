@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.policies import has_sales_role, is_admin, register_rule, supervised_group_ids
+from accounts.policies import has_sales_role, is_admin, may_read_suggestions, supervised_group_ids
 from bulletin.models import Post, Reply, Suggestion
 
 # --- Message board ----------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def may_send_suggestions(user) -> bool:
 
 def is_management(user) -> bool:
     """Supervisors and admins read suggestions (SPEC §6.3)."""
-    return has_sales_role(user) and (user.is_admin or user.is_supervisor)
+    return may_read_suggestions(user)
 
 
 def visible_suggestions(user) -> QuerySet[Suggestion]:
@@ -126,20 +126,3 @@ def get_suggestion_for(user, pk: int, *, write: bool = False, delete: bool = Fal
     if delete and not may_delete_suggestion(user, suggestion):
         raise PermissionDenied
     return suggestion
-
-
-register_rule("bulletin.view_post", lambda user, obj: may_use_board(user))
-register_rule("bulletin.change_post", lambda user, obj: may_moderate_board(user))
-register_rule("bulletin.delete_post", lambda user, obj: may_moderate_board(user))
-register_rule("bulletin.change_reply", lambda user, obj: may_moderate_board(user))
-register_rule("bulletin.delete_reply", lambda user, obj: may_moderate_board(user))
-register_rule(
-    "bulletin.view_suggestion",
-    lambda user, obj: is_management(user) if obj is None else visible_suggestions(user).filter(pk=obj.pk).exists(),
-)
-register_rule(
-    "bulletin.delete_suggestion",
-    lambda user, obj: obj is not None
-    and visible_suggestions(user).filter(pk=obj.pk).exists()
-    and may_delete_suggestion(user, obj),
-)

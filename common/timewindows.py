@@ -37,15 +37,6 @@ class Window:
             lookups[f"{field}__lt"] = self.end
         return lookups
 
-    def as_date_filter(self, field: str) -> dict:
-        """The same window for a DateField (dates in the configured time zone)."""
-        lookups = {}
-        if self.start is not None:
-            lookups[f"{field}__gte"] = timezone.localtime(self.start).date()
-        if self.end is not None:
-            lookups[f"{field}__lt"] = timezone.localtime(self.end).date()
-        return lookups
-
 
 def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))

@@ -112,7 +112,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username + address
-    "accounts.backends.RolePolicyBackend",  # role rules from columns: answers has_perm first
+    "accounts.backends.PasswordBackend",  # passwords; access is the policies' (no permission tables)
     "guardian.backends.ObjectPermissionBackend",  # explicit per-object grants
 ]
 ANONYMOUS_USER_NAME = None  # no guardian anonymous-user row

@@ -16,7 +16,8 @@ from common.phones import validate_phone
 from common.timewindows import CustomWindowForm, DayField, MomentField, local_midnight
 from crm import photos, policies
 from crm.models import Customer
-from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, SEARCH_FIELDS, CustomerQuery, PoolQuery
+from crm.search import SEARCH_FIELDS
+from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, CustomerQuery, PoolQuery
 
 
 class CustomerForm(forms.ModelForm):
@@ -56,9 +57,9 @@ class CustomerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         creating = self.instance.pk is None
-        if creating and not user.is_salesperson:
+        if creating and policies.may_choose_owner(user):
             self.fields["owner"].queryset = policies.assignable_owners(user)
-            self.fields["owner"].initial = user.pk if user.is_supervisor else None
+            self.fields["owner"].initial = getattr(policies.suggested_owner(user), "pk", None)
         else:
             del self.fields["owner"]
         if creating:
@@ -156,11 +157,11 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.is_salesperson:
-            del self.fields["owner"]
-        else:
+        if policies.may_filter_by_person(user):
             self.fields["owner"].queryset = roles.sales_staff_for(user)
-        if user.is_admin:
+        else:
+            del self.fields["owner"]
+        if policies.may_filter_by_group(user):
             self.fields["group"].queryset = roles.visible_sales_groups(user)
         else:
             del self.fields["group"]
@@ -364,10 +365,10 @@ class FollowUpFilterForm(CustomWindowForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.is_salesperson:
-            del self.fields["author"]
-        else:
+        if policies.may_filter_by_person(user):
             self.fields["author"].queryset = roles.sales_staff_for(user)
+        else:
+            del self.fields["author"]
 
 
 class PoolFilterForm(CustomWindowForm):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import UserObjectPermissionBase
 
 from crm import photos
 
@@ -362,10 +362,6 @@ class SavedSearch(models.Model):
 class CustomerUserObjectPermission(UserObjectPermissionBase):
     """A customer shared with a colleague (view, or co-follow: may log follow-ups)."""
 
-    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
-
-
-class CustomerGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
 
 

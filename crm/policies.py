@@ -118,10 +118,6 @@ def can_log_followup(user, customer) -> bool:
     return can_edit(user, customer) or share_of(user, customer) == COFOLLOW_SHARE
 
 
-def can_give_up(user, customer) -> bool:
-    return can_edit(user, customer)
-
-
 def can_share(user, customer) -> bool:
     return can_edit(user, customer)
 
@@ -135,12 +131,50 @@ def can_override_duplicates(user) -> bool:
     return roles.is_admin(user)
 
 
+# --- What the customer pages show and offer --------------------------------------------------------
+
+
+def sees_every_customer(user) -> bool:
+    """An admin's lists hold the whole company: nothing is "shared with" them, no scope narrows them."""
+    return roles.is_admin(user)
+
+
+def overseen_scope(user) -> list[int] | None:
+    """Whose work `user`'s lists hold: None for the whole company (admin), else overseen_owner_ids."""
+    return None if sees_every_customer(user) else overseen_owner_ids(user)
+
+
+def sees_owner_column(user) -> bool:
+    """Lists show who holds each customer to anyone who sees more people's customers than their own."""
+    return roles.is_management(user)
+
+
+def may_choose_owner(user) -> bool:
+    """A new customer's salesperson is chosen by supervisors and admins; a salesperson's is themselves."""
+    return roles.is_management(user)
+
+
+def suggested_owner(user) -> User | None:
+    """The salesperson a new customer's form starts with: a supervisor themselves, an admin nobody yet."""
+    return user if roles.is_management(user) and not roles.is_admin(user) else None
+
+
+def may_filter_by_person(user) -> bool:
+    """Lists of several people's work (customers, follow-ups) filter by salesperson."""
+    return roles.is_management(user)
+
+
+def may_filter_by_group(user) -> bool:
+    """The whole company's customer list filters by sales group: admins."""
+    return roles.is_admin(user)
+
+
 def assignable_owners(user) -> QuerySet[User]:
     """Who a new or reassigned customer may belong to: yourself (salesperson), your groups'
     people (supervisor), any active salesperson or supervisor (admin)."""
     if not roles.has_sales_role(user):
         return User.objects.none()
-    if user.is_salesperson:
+    if not may_choose_owner(user):
         return User.objects.filter(pk=user.pk)
     return roles.sales_staff_for(user).exclude(role=User.Role.ADMIN)
 
@@ -287,14 +321,3 @@ def visible_saved_searches(user) -> QuerySet[SavedSearch]:
 def get_saved_search_for(user, pk) -> SavedSearch:
     """Someone else's saved search is the 404 of one that does not exist."""
     return get_object_or_404(visible_saved_searches(user), pk=pk)
-
-
-def _rule(check):
-    return lambda user, obj: obj is not None and check(user, obj)
-
-
-roles.register_rule("crm.view_customer", _rule(can_view))
-roles.register_rule("crm.change_customer", _rule(can_edit))
-roles.register_rule("crm.delete_customer", lambda user, obj: roles.is_admin(user))
-roles.register_rule("crm.add_customer", lambda user, obj: obj is None and roles.has_sales_role(user))
-roles.register_rule("crm.cofollow_customer", _rule(can_log_followup))

@@ -1,23 +1,19 @@
-"""Reads of customers: the §1.A views, the search box, filters and sorting, always starting
-from the policy's queryset."""
+"""Reads of customers: the §1.A views, filters and sorting, always starting from the policy's
+queryset; the search box's conditions come from crm.search."""
 
-import re
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common import pagination, timewindows
-from common.phones import normalize_phone
-from crm import policies
-from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch, SearchGrams
+from common import timewindows
+from crm import policies, search
+from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch
 from crm.services import cadence_days
 
 
@@ -70,20 +66,6 @@ QUERY_VIEWS = [
 ]
 QUERY_VIEWS_BY_KEY = {view.key: view for view in QUERY_VIEWS}
 
-# Fields a salesperson may choose for the search box (SPEC §1.A.17). Gender is matched by label.
-SEARCH_FIELDS = [
-    ("name", _("Name")),
-    ("company", _("Company")),
-    ("phone", _("Phone")),
-    ("address", _("Address")),
-    ("job_title", _("Job title")),
-    ("industry", _("Industry")),
-    ("notes", _("Negotiation notes")),
-    ("number", _("Customer number")),
-    ("gender", _("Gender")),
-]
-SEARCH_FIELD_NAMES = [name for name, _label in SEARCH_FIELDS]
-
 SORTS = {
     "created": ("-created_at", "-id"),
     "created_asc": ("created_at", "id"),
@@ -92,134 +74,6 @@ SORTS = {
     "next_contact": ("next_contact_on", "id"),
     "number": ("number",),
 }
-
-_GENDER_WORDS = {
-    Customer.Gender.MALE: {"男", "male", "m", "先生"},
-    Customer.Gender.FEMALE: {"女", "female", "f", "女士"},
-}
-
-
-def _grams(term: str) -> list[str]:
-    if len(term) == 1:
-        return [term]
-    return sorted({term[i : i + 2] for i in range(len(term) - 1)})
-
-
-def search_terms(query: str) -> list[str]:
-    return [term for term in re.split(r"\s+", (query or "").strip().lower()) if term][:5]
-
-
-# A term whose every gram is in at least this share of customers is "too common": its gram
-# index entries would narrow little, and walking the list's own order finds a page sooner.
-COMMON_GRAM_SHARE = 0.05
-GRAM_STATS_SECONDS = 600  # how long a process trusts the statistics it read
-GRAM_STATS_MIN_ROWS = 50_000  # below this either way is fast: keep the simple rule
-_gram_stats = {"read_at": None, "shares": None}
-
-
-def _read_gram_shares() -> dict | None:
-    """The share of customers holding each common gram, from the statistics PostgreSQL's ANALYZE
-    (autovacuum) keeps on the gram index: its most common elements (up to 1,000) with their
-    frequencies. None while the table is small or not analysed yet."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs"
-            " FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = current_schema()"
-            " AND s.tablename = 'crm_customer_grams_gin'"
-            " WHERE c.oid = to_regclass('crm_customer')"
-        )
-        row = cursor.fetchone()
-    if not row or row[0] < GRAM_STATS_MIN_ROWS or not row[1]:
-        return None
-    return dict(zip(row[1], row[2]))
-
-
-def _gram_shares() -> dict | None:
-    now = time.monotonic()
-    if _gram_stats["read_at"] is None or now - _gram_stats["read_at"] > GRAM_STATS_SECONDS:
-        _gram_stats.update(read_at=now, shares=_read_gram_shares())
-    return _gram_stats["shares"]
-
-
-def _too_common(term: str) -> bool:
-    """Terms whose grams would narrow little. A few digits always (only a hundred digit pairs
-    exist, and every phone has many). Otherwise the statistics decide: 有 or 有限 are in most
-    customers, 李 or 王芳 in few (a gram missing from the common list is rarer than all of it).
-    Without statistics, any single character counts as common."""
-    if term.isdigit() and len(term) <= 4:
-        return True
-    shares = _gram_shares()
-    if shares is None:
-        return len(term) == 1
-    return min(shares.get(gram, 0.0) for gram in _grams(term)) >= COMMON_GRAM_SHARE
-
-
-def _index_grams(term: str) -> list[str]:
-    """The grams a search asks the index for. With statistics: the rare ones (not among the
-    common grams), else the single least common, so PostgreSQL's estimate of the matches is its
-    own statistics' figure instead of a product of frequencies it takes as independent (科技有限
-    read as 1 match instead of 15,000 sent a salesperson's search through the whole company's
-    matches rather than through their own 2,000 customers). The substring recheck keeps the
-    answer exact whichever grams narrow it."""
-    grams = _grams(term)
-    shares = _gram_shares()
-    if shares is None:
-        return grams
-    return [gram for gram in grams if gram not in shares] or [min(grams, key=shares.__getitem__)]
-
-
-def is_broad_search(query: str) -> bool:
-    """Every term is too common to narrow much: the page counts fewer matches before "more than"."""
-    terms = search_terms(query)
-    return bool(terms) and all(_too_common(term) for term in terms)
-
-
-def search_count_cap(query: str) -> int:
-    """How far a list counts its rows: far for plain lists, less for searches, least for broad ones."""
-    if not query:
-        return pagination.COUNT_CAP
-    return pagination.BROAD_SEARCH_COUNT_CAP if is_broad_search(query) else pagination.SEARCH_COUNT_CAP
-
-
-def _gender_q(term: str) -> Q:
-    return Q(gender__in=[gender for gender, words in _GENDER_WORDS.items() if term in words])
-
-
-def _field_q(field: str, term: str) -> Q:
-    if field == "phone" and normalize_phone(term):
-        return Q(phone__icontains=term) | Q(normalized_phone__contains=normalize_phone(term))
-    return Q(**{f"{field}__icontains": term})
-
-
-def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None, *, walk=False) -> QuerySet:
-    """Substring search, fast for one- and two-character Chinese queries: the GIN index on the
-    1-2 character grams narrows the rows, then the real substring condition rechecks them.
-    `fields` limits the search to some columns (SPEC §1.A.17); none means every text column.
-    `walk` leaves the grams out: the plain substring conditions, for reading a page by walking
-    the list's own ordering index when the matches are known to be many (see paginate)."""
-    chosen = [field for field in (fields or []) if field in SEARCH_FIELD_NAMES]
-    text_fields = [field for field in chosen if field != "gender"]
-    # The same expression as the GIN index crm_customer_grams_gin, so the planner uses it.
-    queryset = queryset.alias(search_grams=SearchGrams(F("search_text")))
-    for term in search_terms(query):
-        if chosen and not text_fields:
-            condition = _gender_q(term)
-        else:
-            recheck = Q(search_text__contains=term)
-            if text_fields:
-                recheck = Q()
-                for field in text_fields:
-                    recheck |= _field_q(field, term)
-            # A term too common for its grams to narrow much (有, 有限): walking the list's own
-            # index with the substring check is faster. With chosen fields the match is rarer
-            # than the gram, so the gram index pays again.
-            use_grams = not walk and (text_fields or not _too_common(term))
-            condition = Q(search_grams__contains=_index_grams(term)) & recheck if use_grams else recheck
-            if "gender" in chosen:
-                condition |= _gender_q(term)
-        queryset = queryset.filter(condition)
-    return queryset
-
 
 @dataclass
 class CustomerQuery:
@@ -276,10 +130,10 @@ def _narrow(customers: QuerySet, user, query: CustomerQuery, *, now=None, walk=F
     if query.grade:
         customers = customers.filter(grade=query.grade)
     if query.q:
-        customers = apply_search(customers, query.q, list(query.fields), walk=walk)
+        customers = search.apply_search(customers, query.q, list(query.fields), walk=walk)
     ordering = SORTS.get(query.sort) or (view.ordering if view else SORTS["created"])
     customers = customers.select_related("owner__sales_group").order_by(*ordering)
-    if not user.is_admin:
+    if not policies.sees_every_customer(user):
         shared = CustomerUserObjectPermission.objects.filter(user_id=user.pk, content_object_id=OuterRef("pk"))
         customers = customers.annotate(shared_with_me=Exists(shared))
     return customers
@@ -344,8 +198,9 @@ def followup_list(user, *, window=None, author=None) -> QuerySet[FollowUp]:
     """The follow-ups page (and its export): the records `user` may see, written by the people
     whose work they oversee (themselves; a supervisor's groups; an admin everyone)."""
     followups = policies.visible_followups(user)
-    if not user.is_admin:
-        followups = followups.filter(author_id__in=policies.overseen_owner_ids(user))
+    authors = policies.overseen_scope(user)
+    if authors is not None:
+        followups = followups.filter(author_id__in=authors)
     if window is not None:
         followups = followups.filter(**window.as_filter("occurred_at"))
     if author is not None:
@@ -389,7 +244,7 @@ def _let_go():
 
 
 def pool_list(user, query: PoolQuery, *, walk=False) -> QuerySet[Customer]:
-    """The pool customers `user` may browse, newest in the pool first (`walk`: see apply_search)."""
+    """The pool customers `user` may browse, newest in the pool first (`walk`: see search.apply_search)."""
     customers = policies.pool_customers(user)
     if query.window is not None:
         customers = customers.filter(**query.window.as_filter("pooled_at"))
@@ -399,7 +254,7 @@ def pool_list(user, query: PoolQuery, *, walk=False) -> QuerySet[Customer]:
     if query.industry:
         customers = customers.filter(industry__icontains=query.industry)
     if query.q:
-        customers = apply_search(customers, query.q, walk=walk)
+        customers = search.apply_search(customers, query.q, walk=walk)
     if query.previous_owner is not None:
         customers = customers.annotate(previous_owner_id=Subquery(_let_go().values("from_owner_id")[:1])).filter(
             previous_owner_id=query.previous_owner.pk

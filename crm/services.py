@@ -2,11 +2,11 @@
 
 import hashlib
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -466,7 +466,6 @@ def customer_set_locked(*, customer: Customer, locked: bool, by) -> Customer:
 
 RECYCLE_LOCK_KEY = "crm.recycle_pool"
 RECYCLE_BATCH = 20_000  # customers per transaction
-RECYCLE_ANALYZE_AFTER = 5_000  # customers moved: more, and the customer and custody statistics are refreshed
 
 # One batch: due rows of this worker's share of ids, locked (rows another transaction holds are
 # left for the next run), then moved to the pool through the door with their custody rows. Moved
@@ -501,7 +500,8 @@ def pool_recycle(*, now=None, workers=None) -> dict | None:
     moves together with its custody row, or not at all), shared among `workers` connections
     (POOL_RECYCLE_WORKERS): the moves are CPU-bound in PostgreSQL, mostly writing gram index
     entries, so two cores move them in about half the time. A session advisory lock keeps a
-    second run, on this server or another, out until this one ends.
+    second run, on this server or another, out until this one ends. A run that moved customers
+    ends by analysing the customers and custody tables (common.bulk.analyze).
     None when another run holds the lock; otherwise how many were recycled, by rule."""
     now = now or timezone.now()
     workers = max(1, workers or settings.POOL_RECYCLE_WORKERS)
@@ -510,15 +510,11 @@ def pool_recycle(*, now=None, workers=None) -> dict | None:
             return None
         done = {}
         for rule, sql, params, reason in _recycle_rules(now):
-            if workers == 1:
-                done[rule] = _recycle_share(sql, params, reason=reason, share=0, of=1)
-                continue
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                done[rule] = sum(pool.map(lambda share: _in_own_connection(
-                    _recycle_share, sql, params, reason=reason, share=share, of=workers,
-                ), range(workers)))
-        if sum(done.values()) > RECYCLE_ANALYZE_AFTER:
-            bulk.analyze(Customer, Custody)
+            done[rule] = sum(bulk.in_parallel(
+                partial(_recycle_share, sql, params, reason=reason, of=workers), range(workers), workers=workers,
+            ))
+        if any(done.values()):
+            bulk.analyze(Customer, Custody)  # the lists and the pool plan with the moved rows counted
         return done
 
 
@@ -538,7 +534,7 @@ def _recycle_rules(now):
         yield grade, _NEGLECTED_SQL.format(grade_condition=condition), [now - timedelta(days=days)], reason
 
 
-def _recycle_share(sql, params, *, reason, share, of) -> int:
+def _recycle_share(sql, params, share, *, reason, of) -> int:
     """Recycle, batch after batch, the due customers whose id % `of` is `share`; how many."""
     if sql is None:
         return 0
@@ -550,11 +546,3 @@ def _recycle_share(sql, params, *, reason, share, of) -> int:
         total += len(moved)
         if len(moved) < RECYCLE_BATCH:
             return total
-
-
-def _in_own_connection(function, *args, **kwargs):
-    """Run `function` in this worker thread's own database connection, closed afterwards."""
-    try:
-        return function(*args, **kwargs)
-    finally:
-        connection.close()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bulletin.models import Emoticon, Post, Reply, Suggestion, SuggestionReply
+from bulletin.policies import is_management
 
 POSTS = [
     (
@@ -67,7 +68,7 @@ def seed(*, people, rng) -> dict:
         return {"posts": 0, "suggestions": 0}
     now = timezone.now()
     created = {"posts": 0, "suggestions": 0}
-    managers = [person for person in people if person.is_admin or person.is_supervisor] or people
+    managers = [person for person in people if is_management(person)] or people
 
     if not Post.objects.exists():
         for index, (title, emoticon, content, replies) in enumerate(POSTS):

@@ -64,10 +64,9 @@ def no_gram_statistics(monkeypatch):
     """The search reads PostgreSQL's gram statistics once per process every few minutes: an extra
     query in whichever test searches first. Tests start as after that read on a small table
     (none to trust), so query counts do not depend on the order tests run in."""
-    from crm import selectors
+    from crm import search
 
-    monkeypatch.setitem(selectors._gram_stats, "read_at", float("inf"))
-    monkeypatch.setitem(selectors._gram_stats, "shares", None)
+    monkeypatch.setattr(search, "gram_statistics", search.GramStatistics.known(None))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.policies import can_see_work_of, has_sales_role, register_rule, supervised_group_ids
+from accounts.policies import can_see_work_of, has_sales_role, is_management, supervised_group_ids
 from workplans.models import Plan
 
 
@@ -21,7 +21,7 @@ def may_use_plans(user) -> bool:
 
 
 def is_manager(user) -> bool:
-    return has_sales_role(user) and (user.is_admin or user.is_supervisor)
+    return is_management(user)
 
 
 def visible_plans(user) -> QuerySet[Plan]:
@@ -128,18 +128,3 @@ def with_flags(user, plans) -> list[Plan]:
     for plan in plans:
         plan.flags = flags_for(user, plan)
     return plans
-
-
-def _rule(check):
-    def rule(user, obj):
-        if obj is None:
-            return may_use_plans(user)
-        return may_use_plans(user) and _in_scope(user, obj) and check(user, obj)
-
-    return rule
-
-
-register_rule("workplans.view_plan", _rule(lambda user, plan: True))
-register_rule("workplans.add_plan", lambda user, obj: can_add_plan(user))
-register_rule("workplans.change_plan", _rule(can_edit_plan))
-register_rule("workplans.delete_plan", _rule(can_delete_plan))

@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.policies import sales_staff_for, visible_users
 from common.timewindows import Window, day_window, local_midnight, today, week_window
 from crm.policies import visible_customers
-from crm.selectors import apply_search
+from crm.search import apply_search
 from workplans.models import Plan
 from workplans.policies import visible_plans
 

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from crm.selectors import search_terms
+from crm.search import search_terms
 
 register = template.Library()
 

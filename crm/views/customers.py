@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.policies import has_sales_role, require
 from common.http import client_ip
 from common.pagination import paginate
-from crm import ownership, photos, policies, reassignment, selectors, services
+from crm import ownership, photos, policies, reassignment, search, selectors, services
 from crm.forms import (
     BulkActionForm,
     CustomerFilterForm,
@@ -35,11 +35,12 @@ def customer_list(request):
     form = CustomerFilterForm(request.GET, user=request.user)
     query = form.query()
     customers, walk = selectors.customer_list_and_walk(request.user, query)
-    page = paginate(request, customers, cap=selectors.search_count_cap(query.q), walk=walk)
+    page = paginate(request, customers, cap=search.search_count_cap(query.q), walk=walk)
     saved_searches = list(policies.visible_saved_searches(request.user))
     per_page = page.paginator.per_page if "per_page" in request.GET else None
     return render(request, "crm/customer_list.html", {
         "form": form,
+        "sees_owner_column": policies.sees_owner_column(request.user),
         "query": query,
         "page_obj": page,
         "views": selectors.QUERY_VIEWS,
@@ -100,7 +101,7 @@ def customer_detail(request, pk):
         "can_log": policies.can_log_followup(user, customer),
         "can_claim": policies.can_claim(user, customer),
         "can_lock": policies.can_lock(user, customer),
-        "can_plan": policies.can_link_to_plans(user, customer) and user.has_perm("workplans.add_plan"),
+        "can_plan": policies.can_link_to_plans(user, customer),
         "assign_form": PoolAssignForm(user=user) if policies.can_assign_from_pool(user, customer) else None,
         "log": selectors.customer_log(customer, limit=LOG_LIMIT),
         "log_limit": LOG_LIMIT,

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.policies import has_sales_role, require
 from common.pagination import paginate
-from crm import policies, selectors, services
+from crm import policies, search, selectors, services
 from crm.forms import PoolAssignForm, PoolFilterForm
-from crm.selectors import search_count_cap
 
 sales_only = require(has_sales_role)
 
@@ -26,7 +25,7 @@ def pool_list(request):
             for error in errors:
                 messages.error(request, error)
     page = paginate(
-        request, selectors.pool_list(request.user, query), cap=search_count_cap(query.q),
+        request, selectors.pool_list(request.user, query), cap=search.search_count_cap(query.q),
         walk=selectors.pool_list(request.user, query, walk=True) if query.q else None,
     )
     return render(request, "crm/pool_list.html", {

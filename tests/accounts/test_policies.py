@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from guardian.shortcuts import assign_perm
 
 from accounts import policies
@@ -26,27 +27,49 @@ def test_backup_operator_has_no_sales_role(cast):
 
 
 def test_supervisor_granted_a_second_group_sees_it(cast):
-    assert not cast.sup1.has_perm("accounts.supervise_salesgroup", cast.group2)
+    assert cast.group2.pk not in policies.supervised_group_ids(cast.sup1)
     assign_perm("accounts.supervise_salesgroup", cast.sup1, cast.group2)
     sup1 = type(cast.sup1).objects.get(pk=cast.sup1.pk)  # a fresh request's user
-    assert sup1.has_perm("accounts.supervise_salesgroup", cast.group2)
+    assert policies.supervised_group_ids(sup1) == {cast.group1.pk, cast.group2.pk}
     assert cast.sales2 in policies.visible_users(sup1)
     assert policies.can_see_work_of(sup1, cast.sales2.pk, cast.group2.pk)
 
 
-def test_has_perm_answers_from_the_role_policy(cast):
-    assert cast.sup1.has_perm("accounts.view_user", cast.sales1)
-    assert not cast.sup1.has_perm("accounts.view_user", cast.sales2)
-    assert cast.admin.has_perm("accounts.view_user", cast.sales2)
-    assert not cast.sales1.has_perm("accounts.view_user", cast.sales1b)
-    assert cast.sup1.has_perm("accounts.supervise_salesgroup", cast.group1)
-    assert not cast.sales1.has_perm("accounts.supervise_salesgroup", cast.group1)
+def test_supervisor_sees_the_people_of_their_group_only(cast):
+    assert policies.can_see_user(cast.sup1, cast.sales1)
+    assert not policies.can_see_user(cast.sup1, cast.sales2)
+    assert policies.can_see_user(cast.admin, cast.sales2)
+    assert not policies.can_see_user(cast.sales1, cast.sales1b)
+    assert cast.group1.pk in policies.supervised_group_ids(cast.sup1)
+    assert not policies.supervised_group_ids(cast.sales1)
 
 
-def test_inactive_users_hold_no_permission(cast):
+def test_inactive_users_reach_nobody(cast):
     cast.admin.is_active = False
-    assert not cast.admin.has_perm("accounts.view_user", cast.sales1)
+    assert not policies.can_see_user(cast.admin, cast.sales1)
+    assert not policies.may_see_reports(cast.admin) and not policies.may_manage_backups(cast.admin)
 
 
-def test_unknown_permissions_are_refused(cast):
-    assert not cast.admin.has_perm("crm.do_anything_at_all")
+def test_django_permissions_grant_nothing_the_policies_do_not(cast):
+    """Access is the policies' alone: the permission tables and has_perm answer no for everyone,
+    even an admin holding every Django permission (the authentication backend grants none)."""
+    cast.admin.user_permissions.set(Permission.objects.filter(codename="view_user"))
+    admin = type(cast.admin).objects.get(pk=cast.admin.pk)
+    assert not admin.has_perm("accounts.view_user")
+    assert not admin.has_perm("crm.do_anything_at_all")
+
+
+@pytest.mark.parametrize(("who", "reports", "staff", "audit", "backups", "box", "own_box"), [
+    ("sales1", False, False, False, False, False, True),
+    ("sup1", True, True, False, False, True, False),
+    ("admin", True, True, True, True, True, False),
+    ("backup", False, False, False, True, False, False),
+])
+def test_the_navigation_questions_follow_the_role(cast, who, reports, staff, audit, backups, box, own_box):
+    user = getattr(cast, who)
+    assert policies.may_see_reports(user) is reports
+    assert policies.may_see_staff(user) is staff
+    assert policies.may_see_audit_trail(user) is audit
+    assert policies.may_manage_backups(user) is backups
+    assert policies.may_read_suggestions(user) is box
+    assert policies.sees_own_suggestions_only(user) is own_box

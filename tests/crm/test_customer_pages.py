@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from crm import policies
 from crm.models import Custody, Customer, CustomerChange
 
 pytestmark = pytest.mark.django_db
@@ -205,10 +206,10 @@ def test_sharing_shows_the_customer_to_the_colleague_until_revoked(customers, ca
 def test_a_share_ends_when_the_customer_changes_owner(customers, cast, client_for):
     client = client_for(cast.sales1)
     client.post(reverse("crm:customer-share", args=[customers.own.pk]), {"colleague": cast.sales2.pk, "cofollow": "on"})
-    assert cast.sales2.has_perm("crm.cofollow_customer", customers.own)
+    assert policies.share_of(cast.sales2, customers.own) == policies.COFOLLOW_SHARE
     client.post(reverse("crm:customer-give-up", args=[customers.own.pk]), {"reason": "no_need"})
     sales2 = type(cast.sales2).objects.get(pk=cast.sales2.pk)
-    assert not sales2.has_perm("crm.cofollow_customer", Customer.objects.get(pk=customers.own.pk))
+    assert policies.share_of(sales2, Customer.objects.get(pk=customers.own.pk)) is None
 
 
 def test_the_list_page_runs_a_constant_number_of_queries(cast, client_for, django_assert_max_num_queries):

@@ -343,6 +343,18 @@ def test_recycle_twice_in_a_row_does_nothing_more(cast, capsys):
     assert Custody.objects.filter(reason=Custody.Reason.RECYCLED).count() == 1
 
 
+def test_a_recycle_leaves_the_planner_counting_the_pool_it_filled(cast):
+    """The recycle analyses what it rewrote: right after it, PostgreSQL's statistics know that
+    these customers are in the pool (no owner), so the first pool search is planned on them."""
+    for _ in range(4):
+        _owned(cast.sales1, contacted_days_ago=400)
+    assert services.pool_recycle()["normal"] == 4
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT null_frac FROM pg_stats WHERE schemaname = current_schema()"
+                       " AND tablename = 'crm_customer' AND attname = 'owner_id'")
+        assert cursor.fetchone() == (1.0,)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_recycle_in_parallel_batches_moves_each_due_customer_once(cast, monkeypatch):
     """Two connections, each its share of the ids, in batches of 2: the same customers as one

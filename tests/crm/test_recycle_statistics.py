@@ -32,18 +32,8 @@ def _neglected(cast, n):
 
 
 @pytest.mark.django_db(transaction=True)  # ANALYZE counts committed rows, as at night
-def test_a_large_recycle_analyzes_customers_and_custody(cast, monkeypatch):
-    monkeypatch.setattr(services, "RECYCLE_ANALYZE_AFTER", 2)  # "large" scaled down to the test's size
+def test_a_recycle_analyzes_customers_and_custody(cast):
     _neglected(cast, 3)
     before = _now()
     assert sum(services.pool_recycle(workers=1).values()) == 3
     assert _analysed_since(before) == set(TABLES)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_small_recycle_leaves_the_statistics_to_autovacuum(cast, monkeypatch):
-    monkeypatch.setattr(services, "RECYCLE_ANALYZE_AFTER", 2)
-    _neglected(cast, 2)
-    before = _now()
-    assert sum(services.pool_recycle(workers=1).values()) == 2
-    assert _analysed_since(before) == set()

@@ -4,8 +4,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from common import bulk
+from crm import search
 from crm.models import Customer, SavedSearch
-from crm.selectors import CustomerQuery, apply_search, customer_list
+from crm.search import apply_search
+from crm.selectors import CustomerQuery, customer_list
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,36 +160,70 @@ def test_the_search_uses_the_gram_index(people, scope, index):
     assert index in plan
 
 
-def test_the_statistics_decide_which_terms_are_too_common_for_the_index(monkeypatch):
-    from crm import selectors
+def _statistics(monkeypatch, shares):
+    monkeypatch.setattr(search, "gram_statistics", search.GramStatistics.known(shares))
 
-    monkeypatch.setattr(selectors, "_gram_shares", lambda: {"有": 0.93, "限": 0.9, "有限": 0.9, "王": 0.08, "芳": 0.03})
-    assert selectors.is_broad_search("有限")  # in nine customers of ten: walk the list's order
-    assert not selectors.is_broad_search("李")  # not among the common grams: the index narrows
-    assert not selectors.is_broad_search("王芳")  # one of its grams is rare enough
-    assert selectors.is_broad_search("138")  # a few digits are always common
-    monkeypatch.setattr(selectors, "_gram_shares", lambda: None)  # no statistics yet
-    assert selectors.is_broad_search("李") and not selectors.is_broad_search("王芳")
+
+def test_the_statistics_decide_which_terms_are_too_common_for_the_index(monkeypatch):
+    _statistics(monkeypatch, {"有": 0.93, "限": 0.9, "有限": 0.9, "王": 0.08, "芳": 0.03})
+    assert search.is_broad_search("有限")  # in nine customers of ten: walk the list's order
+    assert not search.is_broad_search("李")  # not among the common grams: the index narrows
+    assert not search.is_broad_search("王芳")  # one of its grams is rare enough
+    assert search.is_broad_search("138")  # a few digits are always common
+    _statistics(monkeypatch, None)  # no statistics yet
+    assert search.is_broad_search("李") and not search.is_broad_search("王芳")
 
 
 def test_the_index_is_asked_for_the_grams_the_statistics_can_count(people, monkeypatch):
     """Common grams (in the statistics) are asked one at a time, the least common; rare ones all
     together; the substring recheck keeps every answer exact either way."""
-    from crm import selectors
-
     shares = {"科技": 0.16, "技有": 0.018, "有限": 0.9, "李": 0.011}
-    monkeypatch.setattr(selectors, "_gram_shares", lambda: shares)
-    assert selectors._index_grams("科技有限") == ["技有"]
-    assert selectors._index_grams("李娜娜") == ["娜娜", "李娜"]  # not among the common: rare
-    monkeypatch.setattr(selectors, "_gram_shares", lambda: None)
-    assert selectors._index_grams("科技有限") == ["技有", "有限", "科技"]
+    _statistics(monkeypatch, shares)
+    assert search._index_grams("科技有限") == ["技有"]
+    assert search._index_grams("李娜娜") == ["娜娜", "李娜"]  # not among the common: rare
+    _statistics(monkeypatch, None)
+    assert search._index_grams("科技有限") == ["技有", "有限", "科技"]
     mine = CustomerFactory(owner=people.sales1, company="深圳科技有限公司")
     CustomerFactory(owner=people.sales1, company="科技园 有限责任")  # every gram, not the words
-    monkeypatch.setattr(selectors, "_gram_shares", lambda: shares)
+    _statistics(monkeypatch, shares)
     assert list(apply_search(Customer.objects.filter(owner__isnull=False), "科技有限")) == [mine]
 
 
-def test_a_small_table_has_no_gram_statistics_to_trust(people):
-    from crm import selectors
+class _Clock:
+    def __init__(self):
+        self.now = 1000.0
 
-    assert selectors._read_gram_shares() is None
+    def __call__(self):
+        return self.now
+
+
+def test_the_gram_statistics_are_read_once_per_lifetime(people, django_assert_num_queries):
+    clock = _Clock()
+    statistics = search.GramStatistics(lifetime=600, min_rows=0, clock=clock)
+    with django_assert_num_queries(1):
+        statistics.shares()
+        clock.now += 599
+        statistics.shares()  # trusted: no query
+    clock.now += 2
+    with django_assert_num_queries(1):
+        statistics.shares()  # past its lifetime: read again
+
+
+def test_the_gram_statistics_refresh_after_an_analyze_within_their_lifetime(people, monkeypatch):
+    """A bulk job's ANALYZE (common.bulk.analyze) makes the next search plan with the new
+    statistics at once, not ten minutes later."""
+    statistics = search.GramStatistics(lifetime=600, min_rows=0, clock=_Clock())
+    monkeypatch.setattr(search, "gram_statistics", statistics)
+    for number in range(30):
+        CustomerFactory(owner=people.sales1, company=f"有限公司{number}")
+    before = statistics.shares()  # never analysed in this test database: nothing to trust
+    assert not (before or {}).get("有限")
+    bulk.analyze(Customer)
+    after = statistics.shares()  # the same moment: still within the lifetime
+    assert after["有限"] > 0.5 and after["公司"] > 0.5
+    assert search.is_broad_search("有限") and not search.is_broad_search("陈静")
+
+
+def test_a_small_table_has_no_gram_statistics_to_trust(people):
+    bulk.analyze(Customer)
+    assert search.GramStatistics(lifetime=600, min_rows=50_000).shares() is None

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.workplans.plans import ACTORS, plan_for
+from workplans import policies
 from workplans.models import Plan, PlanStatusChange
 
 pytestmark = pytest.mark.django_db
@@ -216,13 +217,13 @@ def test_anonymous_is_sent_to_log_in(client):
     assert response.status_code == 302 and response.headers["Location"].startswith(reverse("accounts:login"))
 
 
-def test_it_answers_has_perm_from_the_same_rules(cast):
+def test_the_policy_answers_who_changes_and_deletes_which_plan(cast):
     own_done = plan_for(cast, "salesperson", "own", done=DONE)
     own_open = plan_for(cast, "salesperson", "own", done=OPEN)
     other = plan_for(cast, "salesperson", "other_group", done=DONE)
-    assert cast.sales1.has_perm("workplans.delete_plan", own_done)
-    assert not cast.sales1.has_perm("workplans.delete_plan", own_open)
-    assert cast.sales1.has_perm("workplans.change_plan", own_open)
-    assert not cast.sales1.has_perm("workplans.view_plan", other)
-    assert cast.sup2.has_perm("workplans.delete_plan", other)
-    assert not cast.backup.has_perm("workplans.add_plan")
+    assert policies.can_delete_plan(cast.sales1, own_done)
+    assert not policies.can_delete_plan(cast.sales1, own_open)
+    assert policies.can_edit_plan(cast.sales1, own_open)
+    assert not policies.visible_plans(cast.sales1).filter(pk=other.pk).exists()
+    assert policies.can_delete_plan(cast.sup2, other)
+    assert not policies.can_add_plan(cast.backup)
