@@ -28,22 +28,7 @@ LAYERS = {
 FEATURE_LAYER = 4
 
 # (importing file, imported app) -> why it is still there.
-KNOWN_VIOLATIONS = {
-    ("crm/backups.py", "config"): "moves to backups in issue 21 (read django.conf.settings there)",
-    ("crm/bench_urls.py", "config"): "moves to benchmarks in issue 21",
-    ("crm/dashboard.py", "workplans"): "moves to reports in issue 21",
-    ("crm/demo/plans.py", "workplans"): "moves to demo in issue 21",
-    ("crm/import_tasks.py", "workplans"): "moves to transfers in issue 21 (the plan export)",
-    ("crm/management/commands/bench.py", "workplans"): "moves to benchmarks in issue 21",
-    ("crm/management/commands/bench_offboard.py", "bulletin"): "moves to benchmarks in issue 21",
-    ("crm/management/commands/bench_offboard.py", "workplans"): "moves to benchmarks in issue 21",
-    ("crm/management/commands/seed_demo.py", "bulletin"): "moves to demo in issue 21",
-    ("crm/management/commands/seed_demo.py", "workplans"): "moves to demo in issue 21",
-    ("crm/offboarding.py", "bulletin"): "moves to staff in issue 21",
-    ("crm/offboarding.py", "workplans"): "moves to staff in issue 21",
-    ("crm/reports.py", "workplans"): "moves to reports in issue 21",
-    ("crm/staff_selectors.py", "workplans"): "moves to staff in issue 21",
-}
+KNOWN_VIOLATIONS = {}
 
 
 def _packages() -> list[Path]:

@@ -25,21 +25,7 @@ TEMPLATE_ROLE = re.compile(
 )
 
 # file -> why it still compares roles (each moves with its room in issue 21; the lead empties this).
-ROOMS_BEING_MOVED = {
-    "crm/backup_policies.py": "backups' policy: becomes backups/policies.py (exempt by name) in issue 21",
-    "crm/views/__init__.py": "the home view: moves to reports (home + dashboard) in issue 21",
-    "crm/views/reports.py": "moves to reports in issue 21",
-    "crm/views/imports.py": "moves to transfers in issue 21",
-    "crm/dashboard.py": "moves to reports in issue 21",
-    "crm/reports.py": "moves to reports in issue 21",
-    "crm/import_tasks.py": "moves to transfers in issue 21",
-    "crm/management/commands/bench.py": "moves to benchmarks in issue 21",
-    "accounts/views.py": "staff pages: move to staff in issue 21",
-    "accounts/staff_forms.py": "moves to staff in issue 21",
-    "templates/crm/home.html": "moves to reports in issue 21",
-    "templates/crm/report_index.html": "moves to reports in issue 21",
-    "templates/accounts/user_form.html": "moves to staff in issue 21",
-}
+ROOMS_BEING_MOVED = {}
 
 
 def _packages() -> list[Path]:
