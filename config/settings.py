@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "crm",
     "workplans",
     "bulletin",
+    "deals",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.policies import has_sales_role, require
 from common.http import client_ip
 from common.pagination import paginate
-from crm import offboarding, ownership, photos, policies, selectors, services
+from crm import offboarding, ownership, photos, policies, sections, selectors, services
 from crm.forms import (
     CustomerFilterForm,
     CustomerForm,
@@ -107,6 +107,7 @@ def customer_detail(request, pk):
         "type_form": CustomerTypeForm(initial={"type": customer.type}),
         "grade_form": CustomerGradeForm(initial={"grade": customer.grade}),
         "today": timezone.localdate(),
+        "sections": sections.customer_sections(user, customer),
     })
 
 
