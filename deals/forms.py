@@ -130,7 +130,7 @@ class DealFilterForm(forms.Form):
     def filters(self, today) -> DealFilters:
         """The valid filters; a bad value is ignored (a list always opens)."""
         self.is_valid()
-        data = self.cleaned_data
+        data = getattr(self, "cleaned_data", {})  # unbound: no filter
         return DealFilters(
             owner_id=getattr(data.get("owner"), "pk", None), group_id=getattr(data.get("group"), "pk", None),
             stage_id=getattr(data.get("stage"), "pk", None), state=data.get("state") or "",
