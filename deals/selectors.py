@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from accounts.models import User
 from deals import policies
@@ -77,12 +77,13 @@ def board(user, filters: DealFilters) -> list[Column]:
     for row in sums:
         columns[row["stage_id"]].count = row["n"]
         columns[row["stage_id"]].total = row["total"] or Decimal("0")
-    for column in columns.values():
-        if column.count:
-            column.cards = list(
-                deals.filter(stage_id=column.stage.pk).select_related("customer", "owner")
-                .order_by("expected_close_on", "id")[:BOARD_CARDS]
-            )
+    if any(column.count for column in columns.values()):
+        first = Window(RowNumber(), partition_by=[F("stage_id")],
+                       order_by=[F("expected_close_on").asc(nulls_last=True), F("id").asc()])
+        cards = (deals.filter(stage_id__in=list(columns)).annotate(place=first).filter(place__lte=BOARD_CARDS)
+                 .select_related("customer", "owner", "stage").order_by("stage_id", "place"))
+        for card in cards:
+            columns[card.stage_id].cards.append(card)
     return list(columns.values())
 
 
