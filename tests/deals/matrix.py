@@ -11,7 +11,8 @@ instalments and payments are recorded on won deals only.
 
 from django.utils import timezone
 
-from deals.models import Deal, Stage
+from deals import defaults
+from deals.models import Deal, LostReason, Stage
 from tests.authz import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, by_relation, staff
 from tests.deals.deals_helpers import make_deal, stage, win
 from tests.factories import CustomerFactory
@@ -20,6 +21,7 @@ OWNERS = {"own": "sales1", "same_group": "sales1b", "other_group": "sales2", "po
 
 
 def build(world):
+    defaults.install(Stage, LostReason)  # a transactional test may have emptied the tables
     cast = world.cast
     world.deal_customers, world.deals, world.won_deals = {}, {}, {}
     for relation, name in OWNERS.items():
@@ -76,8 +78,6 @@ def first_stage(world, relation):
 
 
 def first_reason(world, relation):
-    from deals.models import LostReason
-
     return {"pk": LostReason.objects.order_by("id").first().pk}
 
 
