@@ -26,6 +26,15 @@ _NAVIGATION = [
 ]
 
 
+def register_navigation(name, label, visible, *, after: str) -> None:
+    """Let an app above accounts add its entry (url name, label, who sees it) after `after`'s,
+    from its AppConfig.ready(); its policy answers `visible(user)`."""
+    if any(entry[0] == name for entry in _NAVIGATION):
+        return
+    position = next((i + 1 for i, entry in enumerate(_NAVIGATION) if entry[0] == after), len(_NAVIGATION))
+    _NAVIGATION.insert(position, (name, label, visible))
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crm",
     "workplans",
     "bulletin",
+    "deals",
     "staff",
     "demo",
     "benchmarks",

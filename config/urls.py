@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("transfers.urls")),
     path("", include("backups.urls")),
+    path("deals/", include("deals.urls")),
 ]
 # No /media/ route in any mode (issue 19.6): uploaded files are served only by views that apply
 # the policy (customer photos: crm:customer-photo).

@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.policies import has_sales_role, require
 from common.http import client_ip
 from common.pagination import paginate
-from crm import ownership, photos, policies, reassignment, search, selectors, services
+from crm import ownership, photos, policies, reassignment, search, sections, selectors, services
 from crm.forms import (
     BulkActionForm,
     CustomerFilterForm,
@@ -108,6 +108,7 @@ def customer_detail(request, pk):
         "type_form": CustomerTypeForm(initial={"type": customer.type}),
         "grade_form": CustomerGradeForm(initial={"grade": customer.grade}),
         "today": timezone.localdate(),
+        "sections": sections.customer_sections(user, customer),
     })
 
 

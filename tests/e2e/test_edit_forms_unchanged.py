@@ -6,6 +6,7 @@ The forms are found from the URL resolver: a new "-edit" page fails this test un
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,9 @@ from accounts.models import User
 from bulletin.models import Post, Reply, Suggestion, SuggestionReply
 from crm import services
 from crm.models import Customer, CustomerChange
+from deals import defaults as deal_defaults
+from deals import services as deal_services
+from deals.models import LostReason, Stage
 from tests.e2e.steps import submit
 from tests.security.resolver import url_patterns
 from workplans.models import Plan
@@ -26,6 +30,7 @@ EDIT_FORMS = {
     "crm:customer-edit": "sales1", "crm:followup-edit": "sales1", "workplans:plan-edit": "sales1",
     "staff:user-edit": "admin", "staff:group-edit": "admin", "bulletin:post-edit": "admin",
     "bulletin:reply-edit": "admin", "bulletin:suggestion-reply": "admin",
+    "deals:deal-edit": "sales1", "deals:stage-edit": "admin", "deals:reason-edit": "admin",
 }
 # Columns no person types: they move on every save (or never), whatever the form holds.
 NOT_TYPED = {"updated_at", "last_login", "search_text"}
@@ -57,6 +62,10 @@ def _records(cast):
     reply = Reply.objects.create(post=post, content="收到，准时参加。", author=cast.sales1)
     suggestion = Suggestion.objects.create(title="希望增加培训", content="新人需要产品培训。", author=cast.sales1)
     SuggestionReply.objects.create(suggestion=suggestion, content="下月安排。", author=cast.sup1)
+    deal_defaults.install(Stage, LostReason)  # emptied by the transactional test before
+    deal = deal_services.deal_create(customer=customer, by=cast.sales1, title="龙井年度采购", amount=Decimal("88000.50"),
+                                     stage=deal_services.default_stage(), probability=35, expected_close_on=date(2027, 1, 3),
+                                     source=Customer.Source.REFERRAL, notes="明前龙井 200 斤。")
     return {
         # url name: (the record, the records whose every field must stay)
         "crm:customer-edit": (customer, [customer]),
@@ -67,6 +76,9 @@ def _records(cast):
         "bulletin:post-edit": (post, [post]),
         "bulletin:reply-edit": (reply, [reply, post]),
         "bulletin:suggestion-reply": (suggestion, [suggestion]),
+        "deals:deal-edit": (deal, [deal, customer]),
+        "deals:stage-edit": (Stage.objects.order_by("order").first(), list(Stage.objects.all())),
+        "deals:reason-edit": (LostReason.objects.order_by("order").first(), list(LostReason.objects.all())),
     }
 
 

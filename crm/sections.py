@@ -1,0 +1,20 @@
+"""Sections other apps add to a customer's page (deals, later contacts...), without crm importing
+them: an app registers `(template_name, context_fn)` in its AppConfig.ready();
+`context_fn(user, customer)` returns the section's context, or None to show nothing (the policy
+decides, in that app). templates/crm/customer_detail.html includes each one in order."""
+
+_sections = []
+
+
+def register_customer_section(template_name: str, context_fn) -> None:
+    if (template_name, context_fn) not in _sections:
+        _sections.append((template_name, context_fn))
+
+
+def customer_sections(user, customer) -> list[dict]:
+    shown = []
+    for template_name, context_fn in _sections:
+        context = context_fn(user, customer)
+        if context is not None:
+            shown.append({"template": template_name, "context": context})
+    return shown

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DealsConfig(AppConfig):
+    name = "deals"
+    verbose_name = _("Deals")
+
+    def ready(self):
+        from accounts.context_processors import register_navigation
+        from crm.ownership import register_follower
+        from crm.sections import register_customer_section
+        from deals import policies  # registers the deal rules with the role policy
+        from deals.followers import open_deals_follow
+        from deals.sections import customer_section
+
+        # Open deals follow their customer through every change of owner (crm.ownership.move).
+        register_follower(open_deals_follow)
+        register_customer_section("deals/_customer_section.html", customer_section)
+        register_navigation("deals:deal-list", _("Deals"), policies.may_use_deals, after="crm:pool-list")

@@ -1,0 +1,169 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.timewindows import DayField
+from deals.models import MAX_AMOUNT, Deal, Instalment, LostReason, Payment, Stage
+from deals.selectors import DealFilters
+
+AMOUNT_ERRORS = {
+    "min_value": _("An amount cannot be negative."),
+    "max_value": _("An amount must be under 1,000,000,000,000 CNY."),
+    "max_digits": _("An amount must be under 1,000,000,000,000 CNY."),
+    "max_whole_digits": _("An amount must be under 1,000,000,000,000 CNY."),
+    "max_decimal_places": _("An amount has at most two decimals (fen)."),
+}
+
+
+class DateInput(forms.DateInput):
+    """An HTML date input, in the machine format whatever the language (2027-01-03)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def amount_field(label, *, required=True, positive=False):
+    return forms.DecimalField(
+        label=label, required=required, max_digits=14, decimal_places=2,
+        min_value=Decimal("0.01") if positive else Decimal("0"), max_value=MAX_AMOUNT,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01" if positive else "0", "inputmode": "decimal"}),
+        error_messages={**AMOUNT_ERRORS, "min_value": _("Enter an amount above zero.") if positive
+                        else AMOUNT_ERRORS["min_value"]},
+    )
+
+
+def day_field(label, *, required=True, clamp=False):
+    return DayField(label=label, required=required, clamp=clamp, widget=DateInput())
+
+
+class StageChoice(forms.ModelChoiceField):
+    def label_from_instance(self, stage):
+        return stage.name
+
+
+class DealForm(forms.ModelForm):
+    """A deal's own fields; its customer and salesperson are set by the service, its stage (after
+    opening) only by a stage change. The probability defaults from the stage when left empty."""
+
+    amount = amount_field(_("Amount (CNY)"))
+    expected_close_on = day_field(_("Expected close date"), required=False)
+    probability = forms.IntegerField(label=_("Probability (%)"), required=False, min_value=0, max_value=100,
+                                     help_text=_("Leave empty to use the stage's default."),
+                                     widget=forms.NumberInput(attrs={"min": "0", "max": "100", "step": "1"}))
+
+    class Meta:
+        model = Deal
+        fields = ["title", "amount", "stage", "probability", "expected_close_on", "source", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"stage": StageChoice}
+        error_messages = {"title": {"required": _("Give the deal a title.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["stage"]  # moved by a stage change, with its history
+        else:
+            self.fields["stage"].queryset = Stage.objects.filter(active=True, kind=Stage.Kind.OPEN)
+            self.fields["stage"].empty_label = None
+
+
+class StageChangeForm(forms.Form):
+    """Move a deal. `seen_stage` is the stage the page showed: if someone moved the deal since,
+    the service refuses and says so."""
+
+    stage = StageChoice(label=_("Stage"), queryset=Stage.objects.filter(active=True), empty_label=None)
+    seen_stage = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62)
+    won_amount = amount_field(_("Signed amount (CNY)"), required=False)
+    won_on = day_field(_("Signed on"), required=False)
+    lost_reason = forms.ModelChoiceField(label=_("Lost reason"), required=False,
+                                         queryset=LostReason.objects.filter(active=True))
+    lost_note = forms.CharField(label=_("What happened"), required=False, max_length=500,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lost_reason"].label_from_instance = lambda reason: reason.name
+
+
+class InstalmentForm(forms.ModelForm):
+    due_on = day_field(_("Due date"))
+    amount = amount_field(_("Amount (CNY)"), positive=True)
+
+    class Meta:
+        model = Instalment
+        fields = ["due_on", "amount", "note"]
+
+
+class PaymentForm(forms.ModelForm):
+    received_on = day_field(_("Received on"))
+    amount = amount_field(_("Amount (CNY)"), positive=True)
+    beyond_balance = forms.BooleanField(
+        label=_("Yes, record more than the outstanding balance (a prepayment)"), required=False)
+
+    class Meta:
+        model = Payment
+        fields = ["received_on", "amount", "method", "note"]
+
+
+class DealFilterForm(forms.Form):
+    STATES = [("", _("All")), ("open", _("Open")), ("won", _("Won")), ("lost", _("Lost")),
+              ("overdue", _("Overdue"))]
+
+    owner = forms.ModelChoiceField(label=_("Salesperson"), required=False, queryset=None)
+    group = forms.ModelChoiceField(label=_("Group"), required=False, queryset=None)
+    stage = StageChoice(label=_("Stage"), required=False, queryset=Stage.objects.all())
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=STATES)
+    close_from = day_field(_("Expected close from"), required=False, clamp=True)
+    close_to = day_field(_("Expected close until"), required=False, clamp=True)
+    amount_min = amount_field(_("Amount from"), required=False)
+    amount_max = amount_field(_("Amount up to"), required=False)
+
+    def __init__(self, *args, owners, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda user: user.display_name
+        self.fields["group"].queryset = groups
+
+    def filters(self, today) -> DealFilters:
+        """The valid filters; a bad value is ignored (a list always opens)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # unbound: no filter
+        return DealFilters(
+            owner_id=getattr(data.get("owner"), "pk", None), group_id=getattr(data.get("group"), "pk", None),
+            stage_id=getattr(data.get("stage"), "pk", None), state=data.get("state") or "",
+            close_from=data.get("close_from"), close_to=data.get("close_to"),
+            amount_min=data.get("amount_min"), amount_max=data.get("amount_max"), today=today,
+        )
+
+
+class StageSettingForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["name_zh", "name_en", "order", "probability", "kind", "active"]
+        widgets = {"probability": forms.NumberInput(attrs={"min": "0", "max": "100"}),
+                   "order": forms.NumberInput(attrs={"min": "0", "max": "32767"})}
+
+    def clean(self):
+        data = super().clean()
+        _check_stage_setting(self, data)
+        return data
+
+
+class LostReasonForm(forms.ModelForm):
+    class Meta:
+        model = LostReason
+        fields = ["name_zh", "name_en", "order", "active"]
+        widgets = {"order": forms.NumberInput(attrs={"min": "0", "max": "32767"})}
+
+
+def _check_stage_setting(form, data):
+    stage = form.instance
+    if stage.pk and "kind" in form.changed_data and stage.deals.exists():
+        form.add_error("kind", _("Deals are in this stage: its kind cannot change."))
+    if stage.pk and not data.get("active", True):
+        others = Stage.objects.filter(active=True, kind=stage.kind).exclude(pk=stage.pk)
+        if not others.exists():
+            form.add_error("active", _("This is the last stage of its kind in use: keep it, or add another first."))

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from deals import views
+
+app_name = "deals"
+
+urlpatterns = [
+    path("", views.deal_list, name="deal-list"),
+    path("board/", views.deal_board, name="deal-board"),
+    path("receivables/", views.receivable_list, name="receivable-list"),
+    path("customers/<int:customer_pk>/new/", views.deal_create, name="deal-create"),
+    path("<int:pk>/", views.deal_detail, name="deal-detail"),
+    path("<int:pk>/edit/", views.deal_edit, name="deal-edit"),
+    path("<int:pk>/stage/", views.deal_stage, name="deal-stage"),
+    path("<int:pk>/instalments/new/", views.instalment_create, name="instalment-create"),
+    path("<int:pk>/payments/new/", views.payment_create, name="payment-create"),
+    path("stages/", views.stage_list, name="stage-list"),
+    path("stages/new/", views.stage_create, name="stage-create"),
+    path("stages/<int:pk>/edit/", views.stage_edit, name="stage-edit"),
+    path("lost-reasons/new/", views.reason_create, name="reason-create"),
+    path("lost-reasons/<int:pk>/edit/", views.reason_edit, name="reason-edit"),
+]
