@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("crm.app_urls")),
     path("plans/", include("workplans.urls")),
     path("board/", include("bulletin.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 # No /media/ route in any mode (issue 19.6): uploaded files are served only by views that apply
 # the policy (customer photos: crm:customer-photo).
