@@ -27,8 +27,12 @@ def _names(names: list[str], total: int) -> list[str]:
 
 def _handover(params) -> Text:
     count = params.get("count", 0)
-    title = ngettext("%(count)d customer was handed to you by %(by)s",
-                     "%(count)d customers were handed to you by %(by)s", count) % {"count": count, "by": params.get("by", "")}
+    if params.get("by"):
+        title = ngettext("%(count)d customer was handed to you by %(by)s",
+                         "%(count)d customers were handed to you by %(by)s", count) % {"count": count, "by": params["by"]}
+    else:  # the system (e.g. a colleague's offboarding run by a job)
+        title = ngettext("%(count)d customer was handed to you", "%(count)d customers were handed to you",
+                         count) % {"count": count}
     return Text(title, _names(params.get("names", []), count))
 
 

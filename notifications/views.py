@@ -20,7 +20,8 @@ def notification_list(request):
     page_obj = paginate(request, selectors.notification_list(request.user, unread_only=unread_only))
     rows = [(notification, kinds.text(notification)) for notification in page_obj.object_list]
     return render(request, "notifications/notification_list.html",
-                  {"page_obj": page_obj, "rows": rows, "unread_only": unread_only})
+                  {"page_obj": page_obj, "rows": rows, "unread_only": unread_only,
+                   "can_manage_deliveries": policies.may_manage_deliveries(request.user)})
 
 
 @require(policies.may_receive_notifications)
