@@ -1,6 +1,8 @@
 """The bell, the list and the settings page: everything the recipient's own."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,12 +27,9 @@ def test_the_bell_shows_the_unread_count_on_every_page(cast, client_for):
     assert 'bg-danger">2<span class="visually-hidden"> unread' in page
 
 
-def test_the_bell_costs_one_query(cast, client_for, django_assert_num_queries):
+def test_the_bell_costs_one_query(cast, client_for):
     client = client_for(cast.sales1)
     client.get(reverse("notifications:preference-edit"))
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("notifications:preference-edit"))
     assert sum("notifications_notification" in q["sql"] for q in queries.captured_queries) == 1
