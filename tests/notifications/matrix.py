@@ -48,7 +48,9 @@ def robot(world, relation):
 def own_only(outcome):
     return {"anonymous": LOGIN, "salesperson": by_relation(own=outcome, same_group=NOT_FOUND, other_group=NOT_FOUND,
                                                            pool=NOT_FOUND),
-            "supervisor": NOBODY_ELSE, "admin": NOBODY_ELSE, "backup": NOT_FOUND}
+            "supervisor": NOBODY_ELSE, "backup": NOT_FOUND,
+            # The "pool" relation's notification is the admin's own.
+            "admin": by_relation(own=NOT_FOUND, same_group=NOT_FOUND, other_group=NOT_FOUND, pool=outcome)}
 
 
 PREFERENCES = {"language": "zh-hans", "quiet_from": "22:00", "quiet_until": "07:30", "digest_at": "08:00",
