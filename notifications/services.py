@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications import tasks
-from notifications.models import Channel, Delivery, Notification, Preference, Webhook
+from notifications.models import CalendarFeed, Channel, Delivery, Notification, Preference, Webhook
 from notifications.preferences import channels_for, may_receive, preference_of, webhook_for
 
 
@@ -77,12 +77,11 @@ def webhook_delete(*, webhook: Webhook, by) -> None:
 @transaction.atomic
 def feed_token_regenerate(*, by) -> str:
     """A new secret calendar address for `by`; the old one stops working at once."""
-    preference = preference_of(by)
-    preference.feed_token = secrets.token_urlsafe(32)
-    preference.save()
-    return preference.feed_token
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(user=by, defaults={"token": token, "created_at": timezone.now()})
+    return token
 
 
 @transaction.atomic
 def feed_token_revoke(*, by) -> None:
-    Preference.objects.filter(user=by).update(feed_token=None)
+    CalendarFeed.objects.filter(user=by).delete()

@@ -9,7 +9,7 @@ from accounts.policies import require
 from common.pagination import paginate
 from notifications import channels, feed, kinds, policies, selectors, services
 from notifications.forms import PreferenceForm, WebhookForm
-from notifications.models import Preference, Webhook
+from notifications.models import CalendarFeed, Webhook
 from notifications.preferences import preference_of, webhook_for
 
 
@@ -52,9 +52,9 @@ def notification_read_all(request):
 
 
 def _settings_page(request, form, robot_form, status=200):
-    preference = preference_of(request.user)
     context = {"form": form, "robot_form": robot_form, "robot": webhook_for(request.user),
-               "own_robot": Webhook.objects.filter(user=request.user).first(), "feed_token": preference.feed_token}
+               "own_robot": Webhook.objects.filter(user=request.user).first(),
+               "feed_token": CalendarFeed.objects.filter(user=request.user).values_list("token", flat=True).first()}
     return render(request, "notifications/preference_form.html", context, status=status)
 
 
@@ -112,11 +112,10 @@ def feed_revoke(request):
 def calendar_feed(request, token):
     """The secret address is the only credential (a phone's calendar cannot log in): an unknown,
     revoked or departed person's token is a 404, like any address that does not exist."""
-    preference = (Preference.objects.select_related("user")
-                  .filter(feed_token=token, feed_token__isnull=False, user__is_active=True).first())
-    if preference is None or not policies.may_receive_notifications(preference.user):
+    calendar = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if calendar is None or not policies.may_receive_notifications(calendar.user):
         raise Http404
-    body = feed.calendar_for(preference.user, show_phones=preference.feed_phones)
+    body = feed.calendar_for(calendar.user, show_phones=preference_of(calendar.user).feed_phones)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -11,7 +11,7 @@ machine during the matrix).
 """
 
 from crm.models import Customer
-from notifications.models import Kind, Notification, Preference, Webhook
+from notifications.models import CalendarFeed, Kind, Notification, Webhook
 from tests.authz import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, by_relation, everyone, staff
 
 PEOPLE = {"own": "sales1", "same_group": "sales1b", "other_group": "sales2", "pool": "admin"}
@@ -34,7 +34,7 @@ def build(world):
         else:
             world.robots[relation] = Webhook.objects.create(provider=Webhook.Provider.DINGTALK, url=ROBOT_URL,
                                                             secret="SEC-matrix", user=person)
-        world.feed_tokens[relation] = Preference.objects.create(user=person, feed_token=f"matrix-token-{relation}").feed_token
+        world.feed_tokens[relation] = CalendarFeed.objects.create(user=person, token=f"matrix-token-{relation}").token
 
 
 def notification(world, relation):
