@@ -37,6 +37,9 @@ def excluded_table_data() -> list[str]:
     column named like a token, secret or session key is in one of these tables."""
     tables = [Backup._meta.db_table, apps.get_model("sessions", "Session")._meta.db_table]
     tables += [model._meta.db_table for model in apps.get_app_config("axes").get_models()]
+    # Secret addresses: calendar feed tokens and group robots' webhook URLs and signing secrets.
+    if apps.is_installed("notifications"):
+        tables += [apps.get_model("notifications", name)._meta.db_table for name in ("CalendarFeed", "Webhook")]
     return sorted(set(tables))
 
 

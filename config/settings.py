@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "transfers",
     "backups",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -288,6 +290,38 @@ BACKUP_RESTORE_MAINTENANCE_WORK_MEM = env_str("BACKUP_RESTORE_MAINTENANCE_WORK_M
 # the backups page and check --deploy warn). `manage.py backup_keygen` makes a key pair.
 BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")
 BACKUP_PUBLIC_KEY_FILE = env_str("BACKUP_PUBLIC_KEY_FILE", "")
+
+# --- Notifications (notifications/; docs/operations.md)
+# Channels each kind goes to for a person who never chose (in-app always): "email", "webhook".
+NOTIFY_DEFAULTS = {
+    "handover": env_list("NOTIFY_DEFAULT_HANDOVER", ["email", "webhook"]),
+    "shared": env_list("NOTIFY_DEFAULT_SHARED", []),
+    "recycle_soon": env_list("NOTIFY_DEFAULT_RECYCLE_SOON", ["email", "webhook"]),
+    "digest": env_list("NOTIFY_DEFAULT_DIGEST", ["email", "webhook"]),
+}
+NOTIFY_DIGEST_TIME = env_str("NOTIFY_DIGEST_TIME", "08:30")  # local time (TIME_ZONE), HH:MM
+NOTIFY_RECYCLE_WARN_DAYS = env_int("NOTIFY_RECYCLE_WARN_DAYS", 3)
+# Retries: after NOTIFY_RETRY_SECONDS x 2^(attempt-1), up to NOTIFY_MAX_ATTEMPTS attempts; a
+# message older than NOTIFY_MAX_AGE_HOURS is dropped (logged) rather than sent late.
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+NOTIFY_MAX_AGE_HOURS = env_int("NOTIFY_MAX_AGE_HOURS", 12)
+NOTIFY_WEBHOOK_TIMEOUT = env_int("NOTIFY_WEBHOOK_TIMEOUT", 5)
+# Robot webhooks may not point at loopback, link-local or private addresses, except these hosts.
+NOTIFY_WEBHOOK_ALLOWED_HOSTS = env_list("NOTIFY_WEBHOOK_ALLOWED_HOSTS", [])
+# The address people open the CRM at, for links in e-mails, robot messages and the calendar feed.
+NOTIFY_SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+# E-mail (SMTP from the environment; without EMAIL_HOST, messages are printed to the console).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if env_str("EMAIL_HOST", "")
+                        else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "crm@localhost")
 
 LOGGING = {
     "version": 1,

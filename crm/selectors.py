@@ -307,3 +307,31 @@ def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20, cus
         customer.recycle_after_days = recycle_days(customer.grade)
         customer.recycle_at = max(now, customer.contact_or_created + timedelta(days=customer.recycle_after_days))
     return sorted(found, key=lambda customer: customer.recycle_at)
+
+
+def probation_soon(*, within_days=3, now=None, owner_ids=None) -> list[Customer]:
+    """Claimed customers that recycle_pool's probation rule (POOL_CLAIM_PROBATION_HOURS, 0: off)
+    returns to the pool within `within_days` unless contacted: the latest custody row (by id) is
+    the claim, the claimer still holds it, it is not a key customer and has had no contact since
+    the claim. Each with `recycle_at`. (The rule of crm.services._PROBATION_SQL, read-only.)"""
+    hours = settings.POOL_CLAIM_PROBATION_HOURS
+    if hours <= 0:
+        return []
+    now = now or timezone.now()
+    horizon = now + timedelta(days=within_days) - timedelta(hours=hours)
+    later = Custody.objects.filter(customer_id=OuterRef("customer_id"), pk__gt=OuterRef("pk"))
+    claims = (
+        Custody.objects.filter(reason=Custody.Reason.CLAIMED, created_at__lt=horizon,
+                               created_at__gte=now - timedelta(hours=hours, days=within_days),
+                               customer__owner_id=F("to_owner_id"), customer__locked=False)
+        .filter(Q(customer__last_contact_at__isnull=True) | Q(customer__last_contact_at__lt=F("created_at")))
+        .exclude(Exists(later))
+        .select_related("customer")
+    )
+    if owner_ids is not None:
+        claims = claims.filter(to_owner_id__in=owner_ids)
+    found = []
+    for claim in claims.order_by("created_at", "id"):
+        claim.customer.recycle_at = max(now, claim.created_at + timedelta(hours=hours))
+        found.append(claim.customer)
+    return found

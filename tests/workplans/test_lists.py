@@ -115,7 +115,8 @@ def test_salesperson_list_has_no_salesperson_filter(cast, client_for):
     assert 'type="search" name="person"' not in page and "我的计划" in page
 
 
-@pytest.mark.parametrize("role,max_queries", [("sales1", 4), ("sup1", 8), ("admin", 5)])
+# +1 each: the notification bell's unread count in the top bar (issue 24 allows one query per page).
+@pytest.mark.parametrize("role,max_queries", [("sales1", 5), ("sup1", 9), ("admin", 6)])
 def test_list_page_runs_a_constant_number_of_queries(cast, client_for, django_assert_max_num_queries, role, max_queries):
     client = client_for(getattr(cast, role))
     for round_size in (2, 40):

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        # The operations that cause notifications call these hooks in their own transaction:
+        # hand-overs through crm.ownership's followers, shares through the grant table's post_save.
+        from notifications import hooks
+
+        hooks.connect()

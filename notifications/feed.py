@@ -1,0 +1,57 @@
+"""A person's calendar feed (RFC 5545, with the `icalendar` library): their planned visits (the
+next contact dates of the customers they hold) and their work plans, from a month ago to three
+months ahead, with the names of customers they hold and links back; phone numbers only if
+they opted in."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from crm.models import Customer
+from workplans.models import Plan
+
+PAST_DAYS, FUTURE_DAYS = 30, 92
+
+
+def calendar_for(person, *, show_phones: bool, now=None) -> bytes:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    site = settings.NOTIFY_SITE_URL.rstrip("/")
+    domain = site.split("://")[-1].split("/")[0] or "crm"
+    calendar = Calendar()
+    calendar.add("prodid", "-//CRM//Notifications//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "CRM")
+    customers = (Customer.objects.filter(owner=person, next_contact_on__gte=today - timedelta(days=PAST_DAYS),
+                                         next_contact_on__lte=today + timedelta(days=FUTURE_DAYS))
+                 .only("pk", "name", "company", "phone", "next_contact_on").order_by("next_contact_on", "pk"))
+    for customer in customers:
+        event = Event()
+        event.add("uid", f"visit-{customer.pk}-{customer.next_contact_on.isoformat()}@{domain}")
+        event.add("dtstamp", now)
+        event.add("dtstart", customer.next_contact_on)
+        event.add("dtend", customer.next_contact_on + timedelta(days=1))
+        event.add("summary", f"☎ {customer.name}" + (f" ({customer.company})" if customer.company else ""))
+        event.add("url", f"{site}{customer.get_absolute_url()}")
+        event.add("description", "\n".join(filter(None, [customer.phone if show_phones else "",
+                                                          f"{site}{customer.get_absolute_url()}"])))
+        calendar.add_component(event)
+    plans = (Plan.objects.filter(author=person, start_at__gte=now - timedelta(days=PAST_DAYS),
+                                 start_at__lte=now + timedelta(days=FUTURE_DAYS))
+             .prefetch_related(Prefetch("customers", queryset=Customer.objects.filter(owner=person).order_by("pk"))).order_by("start_at", "pk"))
+    for plan in plans:
+        event = Event()
+        event.add("uid", f"plan-{plan.pk}@{domain}")
+        event.add("dtstamp", now)
+        event.add("dtstart", plan.start_at)
+        event.add("dtend", plan.end_at)
+        event.add("summary", plan.subject)
+        event.add("url", f"{site}{plan.get_absolute_url()}")
+        names = [customer.name + (f" {customer.phone}" if show_phones and customer.phone else "")
+                 for customer in plan.customers.all()]
+        event.add("description", "\n".join(filter(None, [plan.content, *names])))
+        calendar.add_component(event)
+    return calendar.to_ical()

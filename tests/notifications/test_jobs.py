@@ -1,0 +1,71 @@
+"""The nightly "back to the pool soon" warning and the morning digest: crm's rules, one per person
+per day, safe to run twice."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crm import services
+from crm.models import Customer, FollowUp
+from notifications.jobs import send_digests, warn_recycle_soon
+from notifications.models import Kind, Notification, Preference
+from tests.factories import CustomerFactory
+from workplans.models import Plan
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2027, 3, 1, 3, 0, tzinfo=SHANGHAI)
+
+
+def test_it_warns_of_customers_recycled_within_three_days_by_crms_rules(cast, settings):
+    settings.POOL_RECYCLE_DAYS_NORMAL = 90
+    due = CustomerFactory(owner=cast.sales1, name="快到期", last_contact_at=NOW - timedelta(days=88))
+    CustomerFactory(owner=cast.sales1, name="还早", last_contact_at=NOW - timedelta(days=80))
+    CustomerFactory(owner=cast.sales1, name="重点", last_contact_at=NOW - timedelta(days=88), locked=True)
+    assert warn_recycle_soon(now=NOW) == 1
+    (notification,) = Notification.objects.filter(kind=Kind.RECYCLE_SOON)
+    assert notification.recipient == cast.sales1
+    assert [item["name"] for item in notification.params["customers"]] == ["快到期"]
+    assert notification.params["customers"][0]["on"] == "2027-03-03" and notification.params["customers"][0]["days"] == 90
+    assert due.pk == notification.params["customers"][0]["id"]
+    assert warn_recycle_soon(now=NOW) == 0  # a second run the same day: nothing new
+    assert Notification.objects.count() == 1
+
+
+def test_it_warns_of_a_claimed_customer_not_contacted_within_probation(cast, settings, client_for):
+    settings.POOL_CLAIM_PROBATION_HOURS = 72
+    customer = CustomerFactory(owner=None, name="刚领取", last_contact_at=None)
+    claimed = services.customer_claim(customer=customer, by=cast.sales1)
+    assert warn_recycle_soon() == 1
+    item = Notification.objects.get(recipient=cast.sales1).params["customers"][0]
+    assert item["name"] == "刚领取" and item["rule"] == "probation" and item["hours"] == 72
+    page = client_for(cast.sales1).get("/notifications/").content.decode()
+    assert "刚领取 on" in page and "not contacted since it was claimed (72 hours allowed)" in page
+    # Contacted since: no longer warned.
+    FollowUp.objects.create(customer=claimed, author=cast.sales1, subject="s", content="c",
+                            occurred_at=claimed.updated_at + timedelta(minutes=1))
+    Customer.objects.filter(pk=claimed.pk).update(last_contact_at=claimed.updated_at + timedelta(minutes=1))
+    Notification.objects.all().delete()
+    assert warn_recycle_soon() == 0
+
+
+def test_the_morning_digest_comes_once_at_the_persons_time(cast):
+    today = NOW.date()
+    morning = datetime(2027, 3, 1, 8, 30, tzinfo=SHANGHAI)
+    CustomerFactory(owner=cast.sales1, name="今天拜访", next_contact_on=today, last_contact_at=morning)
+    CustomerFactory(owner=cast.sales1, name="逾期VIP", grade="vip", next_contact_on=today - timedelta(days=2),
+                    last_contact_at=morning - timedelta(days=9))
+    Plan.objects.create(author=cast.sales1, subject="拜访甲公司", start_at=morning + timedelta(hours=2),
+                        end_at=morning + timedelta(hours=3))
+    Preference.objects.create(user=cast.sales1b, digest_at=time(9, 0))
+    CustomerFactory(owner=cast.sales1b, next_contact_on=today, last_contact_at=morning)
+    assert send_digests(now=morning - timedelta(minutes=1)) == 0
+    assert send_digests(now=morning) == 1
+    digest = Notification.objects.get(kind=Kind.DIGEST)
+    assert digest.recipient == cast.sales1
+    assert digest.params["visits"] == 1 and digest.params["visit_names"] == ["今天拜访"]
+    assert digest.params["overdue"] == {"vip": 1} and digest.params["plan_list"] == [{"at": "10:30", "subject": "拜访甲公司"}]
+    assert send_digests(now=morning + timedelta(minutes=5)) == 0
+    assert send_digests(now=datetime(2027, 3, 1, 9, 0, tzinfo=SHANGHAI)) == 1  # sales1b's own time
+    assert Notification.objects.filter(kind=Kind.DIGEST).count() == 2
