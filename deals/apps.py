@@ -10,7 +10,7 @@ class DealsConfig(AppConfig):
         from accounts.context_processors import register_navigation
         from crm.ownership import register_follower
         from crm.sections import register_customer_section
-        from deals import policies  # registers the deal rules with the role policy
+        from deals import policies
         from deals.followers import open_deals_follow
         from deals.sections import customer_section
 

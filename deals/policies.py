@@ -95,13 +95,3 @@ def flags_for(user, deal) -> dict:
         "can_edit": can_edit_deal(user, deal),
         "can_pay": can_record_payments(user, deal),
     }
-
-
-def _rule(check):
-    return lambda user, obj: obj is not None and check(user, obj)
-
-
-roles.register_rule("deals.view_deal", _rule(can_see_deal))
-roles.register_rule("deals.change_deal", _rule(can_edit_deal))
-roles.register_rule("deals.add_deal", lambda user, obj: may_open_deal(user, obj) if obj is not None
-                    else may_use_deals(user))
