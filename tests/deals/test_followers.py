@@ -7,11 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from crm import offboarding
+from crm import reassignment
 from crm import services as crm_services
 from crm.models import Custody, Customer
 from deals import policies
 from deals.models import Deal
+from staff import offboarding
 from tests.deals.deals_helpers import lose, make_deal, win
 from tests.factories import CustomerFactory
 
@@ -57,7 +58,7 @@ def test_handing_out_from_the_pool_moves_open_deals_too(cast, three):
 
 def test_reassigning_moves_open_deals_only(cast, three):
     customer, open_deal, won, lost = three
-    offboarding.reassign(customers=Customer.objects.filter(pk=customer.pk), to=cast.sales1b, by=cast.sup1)
+    reassignment.reassign(customers=Customer.objects.filter(pk=customer.pk), to=cast.sales1b, by=cast.sup1)
     assert owners(open_deal, won, lost) == [cast.sales1b, cast.sales1, cast.sales1]
 
 
