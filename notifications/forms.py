@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from notifications.channels import UnsafeURL, check_webhook_url
@@ -28,7 +29,8 @@ class PreferenceForm(forms.ModelForm):
         widgets = {"quiet_from": TIME_INPUT, "quiet_until": TIME_INPUT, "digest_at": TIME_INPUT}
         help_texts = {
             "quiet_from": _("E-mails and robot messages wait until the quiet hours end; the CRM still shows them."),
-            "digest_at": _("Empty: the company's time (%(time)s).") % {"time": settings.NOTIFY_DIGEST_TIME},
+            # Formatted when shown, in the reader's language (a % here would freeze it at import).
+            "digest_at": format_lazy(_("Empty: the company's time ({time})."), time=settings.NOTIFY_DIGEST_TIME),
         }
 
     def __init__(self, *args, **kwargs):
@@ -52,10 +54,14 @@ class PreferenceForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        self.instance.channels = {
-            kind: [channel for channel in OUTSIDE_CHANNELS if self.cleaned_data.get(choice_name(kind, channel))]
-            for kind in Kind.values
-        }
+        # A kind the person never chose follows the company default: saving the page untouched
+        # must not freeze today's defaults into their settings.
+        channels = dict(self.instance.channels or {})
+        for kind in Kind.values:
+            chosen = [channel for channel in OUTSIDE_CHANNELS if self.cleaned_data.get(choice_name(kind, channel))]
+            if kind in channels or set(chosen) != channels_for(self.instance, kind) & set(OUTSIDE_CHANNELS):
+                channels[kind] = chosen
+        self.instance.channels = channels
         return super().save(commit=commit)
 
 

@@ -5,7 +5,7 @@ contact date as "2027/01/03", which a date input shows empty, and saving erased 
 The forms are found from the URL resolver: a new "-edit" page fails this test until it is covered.
 """
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,6 +19,7 @@ from crm.models import Customer, CustomerChange
 from deals import defaults as deal_defaults
 from deals import services as deal_services
 from deals.models import LostReason, Stage
+from notifications.models import Preference, Webhook
 from tests.e2e.steps import submit
 from tests.security.resolver import url_patterns
 from workplans.models import Plan
@@ -31,7 +32,10 @@ EDIT_FORMS = {
     "staff:user-edit": "admin", "staff:group-edit": "admin", "bulletin:post-edit": "admin",
     "bulletin:reply-edit": "admin", "bulletin:suggestion-reply": "admin",
     "deals:deal-edit": "sales1", "deals:stage-edit": "admin", "deals:reason-edit": "admin",
+    "notifications:preference-edit": "sales1", "notifications:webhook-edit": "sales1",
 }
+# Edit forms of the person's own settings: no pk in the URL, both on the settings page.
+OWN_SETTINGS = {"notifications:preference-edit", "notifications:webhook-edit"}
 # Columns no person types: they move on every save (or never), whatever the form holds.
 NOT_TYPED = {"updated_at", "last_login", "search_text"}
 
@@ -66,8 +70,14 @@ def _records(cast):
     deal = deal_services.deal_create(customer=customer, by=cast.sales1, title="龙井年度采购", amount=Decimal("88000.50"),
                                      stage=deal_services.default_stage(), probability=35, expected_close_on=date(2027, 1, 3),
                                      source=Customer.Source.REFERRAL, notes="明前龙井 200 斤。")
+    preference = Preference.objects.create(user=cast.sales1, language="zh-hans", quiet_from=time(22, 0),
+                                           quiet_until=time(7, 30), digest_at=time(8, 15), feed_phones=True)
+    robot = Webhook.objects.create(user=cast.sales1, provider=Webhook.Provider.DINGTALK,
+                                   url="https://8.8.8.8/robot/send?access_token=abc123", secret="SEC0123456789")
     return {
         # url name: (the record, the records whose every field must stay)
+        "notifications:preference-edit": (preference, [preference]),
+        "notifications:webhook-edit": (robot, [robot]),
         "crm:customer-edit": (customer, [customer]),
         "crm:followup-edit": (followup, [followup, customer]),
         "workplans:plan-edit": (plan, [plan]),
@@ -106,13 +116,16 @@ def test_saving_every_edit_form_untouched_changes_nothing(cast, journey, device,
     records = _records(cast)
     assert set(records) == set(EDIT_FORMS)
     names = {value for pair in User.objects.values_list("username", "full_name") for value in pair}
-    data = {"zhao@example.com", "zhaoliu", "idea"}
+    data = {"zhao@example.com", "zhaoliu", "idea", "Webhook", "Outlook"}  # the robots' and the calendar app's own names
     people = {who: journey(f"20-edit-unchanged-{who}", getattr(cast, who), device=device, language=language,
                            allowed=names | data) for who in ("sales1", "admin")}
     for url_name, (record, watched) in records.items():
-        me, url = people[EDIT_FORMS[url_name]], reverse(url_name, args=[record.pk])
+        me = people[EDIT_FORMS[url_name]]
+        url = reverse(url_name) if url_name in OWN_SETTINGS else reverse(url_name, args=[record.pk])
         before, counts = [_state(r) for r in watched], _counts()
-        page = me.go(url if url_name != "bulletin:suggestion-reply" else record.get_absolute_url())
+        opened = {"bulletin:suggestion-reply": lambda: record.get_absolute_url(),
+                  "notifications:webhook-edit": lambda: reverse("notifications:preference-edit")}
+        page = me.go(opened.get(url_name, lambda: url)())
         me.shot(url_name.replace(":", "-"))
         form = f"main form[method=post]:not([action]), main form[action='{url}']"
         if url_name == "bulletin:suggestion-reply":  # opens empty: the browser asks for the reply, nothing is sent
