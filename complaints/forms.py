@@ -1,5 +1,5 @@
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.timewindows import DayField
@@ -46,6 +46,7 @@ class MoveForm(forms.Form):
 
 
 class LinkForm(forms.Form):
+    prefix = "link"  # beside MoveForm on the same page: ids and names of its own
     followups = forms.ModelMultipleChoiceField(label=_("Answered by these follow-ups"), required=False,
                                                queryset=None, widget=forms.CheckboxSelectMultiple)
 
@@ -56,7 +57,7 @@ class LinkForm(forms.Form):
 
 
 def _followup_label(followup) -> str:
-    return f"{formats.date_format(timezone.localtime(followup.occurred_at), 'SHORT_DATETIME_FORMAT')} · {followup.subject}"
+    return f"{timezone.localtime(followup.occurred_at):%Y-%m-%d %H:%M} · {followup.subject}"
 
 
 class FilterForm(forms.Form):

@@ -120,7 +120,7 @@ def test_salesperson_links_the_followups_that_answered_and_only_their_customers(
     theirs = crm_services.followup_create(customer=other_customer, subject="别组", content="x",
                                           occurred_at=complaint.created_at, by=cast.sales2)
     client = client_for(cast.sales1)
-    response = client.post(reverse("complaints:complaint-link", args=[complaint.pk]), {"followups": [theirs.pk]})
+    response = client.post(reverse("complaints:complaint-link", args=[complaint.pk]), {"link-followups": [theirs.pk]})
     assert response.status_code == 400 and not complaint.followups.exists()
     response = client.post(reverse("complaints:complaint-move", args=[complaint.pk]),
                            {"to_state": "responded", "seen_state": "new", "followups": [mine.pk]})
