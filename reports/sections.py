@@ -190,29 +190,29 @@ def _complaint_row(label, row):
 def _complaints(scope, days):
     since = numbers.period_start(days)
     headers = [_("Complaints"), _("Answered within 24 h"), _("Median hours to respond"), _("Median hours to resolve")]
+    who = "group" if scope.company else "owner"
+    found = complaint_numbers.stats(scope, since, ["category", "severity", who])
     sections = []
     for by, title, header, names in (("category", _("Complaints by category"), _("Category"), dict(Category.choices)),
                                      ("severity", _("Complaints by severity"), _("Severity"), dict(Severity.choices))):
-        found = complaint_numbers.stats(scope, since, by)
-        labels = [str(names.get(key, key)) for key in found]
-        sections.append(Section(title, [header, *headers], [_complaint_row(label, row) for label, row in zip(labels, found.values())],
-                                chart=_chart("bar", labels, [(_("Complaints"), [row.complaints for row in found.values()])],
+        labels = [str(names.get(key, key)) for key in found[by]]
+        rows = found[by].values()
+        sections.append(Section(title, [header, *headers], [_complaint_row(label, row) for label, row in zip(labels, rows)],
+                                chart=_chart("bar", labels, [(_("Complaints"), [row.complaints for row in rows])],
                                              horizontal=True)))
     if scope.company:
-        found = complaint_numbers.stats(scope, since, "group")
         names = {group.pk: group.name for group in scope.groups}
         title, header = _("Complaints per group"), _("Sales group")
     else:
-        found = complaint_numbers.stats(scope, since, "owner")
         names = {person.pk: person.display_name for person in scope.people}
         title, header = _("Complaints per salesperson"), _("Salesperson")
-    labels = [names.get(key) or _("No group") for key in found]
-    total = complaint_numbers.stats(scope, since, "all").get(0, complaint_numbers.Stats())
+    labels = [names.get(key) or _("No group") for key in found[who]]
+    rows = found[who].values()
     sections.append(Section(
-        title, [header, *headers], [_complaint_row(label, row) for label, row in zip(labels, found.values())],
-        chart=_chart("bar", labels, [(_("Answered within 24 h (%)"), [row.in_day_rate for row in found.values()])],
+        title, [header, *headers], [_complaint_row(label, row) for label, row in zip(labels, rows)],
+        chart=_chart("bar", labels, [(_("Answered within 24 h (%)"), [row.in_day_rate for row in rows])],
                      horizontal=True, percent=True),
-        footer=_complaint_row(_("Total"), total)))
+        footer=_complaint_row(_("Total"), found["all"])))
     stayed = complaint_numbers.retention(scope, since)
     rows = [[label, row.customers, row.stayed, _percent(row.rate)] for label, row in
             ((_("First complaint answered within 24 h"), stayed["in_day"]), (_("Answered later, or not yet"), stayed["later"]))]
