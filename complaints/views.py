@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.policies import require
 from common.pagination import paginate
-from complaints import policies, selectors, services
+from complaints import hooks, policies, selectors, services
 from complaints.forms import ComplaintForm, DeadlinesForm, FilterForm, LinkForm, MoveForm
 from complaints.models import Severity
 
@@ -57,7 +57,7 @@ def _detail(request, complaint, *, move_form=None, link_form=None, status=200):
     return render(request, "complaints/complaint_detail.html", {
         "complaint": complaint, "customer": complaint.customer, "steps": selectors.steps_of(complaint),
         "linked": selectors.linked_followups(complaint), "move_form": move_form, "link_form": link_form,
-        "moves": moves, "now": timezone.now(), "sections": [],
+        "moves": moves, "now": timezone.now(), "sections": hooks.complaint_sections(user, complaint),
     }, status=status)
 
 
