@@ -180,7 +180,7 @@ def _label_of(field, value) -> str:
 
 
 def _hours(value) -> str:
-    return "—" if value is None else number_format(value, 1)
+    return "—" if value is None else _("%(hours)s h") % {"hours": number_format(value, 1)}
 
 
 def _complaint_row(label, row):
@@ -189,7 +189,7 @@ def _complaint_row(label, row):
 
 def _complaints(scope, days):
     since = numbers.period_start(days)
-    headers = [_("Complaints"), _("Answered within 24 h"), _("Median hours to respond"), _("Median hours to resolve")]
+    headers = [_("Complaints"), _("Answered within 24 h"), _("Median time to respond"), _("Median time to resolve")]
     who = "group" if scope.company else "owner"
     found = complaint_numbers.stats(scope, since, ["category", "severity", who])
     sections = []

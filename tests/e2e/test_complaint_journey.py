@@ -57,3 +57,9 @@ def test_a_salesperson_logs_a_complaint_and_responds_in_time(cast, journey, devi
     open_menu_item(page, reverse("crm:customer-list"))
     assert page.locator(".customer-row", has_text="韩梅梅").locator(".customer-badge").count() == 1
     me.shot("customer-list")
+
+    boss = journey("25-complaint-report", cast.sup1, device=device, language=language)
+    page = boss.go(reverse("reports:complaints"))
+    per_person = page.locator(".report-section", has_text=cast.sales1.display_name)
+    assert "100.0%" in per_person.inner_text()  # the one complaint was answered within 24 hours
+    boss.shot("report")
