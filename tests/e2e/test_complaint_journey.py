@@ -14,7 +14,7 @@ from tests.e2e.steps import open_menu_item, submit, success_message
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("device,language", [("phone", "zh-hans")])
+@pytest.mark.parametrize("device,language", [("phone", "zh-hans"), ("desktop", "en")])
 def test_a_salesperson_logs_a_complaint_and_responds_in_time(cast, journey, device, language):
     customer = services.customer_create(
         data={"name": "韩梅梅", "company": "梅花电子", "phone": "139 1234 0000", "type": "intention"},
@@ -63,3 +63,11 @@ def test_a_salesperson_logs_a_complaint_and_responds_in_time(cast, journey, devi
     per_person = page.locator(".report-section", has_text=cast.sales1.display_name)
     assert "100.0%" in per_person.inner_text()  # the one complaint was answered within 24 hours
     boss.shot("report")
+
+    admin = journey("25-complaint-deadlines", cast.admin, device=device, language=language)
+    page = admin.go(reverse("complaints:deadline-settings"))
+    page.fill("#id_response_critical", "2")
+    admin.shot("deadline-form")
+    submit(page)
+    assert success_message(page)
+    admin.shot("deadlines-saved")
