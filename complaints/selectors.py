@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from datetime import timedelta
+
+from django.db.models import Count, F, Q
 
 from complaints import policies
-from complaints.models import UNRESOLVED_STATES, Complaint, State
+from complaints.models import ANSWER_HOURS, UNRESOLVED_STATES, Complaint, State
 
 
 @dataclass
@@ -50,3 +52,14 @@ def steps_of(complaint):
 
 def linked_followups(complaint):
     return complaint.followups.select_related("author").order_by("-occurred_at", "-id")
+
+
+def answered_in_day(user, now, days=30) -> dict:
+    """The 24-hour measure over `user`'s complaints logged in the last `days` days: how many,
+    and how many were answered within ANSWER_HOURS (a complaint not answered yet counts as not)."""
+    recent = policies.visible_complaints(user).filter(created_at__gte=now - timedelta(days=days))
+    counts = recent.aggregate(total=Count("pk"), in_day=Count("pk", filter=Q(
+        responded_at__isnull=False, responded_at__lte=F("created_at") + timedelta(hours=ANSWER_HOURS))))
+    counts["days"] = days
+    counts["rate"] = 100 * counts["in_day"] / counts["total"] if counts["total"] else None
+    return counts

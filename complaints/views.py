@@ -22,6 +22,7 @@ def complaint_list(request):
     page_obj = paginate(request, selectors.complaint_list(user, form.filters(), now))
     return render(request, "complaints/complaint_list.html", {
         "form": form, "page_obj": page_obj, "now": now, "sees_owner": policies.sees_owner(user),
+        "measure": selectors.answered_in_day(user, now),
         "may_set_deadlines": policies.may_set_deadlines(user),
     })
 
