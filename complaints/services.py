@@ -38,6 +38,8 @@ def complaint_log(*, customer, channel, category, severity, description, resolve
     """A new complaint on `customer`, with its deadlines from the severity's setting; a resolution
     date chosen by hand must not be in the past. The owner is told (complaints.hooks)."""
     now = now or timezone.now()
+    if customer.owner_id is None:
+        raise ValidationError(_("A customer in the pool has no one to answer a complaint: claim or assign it first."))
     response_hours, resolution_hours = deadline_hours(severity)
     if resolve_by is not None:
         if resolve_by < timezone.localtime(now).date():

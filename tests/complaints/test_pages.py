@@ -68,6 +68,7 @@ def test_the_customer_page_shows_its_complaints_and_the_button(cast, client_for)
     log(customer=customer, by=cast.sales1, category="billing")
     page = client_for(cast.sales1).get(customer.get_absolute_url()).content.decode()
     assert "Log a complaint" in page and "Billing" in page and "1 open" in page
+    assert "this customer is not recycled to the pool" in page
 
 
 def test_supervisor_sees_the_complaint_report_with_its_numbers(cast, client_for):

@@ -140,3 +140,9 @@ def test_admin_sets_the_deadlines_per_severity(cast, client_for):
     data["response_low"] = "100"  # later than its resolution: refused, nothing saved
     response = client_for(cast.admin).post(reverse("complaints:deadline-settings"), data)
     assert response.status_code == 200 and services.deadline_hours("low") == (12, 36)
+
+
+def test_a_pool_customer_takes_no_complaint_until_someone_holds_it(cast):
+    with pytest.raises(ValidationError, match="in the pool"):
+        log(customer=CustomerFactory(owner=None), by=cast.admin)
+    assert not Complaint.objects.exists()
