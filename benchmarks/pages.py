@@ -35,11 +35,14 @@ def pages(user):
         ("plans:any time done", "/plans/?when=any&status=done"),
         ("board", "/board/posts/"),
     ]
+    result += [("complaints", "/complaints/"), ("complaints:overdue", "/complaints/?overdue=on"),
+               ("complaints:open high", "/complaints/?state=open&severity=high")]
     result.append(("home", "/"))
     result += [(f"pool:{key or 'all'}", f"/pool/?window={key}") for key in ("", "day", "3days", "week", "month", "year")]
     result += [("pool:search 李", "/pool/?q=李"), ("pool:vip", "/pool/?grade=vip")]
     if may_see_reports(user):  # supervisors and admins (issue 11)
-        result += [(f"report:{key}", f"/reports/{key}/") for key in ("funnel", "activity", "pool", "retention", "customers")]
+        result += [(f"report:{key}", f"/reports/{key}/") for key in ("funnel", "activity", "pool", "retention", "customers", "complaints")]
+        result.append(("report:complaints 365d", "/reports/complaints/?days=365"))
         result += [("report:activity 90d", "/reports/activity/?days=90"), ("report:retention 365d", "/reports/retention/?days=365")]
     return result
 

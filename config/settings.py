@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "workplans",
     "bulletin",
     "deals",
+    "complaints",
     "staff",
     "demo",
     "benchmarks",
@@ -298,9 +299,14 @@ NOTIFY_DEFAULTS = {
     "shared": env_list("NOTIFY_DEFAULT_SHARED", []),
     "recycle_soon": env_list("NOTIFY_DEFAULT_RECYCLE_SOON", ["email", "webhook"]),
     "digest": env_list("NOTIFY_DEFAULT_DIGEST", ["email", "webhook"]),
+    "complaint_new": env_list("NOTIFY_DEFAULT_COMPLAINT_NEW", ["email", "webhook"]),
+    "complaint_late": env_list("NOTIFY_DEFAULT_COMPLAINT_LATE", ["email", "webhook"]),
+    "complaint_overdue": env_list("NOTIFY_DEFAULT_COMPLAINT_OVERDUE", ["email", "webhook"]),
 }
 NOTIFY_DIGEST_TIME = env_str("NOTIFY_DIGEST_TIME", "08:30")  # local time (TIME_ZONE), HH:MM
 NOTIFY_RECYCLE_WARN_DAYS = env_int("NOTIFY_RECYCLE_WARN_DAYS", 3)
+# notify_complaints tells the supervisor this many hours before a complaint's response deadline.
+NOTIFY_COMPLAINT_WARN_HOURS = env_int("NOTIFY_COMPLAINT_WARN_HOURS", 4)
 # Retries: after NOTIFY_RETRY_SECONDS x 2^(attempt-1), up to NOTIFY_MAX_ATTEMPTS attempts; a
 # message older than NOTIFY_MAX_AGE_HOURS is dropped (logged) rather than sent late.
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)

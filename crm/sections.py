@@ -18,3 +18,24 @@ def customer_sections(user, customer) -> list[dict]:
         if context is not None:
             shown.append({"template": template_name, "context": context})
     return shown
+
+
+_badges = []
+
+
+def register_customer_badges(fn) -> None:
+    """`fn(user, customers)` -> {customer id: [(label, css class), ...]}: badges an app shows on
+    the customer list (complaints: an open complaint). One query per app per page."""
+    if fn not in _badges:
+        _badges.append(fn)
+
+
+def attach_badges(user, customers) -> None:
+    """Set `customer.badges` on each customer of a page (a list, possibly empty)."""
+    customers = list(customers)
+    found = {}
+    for fn in _badges:
+        for pk, badges in fn(user, customers).items():
+            found.setdefault(pk, []).extend(badges)
+    for customer in customers:
+        customer.badges = found.get(customer.pk, [])

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import timewindows
-from crm import policies, search
+from crm import holds, policies, search
 from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch
 from crm.services import cadence_days
 
@@ -284,7 +284,7 @@ def recycle_days(grade: str) -> int:
 
 def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20, customers=None) -> list[Customer]:
     """`user`'s own customers (or those of `owner_ids` that `user` may see) that recycle_pool
-    will return to the pool within `within_days` (key customers never are): the `limit` longest
+    will return to the pool within `within_days` (key customers and held ones never are): the `limit` longest
     without a contact, soonest recycled first, each with `recycle_at` and `recycle_after_days`.
     `customers`: `user`'s visible customers when the caller has them already."""
     now = now or timezone.now()
@@ -300,8 +300,9 @@ def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20, cus
         .filter(owner_id__in=owner_ids or [user.pk], locked=False)
         .select_related("owner")
         .annotate(contact_or_created=Coalesce("last_contact_at", "created_at"))
-        .filter(due).order_by("contact_or_created", "id")[:limit]
+        .filter(due).order_by("contact_or_created", "id")
     )
+    customers = holds.exclude_held(customers)[:limit]
     found = list(customers)
     for customer in found:
         customer.recycle_after_days = recycle_days(customer.grade)
@@ -330,6 +331,7 @@ def probation_soon(*, within_days=3, now=None, owner_ids=None) -> list[Customer]
     )
     if owner_ids is not None:
         claims = claims.filter(to_owner_id__in=owner_ids)
+    claims = holds.exclude_held(claims)
     found = []
     for claim in claims.order_by("created_at", "id"):
         claim.customer.recycle_at = max(now, claim.created_at + timedelta(hours=hours))

@@ -15,7 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts import audit
 from common import bulk, locks, timewindows
 from common.phones import normalize_phone
-from crm import ownership, policies
+from crm import holds, ownership, policies
 from crm.cadence import cadence_days, default_next_contact  # noqa: F401 - the customer services' vocabulary
 from crm.models import (
     Custody,
@@ -473,7 +473,7 @@ RECYCLE_BATCH = 20_000  # customers per transaction
 _NEGLECTED_SQL = """
 SELECT id, owner_id FROM crm_customer
 WHERE owner_id IS NOT NULL AND NOT locked AND {grade_condition} AND COALESCE(last_contact_at, created_at) < %s
-  AND id %% %s = %s
+  {holds} AND id %% %s = %s
 LIMIT %s FOR UPDATE SKIP LOCKED
 """
 
@@ -484,7 +484,7 @@ SELECT c.id, c.owner_id FROM crm_custody k JOIN crm_customer c ON c.id = k.custo
 WHERE k.reason = 'claimed' AND k.created_at < %s AND c.owner_id = k.to_owner_id AND NOT c.locked
   AND (c.last_contact_at IS NULL OR c.last_contact_at < k.created_at)
   AND NOT EXISTS (SELECT 1 FROM crm_custody later WHERE later.customer_id = k.customer_id AND later.id > k.id)
-  AND c.id %% %s = %s
+  {holds} AND c.id %% %s = %s
 LIMIT %s FOR UPDATE OF c SKIP LOCKED
 """
 
@@ -493,7 +493,7 @@ def pool_recycle(*, now=None, workers=None) -> dict | None:
     """Return to the pool every owned customer not contacted (or, never contacted, created) for
     the grade's number of days, and every customer claimed more than POOL_CLAIM_PROBATION_HOURS
     ago without a contact since (0 turns that off), with a "recycled" custody row each, through
-    crm.ownership. Key customers (`locked`) stay. `now` decides who is due; the custody rows
+    crm.ownership. Key customers (`locked`) stay, and so do customers an app holds (crm.holds). `now` decides who is due; the custody rows
     carry the time of their move.
 
     The work goes in batches of RECYCLE_BATCH customers, each batch one transaction (a customer
@@ -523,7 +523,7 @@ def _recycle_rules(now):
     hours = settings.POOL_CLAIM_PROBATION_HOURS
     if hours > 0:
         reason = _("Not contacted within %(hours)d hours of being claimed: recycled automatically") % {"hours": hours}
-        yield "probation", _PROBATION_SQL, [now - timedelta(hours=hours)], reason
+        yield "probation", _PROBATION_SQL.format(holds=holds.not_held("c.id")), [now - timedelta(hours=hours)], reason
     else:
         yield "probation", None, None, ""
     for grade, condition, days in [
@@ -531,7 +531,7 @@ def _recycle_rules(now):
         (Customer.Grade.NORMAL, "grade <> 'vip'", settings.POOL_RECYCLE_DAYS_NORMAL),
     ]:
         reason = _("No contact for %(days)d days: recycled automatically") % {"days": days}
-        yield grade, _NEGLECTED_SQL.format(grade_condition=condition), [now - timedelta(days=days)], reason
+        yield grade, _NEGLECTED_SQL.format(grade_condition=condition, holds=holds.not_held("crm_customer.id")), [now - timedelta(days=days)], reason
 
 
 def _recycle_share(sql, params, share, *, reason, of) -> int:

@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # The operations that cause notifications call these hooks in their own transaction:
         # hand-overs through crm.ownership's followers, shares through the grant table's post_save.
-        from notifications import hooks
+        from notifications import complaints, hooks
 
         hooks.connect()
+        complaints.connect()  # complaints.hooks: the owner is told of a new complaint

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notifications import complaint_wording
 from notifications.models import Kind
 
 NAMES_SHOWN = 10  # customers named in one notification; the rest are counted
@@ -77,6 +78,7 @@ def _digest(params) -> Text:
 
 
 _WORDING = {Kind.HANDOVER: _handover, Kind.SHARED: _shared, Kind.RECYCLE_SOON: _recycle_soon, Kind.DIGEST: _digest}
+_WORDING.update(complaint_wording.WORDING)  # complaints (issue 25): notifications/complaint_wording.py
 
 
 def text(notification) -> Text:

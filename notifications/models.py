@@ -17,6 +17,9 @@ class Kind(models.TextChoices):
     SHARED = "shared", _("A colleague shared a customer with you")
     RECYCLE_SOON = "recycle_soon", _("Your customers going back to the pool soon")
     DIGEST = "digest", _("Morning digest")
+    COMPLAINT_NEW = "complaint_new", _("A complaint from your customer")
+    COMPLAINT_ESCALATED = "complaint_late", _("A complaint near or past its response deadline")
+    COMPLAINT_OVERDUE = "complaint_overdue", _("A complaint past its resolution deadline")
 
 
 class Channel(models.TextChoices):

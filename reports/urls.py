@@ -13,4 +13,5 @@ urlpatterns = [
     path("pool/", views.report_pool, name="pool"),
     path("retention/", views.report_retention, name="retention"),
     path("customers/", views.report_customers, name="customers"),
+    path("complaints/", views.report_complaints, name="complaints"),
 ]

@@ -21,7 +21,7 @@ LAYERS = {
     "common": 1,
     "accounts": 2,
     "crm": 3,
-    **dict.fromkeys(["workplans", "bulletin", "deals", "customfields", "contacts"], 4),
+    **dict.fromkeys(["workplans", "bulletin", "deals", "customfields", "contacts", "complaints"], 4),
     **dict.fromkeys(["transfers", "reports", "staff", "backups", "notifications", "reminders", "benchmarks", "demo",
                      "config"], 5),
 }

@@ -36,6 +36,7 @@ def customer_list(request):
     query = form.query()
     customers, walk = selectors.customer_list_and_walk(request.user, query)
     page = paginate(request, customers, cap=search.search_count_cap(query.q), walk=walk)
+    sections.attach_badges(request.user, page.object_list)
     saved_searches = list(policies.visible_saved_searches(request.user))
     per_page = page.paginator.per_page if "per_page" in request.GET else None
     return render(request, "crm/customer_list.html", {

@@ -11,5 +11,5 @@ ROWS = [
     Row("home", "GET", staff(OK, backup=OK)),
     Row("home", "POST", everyone(NOT_ALLOWED)),
 ]
-for name in ("index", "funnel", "activity", "pool", "retention", "customers"):
+for name in ("index", "funnel", "activity", "pool", "retention", "customers", "complaints"):
     ROWS += [Row(f"reports:{name}", "GET", MANAGERS), Row(f"reports:{name}", "POST", everyone(NOT_ALLOWED))]
