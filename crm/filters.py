@@ -6,9 +6,9 @@ Another app adds a filter to the customer list with one line, e.g.
 `CustomerFilterSet.add_filter("revenue_class", ChoiceFilter(choices=…, empty_label=…))`."""
 
 from django.db.models import Exists, OuterRef, Subquery
+from django.forms import CheckboxSelectMultiple
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, ModelChoiceFilter, MultipleChoiceFilter
-from django.forms import CheckboxSelectMultiple
 
 from accounts import policies as roles
 from accounts.fields import PersonChoiceField
