@@ -19,20 +19,29 @@ _NAVIGATION = [
     ("bulletin:post-list", _("Message board"), policies.has_sales_role),
     ("bulletin:suggestion-list", _("Suggestions"), policies.may_read_suggestions),
     ("bulletin:suggestion-mine", _("Suggestions"), policies.sees_own_suggestions_only),
-    ("reports:index", _("Reports"), policies.may_see_reports),
-    ("staff:user-list", _("Staff"), policies.may_see_staff),
-    ("staff:audit-list", _("Audit trail"), policies.may_see_audit_trail),
-    ("backups:list", _("Backups"), policies.may_manage_backups),
 ]
+# Entries registered after one that is not registered yet (apps become ready in INSTALLED_APPS
+# order): each waits here for its anchor, and is shown last if the anchor never comes.
+_WAITING = []
 
 
 def register_navigation(name, label, visible, *, after: str) -> None:
     """Let an app above accounts add its entry (url name, label, who sees it) after `after`'s,
-    from its AppConfig.ready(); its policy answers `visible(user)`."""
-    if any(entry[0] == name for entry in _NAVIGATION):
+    from its AppConfig.ready(); its policy answers `visible(user)`. The top bar's order follows
+    the `after` chain whatever order the apps register in."""
+    if any(entry[0] == name for entry in _NAVIGATION + [waiting[0] for waiting in _WAITING]):
         return
-    position = next((i + 1 for i, entry in enumerate(_NAVIGATION) if entry[0] == after), len(_NAVIGATION))
-    _NAVIGATION.insert(position, (name, label, visible))
+    _WAITING.append(((name, label, visible), after))
+    placed = True
+    while placed:  # an entry placed may be the anchor another one waits for
+        placed = False
+        for waiting in list(_WAITING):
+            entry, anchor = waiting
+            position = next((i + 1 for i, known in enumerate(_NAVIGATION) if known[0] == anchor), None)
+            if position is not None:
+                _NAVIGATION.insert(position, entry)
+                _WAITING.remove(waiting)
+                placed = True
 
 
 def navigation(request):
@@ -43,7 +52,7 @@ def navigation(request):
             return {"nav_items": [{"url": reverse("bulletin:post-list"), "label": _("Message board"), "active": False}]}
         return {"nav_items": []}
     items = []
-    for name, label, visible in _NAVIGATION:
+    for name, label, visible in _NAVIGATION + [entry for entry, _anchor in _WAITING]:
         if not visible(user):
             continue
         try:

@@ -165,26 +165,9 @@ def require(check: Callable[[User], bool]):
 
 
 # --- Navigation ---------------------------------------------------------------------------------
-# The rooms above accounts (reports, staff, backups, the suggestions box) answer these in their
-# own policies; until they do, the navigation asks here, with the rule each page applies today.
-
-
-def may_see_reports(user) -> bool:
-    """Reports: supervisors (their groups) and admins (the company)."""
-    return is_management(user)
-
-
-def may_see_staff(user) -> bool:
-    return may_manage_staff(user)
-
-
-def may_see_audit_trail(user) -> bool:
-    return is_admin(user)
-
-
-def may_manage_backups(user) -> bool:
-    """Back up, verify, download: the backup operator's whole job, and an admin's right."""
-    return is_backup_operator(user) or is_admin(user)
+# The rooms above accounts (reports, staff, backups) answer their navigation questions in their own
+# policies and register their entries (accounts.context_processors.register_navigation); the
+# suggestions box's questions stay here, where bulletin's policy reads them.
 
 
 def may_read_suggestions(user) -> bool:

@@ -4,7 +4,8 @@ from common.pagination import Keyset
 from crm.models import Customer
 from crm.policies import visible_customers
 from reports.policies import may_see_reports
-from crm.selectors import QUERY_VIEWS, CustomerQuery, customer_list
+from crm.filters import customer_list
+from crm.selectors import QUERY_VIEWS
 
 ROLES = {"salesperson": "sales1", "supervisor": "sup1", "admin": "admin"}
 
@@ -49,7 +50,7 @@ def pages(user):
 
 def _deep_page(user, listing, q, number, per_page=10):
     """Page `number` of a search as a user reaches it: by Next links, which carry a cursor."""
-    rows = customer_list(user, CustomerQuery(q=q))
+    rows = customer_list(user, {"q": q})
     last_row_before = rows[(number - 1) * per_page - 1 : (number - 1) * per_page].first()
     if last_row_before is None:
         return f"{listing}?q={q}&page={number}"

@@ -55,9 +55,10 @@ class CappedPaginator(Paginator):
 
     per_page_choices = PER_PAGE_CHOICES
 
-    def __init__(self, object_list, per_page, cap=COUNT_CAP, walk=None, **kwargs):
+    def __init__(self, object_list, per_page, cap=COUNT_CAP, walk=None, per_page_choices=PER_PAGE_CHOICES, **kwargs):
         self.cap = cap
         self.walk = walk
+        self.per_page_choices = per_page_choices  # what the page's "per page" select offers
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
@@ -213,17 +214,19 @@ def _page_number(value) -> int:
         return 1
 
 
-def paginate(request, queryset, *, default_per_page=DEFAULT_PER_PAGE, cap=COUNT_CAP, walk=None) -> Page:
-    """The page asked for by ?page= and ?per_page= (a bad value falls back to the first page),
-    read after the ?after= cursor or before the ?before= cursor when the links carry one.
-    `walk`: the same rows in the same order without the narrowing index (see the module's doc)."""
+def paginate(request, queryset, *, default_per_page=DEFAULT_PER_PAGE, cap=COUNT_CAP, walk=None,
+             per_page_choices=PER_PAGE_CHOICES) -> Page:
+    """The page asked for by ?page= and ?per_page= (one of `per_page_choices`; a bad value falls
+    back to the first page), read after the ?after= cursor or before the ?before= cursor when the
+    links carry one. `walk`: the same rows in the same order without the narrowing index (see
+    the module's doc)."""
     try:
         per_page = int(request.GET.get("per_page", default_per_page))
     except ValueError:
         per_page = default_per_page
-    if per_page not in PER_PAGE_CHOICES:
+    if per_page not in per_page_choices:
         per_page = default_per_page
-    paginator = CappedPaginator(queryset, per_page, cap=cap, walk=walk)
+    paginator = CappedPaginator(queryset, per_page, cap=cap, walk=walk, per_page_choices=per_page_choices)
     keyset = Keyset(queryset)
     page = None
     if keyset:

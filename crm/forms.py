@@ -8,16 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from accounts import policies as roles
 from accounts.fields import PersonChoiceField, person_choices
-from common import timewindows
 from common.pagination import PER_PAGE_CHOICES
 from common.phones import validate_phone
-from common.timewindows import CustomWindowForm, DayField, MomentField, local_midnight
+from common.timewindows import DayField, MomentField, local_midnight
 from crm import photos, policies
+from crm.filters import CustomerFilterSet
 from crm.models import Customer
-from crm.search import SEARCH_FIELDS
-from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, CustomerQuery, PoolQuery
 
 
 class CustomerForm(forms.ModelForm):
@@ -133,57 +130,6 @@ class CustomerForm(forms.ModelForm):
 Image.MAX_IMAGE_PIXELS = 50_000_000
 
 
-class CustomerFilterForm(forms.Form):
-    """The customer list's query string. Bad values are dropped, never an error page."""
-
-    view = forms.ChoiceField(required=False, choices=[("", _("All"))] + [(v.key, v.label) for v in QUERY_VIEWS])
-    q = forms.CharField(required=False, max_length=100, label=_("Search"))
-    fields = forms.MultipleChoiceField(
-        required=False, choices=SEARCH_FIELDS, label=_("Search in"), widget=forms.CheckboxSelectMultiple
-    )
-    owner = PersonChoiceField(queryset=None, required=False, label=_("Salesperson"), empty_label=_("Everyone"))
-    group = forms.ModelChoiceField(queryset=None, required=False, label=_("Sales group"), empty_label=_("All groups"))
-    type = forms.ChoiceField(required=False, choices=[("", _("Any type"))] + Customer.Type.choices, label=_("Type"))
-    grade = forms.ChoiceField(required=False, choices=[("", _("Any grade"))] + Customer.Grade.choices, label=_("Grade"))
-    sort = forms.ChoiceField(required=False, choices=[("", _("Default order"))] + [
-        ("created", _("Newest first")),
-        ("created_asc", _("Oldest first")),
-        ("name", _("Name")),
-        ("last_contact", _("Last contact")),
-        ("next_contact", _("Next contact date")),
-        ("number", _("Customer number")),
-    ], label=_("Sort"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if policies.may_filter_by_person(user):
-            self.fields["owner"].queryset = roles.sales_staff_for(user)
-        else:
-            del self.fields["owner"]
-        if policies.may_filter_by_group(user):
-            self.fields["group"].queryset = roles.visible_sales_groups(user)
-        else:
-            del self.fields["group"]
-
-    def query(self) -> CustomerQuery:
-        if not self.is_valid():
-            # Keep what is valid: a stale owner id in a bookmarked URL must not hide the list.
-            data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
-        else:
-            data = self.cleaned_data
-        return CustomerQuery(
-            view=data.get("view") or "",
-            q=(data.get("q") or "").strip(),
-            fields=tuple(data.get("fields") or ()),
-            owner=data.get("owner"),
-            group=data.get("group"),
-            type=data.get("type") or "",
-            grade=data.get("grade") or "",
-            sort=data.get("sort") or "",
-        )
-
-
 class CustomerTypeForm(forms.Form):
     type = forms.ChoiceField(choices=Customer.Type.choices, label=_("Type"))
 
@@ -237,7 +183,7 @@ class SavedSearchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters = CustomerFilterForm(self.data, user=user)
+        self.filters = CustomerFilterSet(self.data, user=user)
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -349,72 +295,6 @@ class FollowUpContinueForm(forms.Form):
         return _not_in_future(self.cleaned_data["occurred_at"])
 
 
-class FollowUpFilterForm(CustomWindowForm):
-    """The follow-ups page's query string: a one-click window or a custom one, and who."""
-
-    WINDOWS = [
-        ("", _("All")),
-        ("today", _("Today")),
-        ("3days", _("Last 3 days")),
-        ("week", _("This week")),
-        ("month", _("This month")),
-        ("custom", _("Custom")),
-    ]
-    window = forms.ChoiceField(required=False, choices=WINDOWS)
-    author = PersonChoiceField(queryset=None, required=False, label=_("Salesperson"), empty_label=_("Everyone"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        if policies.may_filter_by_person(user):
-            self.fields["author"].queryset = roles.sales_staff_for(user)
-        else:
-            del self.fields["author"]
-
-
-class PoolFilterForm(CustomWindowForm):
-    """The pool page's query string: a one-click or custom window, the search box and filters.
-    Bad values are dropped, never an error page."""
-
-    WINDOWS = [
-        ("", _("All")),
-        ("day", _("Within a day")),
-        ("3days", _("Within 3 days")),
-        ("week", _("Within a week")),
-        ("month", _("Within a month")),
-        ("year", _("Within a year")),
-        ("custom", _("Custom")),
-    ]
-    window = forms.ChoiceField(required=False, choices=WINDOWS)
-    q = forms.CharField(required=False, max_length=100, label=_("Search"))
-    grade = forms.ChoiceField(required=False, choices=[("", _("Any grade"))] + Customer.Grade.choices, label=_("Grade"))
-    type = forms.ChoiceField(required=False, choices=[("", _("Any type"))] + Customer.Type.choices, label=_("Type"))
-    source = forms.ChoiceField(required=False, choices=[("", _("Any source"))] + Customer.Source.choices, label=_("Source"))
-    industry = forms.CharField(required=False, max_length=100, label=_("Industry"))
-    previous_owner = PersonChoiceField(
-        queryset=None, required=False, label=_("Previous salesperson"), empty_label=_("Anyone")
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["previous_owner"].queryset = policies.pool_previous_owner_choices(user)
-
-    def query(self, now=None) -> PoolQuery:
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
-        key = data.get("window") or ""
-        if key == "custom" or data.get("date_from") or data.get("date_to"):  # dates typed in win
-            window = self.window(now)
-        elif key in POOL_WINDOWS:
-            window = timewindows.last(now, days=POOL_WINDOWS[key])
-        else:
-            window = None
-        return PoolQuery(
-            window=window, q=data.get("q") or "", grade=data.get("grade") or "", type=data.get("type") or "",
-            source=data.get("source") or "", industry=(data.get("industry") or "").strip(),
-            previous_owner=data.get("previous_owner"),
-        )
-
-
 class PoolAssignForm(forms.Form):
     owner = PersonChoiceField(queryset=None, label=_("Salesperson"))
 
@@ -452,15 +332,16 @@ class BulkActionForm(forms.Form):
         """(id, name · group) of who may receive customers, in one query of plain values."""
         return person_choices(self.fields["target"].queryset, with_group=True)
 
-    def filter_query(self):
-        return CustomerFilterForm(QueryDict(self.cleaned_data.get("filter") or ""), user=self.user).query()
+    def filter_set(self) -> CustomerFilterSet:
+        """The customer list's FilterSet for the filter the bar was shown with."""
+        return CustomerFilterSet(QueryDict(self.cleaned_data.get("filter") or ""), user=self.user)
 
     def clean(self):
         data = super().clean()
         if data.get("action") == self.REASSIGN and not data.get("target") and "target" not in self.errors:
             self.add_error("target", _("Choose who receives the customers."))
         if data.get("everything"):
-            if "filter" not in self.errors and self.filter_query().owner is None:
+            if "filter" not in self.errors and self.filter_set().query().owner is None:
                 self.add_error(None, _("Filter the list by one salesperson to move all of their matching customers."))
         elif not data.get("customers") and "customers" not in self.errors:
             self.add_error("customers", _("Tick the customers to move."))

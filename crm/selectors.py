@@ -1,18 +1,18 @@
-"""Reads of customers: the §1.A views, filters and sorting, always starting from the policy's
-queryset; the search box's conditions come from crm.search."""
+"""Reads of customers: the §1.A views and sorts, always starting from the policy's queryset.
+The lists' query strings are read by their FilterSets (crm.filters)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import timewindows
-from crm import holds, policies, search
+from crm import holds, policies
 from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch
 from crm.services import cadence_days
 
@@ -77,7 +77,7 @@ SORTS = {
 
 @dataclass
 class CustomerQuery:
-    """What a customer list asks for, already validated by the list form."""
+    """What a customer list was asked for, as its FilterSet validated it (crm.filters)."""
 
     view: str = ""
     q: str = ""
@@ -102,41 +102,6 @@ def open_saved_search(searches, query: CustomerQuery, per_page: int | None):
         sort=query.sort, per_page=per_page,
     )
     return next((search for search in searches if search.params() == shown), None)
-
-
-def customer_list(user, query: CustomerQuery, *, now=None) -> QuerySet[Customer]:
-    """The customers `user` may see, narrowed by the §1.A view, search and filters."""
-    return _narrow(policies.visible_customers(user), user, query, now=now)
-
-
-def customer_list_and_walk(user, query: CustomerQuery, *, now=None) -> tuple[QuerySet[Customer], QuerySet | None]:
-    """customer_list and, for a search, the same rows searched without the gram index (the
-    `walk` of common.pagination.paginate), from one look at what `user` may see."""
-    visible, now = policies.visible_customers(user), now or timezone.now()  # one "today" for both
-    rows = _narrow(visible, user, query, now=now)
-    return rows, (_narrow(visible, user, query, now=now, walk=True) if query.q else None)
-
-
-def _narrow(customers: QuerySet, user, query: CustomerQuery, *, now=None, walk=False) -> QuerySet[Customer]:
-    view = QUERY_VIEWS_BY_KEY.get(query.view)
-    if view is not None:
-        customers = customers.filter(view.condition(now))
-    if query.owner is not None:
-        customers = customers.filter(owner=query.owner)
-    if query.group is not None:
-        customers = customers.filter(owner__sales_group=query.group)
-    if query.type:
-        customers = customers.filter(type=query.type)
-    if query.grade:
-        customers = customers.filter(grade=query.grade)
-    if query.q:
-        customers = search.apply_search(customers, query.q, list(query.fields), walk=walk)
-    ordering = SORTS.get(query.sort) or (view.ordering if view else SORTS["created"])
-    customers = customers.select_related("owner__sales_group").order_by(*ordering)
-    if not policies.sees_every_customer(user):
-        shared = CustomerUserObjectPermission.objects.filter(user_id=user.pk, content_object_id=OuterRef("pk"))
-        customers = customers.annotate(shared_with_me=Exists(shared))
-    return customers
 
 
 def custody_history(customer: Customer) -> QuerySet[Custody]:
@@ -219,48 +184,15 @@ def customer_log(customer: Customer, *, limit=50) -> list[FollowUp]:
 POOL_WINDOWS = {"day": 1, "3days": 3, "week": 7, "month": 30, "year": 365}
 
 
-@dataclass
-class PoolQuery:
-    """What the pool page asks for, already validated by its form."""
-
-    window: object = None  # a timewindows.Window over pooled_at, or None
-    q: str = ""
-    grade: str = ""
-    type: str = ""
-    source: str = ""
-    industry: str = ""
-    previous_owner: object = None
-
-
 # Custody rows that put a customer in the pool: given up, recycled, or its owner left (to no one).
 POOL_ENTRY = Q(reason__in=[Custody.Reason.GAVE_UP, Custody.Reason.RECYCLED]) | Q(
     reason=Custody.Reason.OFFBOARDED, to_owner__isnull=True
 )
 
 
-def _let_go():
+def let_go():
     """The latest custody row that put a customer in the pool (given up, recycled, owner left)."""
     return Custody.objects.filter(POOL_ENTRY, customer_id=OuterRef("pk")).order_by("-created_at", "-id")
-
-
-def pool_list(user, query: PoolQuery, *, walk=False) -> QuerySet[Customer]:
-    """The pool customers `user` may browse, newest in the pool first (`walk`: see search.apply_search)."""
-    customers = policies.pool_customers(user)
-    if query.window is not None:
-        customers = customers.filter(**query.window.as_filter("pooled_at"))
-    for field in ("grade", "type", "source"):
-        if getattr(query, field):
-            customers = customers.filter(**{field: getattr(query, field)})
-    if query.industry:
-        customers = customers.filter(industry__icontains=query.industry)
-    if query.q:
-        customers = search.apply_search(customers, query.q, walk=walk)
-    if query.previous_owner is not None:
-        customers = customers.annotate(previous_owner_id=Subquery(_let_go().values("from_owner_id")[:1])).filter(
-            previous_owner_id=query.previous_owner.pk
-        )
-    # Newest in the pool first, walking the partial index crm_cust_pooled (DESC, nulls first).
-    return customers.order_by("-pooled_at", "-id")
 
 
 def with_previous_owners(customers) -> list[Customer]:

@@ -7,4 +7,9 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff")
 
     def ready(self):
+        from accounts.context_processors import register_navigation
         from staff import audit_summaries  # noqa: F401  (the trail's summaries of offboarding)
+        from staff import policies
+
+        register_navigation("staff:user-list", _("Staff"), policies.may_manage_staff, after="reports:index")
+        register_navigation("staff:audit-list", _("Audit trail"), policies.may_read_audit_trail, after="staff:user-list")

@@ -1,93 +1,18 @@
-"""Forms of the staff pages (SPEC §7): the staff list's filters, people, groups, the audit trail,
-and a departure (where the leaver's customers go). Choices come from the policies."""
+"""Forms of the staff pages (SPEC §7): people, groups and a departure (where the leaver's
+customers go). Choices come from the policies. The lists' filters: staff/filters.py."""
 
 from collections import Counter
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AUDIT_ACTION_LABELS, SalesGroup, User
-from common.timewindows import DayField, days_window  # the shared package's time windows (DESIGN.md)
+from accounts.models import SalesGroup, User
+from common.timewindows import DayField  # the shared package's time windows (DESIGN.md)
 from staff import offboarding, policies
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 PHONE_INPUT = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})  # a phone's dial pad
-
-
-def _filter_widgets(form):
-    """Bootstrap classes on a filter bar's inputs."""
-    for name, field in form.fields.items():
-        if name != "fields":
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-
-
-def _valid_data(form) -> dict:
-    """A filter form's usable values: an invalid filter is left out instead of emptying the list."""
-    form.is_valid()
-    return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
-
-
-def _on_days(rows, field, first, last):
-    """Rows whose `field` falls on the local days `first` to `last` (either may be None)."""
-    return rows.filter(**days_window(first, last).as_filter(field))
-
-
-class StaffFilterForm(forms.Form):
-    """The staff list's query string (SPEC §7.2): name, date added, group, role, or a custom query.
-    Bad values are dropped, never an error page."""
-
-    STATUS = [("active", _("Active")), ("former", _("Former staff")), ("all", _("Everyone"))]
-    SORTS = {
-        "name": ("full_name", "username"),
-        "joined": ("-date_joined", "-id"),
-        "joined_asc": ("date_joined", "id"),
-        "group": ("sales_group__name", "username"),
-    }
-    SEARCH_FIELDS = [
-        ("full_name", _("Name")),
-        ("username", _("Login")),
-        ("phone", _("Phone")),
-        ("email", _("Email")),
-        ("wechat", _("WeChat")),
-        ("notes", _("Notes")),
-    ]
-
-    q = forms.CharField(required=False, max_length=100, label=_("Search"))
-    fields = forms.MultipleChoiceField(required=False, choices=SEARCH_FIELDS, label=_("Search in"))
-    group = forms.ModelChoiceField(queryset=None, required=False, label=_("Sales group"), empty_label=_("All groups"))
-    role = forms.ChoiceField(required=False, choices=[("", _("Any role"))] + User.Role.choices, label=_("Role"))
-    status = forms.ChoiceField(required=False, choices=STATUS, label=_("Status"))
-    joined_from = DayField(required=False, clamp=True, label=_("Added from"), widget=DATE_INPUT)
-    joined_to = DayField(required=False, clamp=True, label=_("Added until"), widget=DATE_INPUT)
-    sort = forms.ChoiceField(required=False, label=_("Sort"), choices=[
-        ("name", _("Name")), ("joined", _("Newest first")), ("joined_asc", _("Oldest first")), ("group", _("Group")),
-    ])
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = policies.visible_sales_groups(user)
-        _filter_widgets(self)
-
-    def filter(self, people):
-        data = _valid_data(self)
-        status = data.get("status") or "active"
-        if status != "all":
-            people = people.filter(is_active=status == "active")
-        if data.get("group"):
-            people = people.filter(sales_group=data["group"])
-        if data.get("role"):
-            people = people.filter(role=data["role"])
-        people = _on_days(people, "date_joined", data.get("joined_from"), data.get("joined_to"))
-        query = (data.get("q") or "").strip()
-        if query:
-            chosen = data.get("fields") or [name for name, _label in self.SEARCH_FIELDS]
-            condition = Q()
-            for field in chosen:
-                condition |= Q(**{f"{field}__icontains": query})
-            people = people.filter(condition)
-        return people.select_related("sales_group").order_by(*self.SORTS.get(data.get("sort") or "", self.SORTS["name"]))
 
 
 class _StaffForm(forms.ModelForm):
@@ -196,29 +121,6 @@ class GroupGrantForm(forms.Form):
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supervisor"].queryset = policies.supervisor_candidates().exclude(pk=group.supervisor_id)
-
-
-class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(required=False, label=_("Action"))
-    actor = forms.ModelChoiceField(queryset=User.objects.order_by("username"), required=False, label=_("Who"),
-                                   empty_label=_("Anyone"))
-    date_from = DayField(required=False, clamp=True, label=_("From"), widget=DATE_INPUT)
-    date_to = DayField(required=False, clamp=True, label=_("Until"), widget=DATE_INPUT)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The known actions, not a DISTINCT over the whole (ever-growing) trail on every visit.
-        self.fields["action"].choices = [("", _("Any action"))] + sorted(AUDIT_ACTION_LABELS.items(), key=lambda item: str(item[1]))
-        _filter_widgets(self)
-
-    def filter(self, events):
-        data = _valid_data(self)
-        if data.get("action"):
-            events = events.filter(action=data["action"])
-        if data.get("actor"):
-            events = events.filter(actor=data["actor"])
-        events = _on_days(events, "created_at", data.get("date_from"), data.get("date_to"))
-        return events.select_related("actor")
 
 
 # --- A departure (crm's customers, workplans' plans, bulletin's suggestions: staff/offboarding.py) ---

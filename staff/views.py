@@ -3,27 +3,21 @@ their departure, sales groups, and the audit trail. Admins for everyone; supervi
 salespeople of their groups (staff/policies.py)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit, services
-from accounts.models import AuditEvent, SalesGroup, User
+from accounts.models import SalesGroup, User
 from accounts.policies import require
+from common.pagination import paginate
 from staff import offboarding, policies, selectors
-from staff.forms import (
-    AuditFilterForm,
-    GroupForm,
-    GroupGrantForm,
-    OffboardForm,
-    StaffFilterForm,
-    UserCreateForm,
-    UserEditForm,
-)
+from staff.filters import AuditFilterSet, StaffFilterSet
+from staff.forms import GroupForm, GroupGrantForm, OffboardForm, UserCreateForm, UserEditForm
 
 STAFF_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
+PER_PAGE_CHOICES = (25, 50, 100)  # the reader may choose 25, 50 or 100 a page
 
 manages_staff = require(policies.may_manage_staff)
 manages_groups = require(policies.may_manage_groups)
@@ -31,16 +25,9 @@ reads_audit_trail = require(policies.may_read_audit_trail)
 reactivates = require(policies.may_reactivate)
 
 
-class ListPaginator(Paginator):
-    per_page_choices = (25, 50, 100)
-
-
 def _page(request, rows, per_page):
-    """One page of a list; the reader may choose 25, 50 or 100 a page (includes/_pagination.html)."""
-    chosen = request.GET.get("per_page", "")
-    if chosen.isdigit() and int(chosen) in ListPaginator.per_page_choices:
-        per_page = int(chosen)
-    return ListPaginator(rows, per_page).get_page(request.GET.get("page"))
+    """One page of a list (common.pagination: capped count, cursor links where the order allows)."""
+    return paginate(request, rows, default_per_page=per_page, per_page_choices=PER_PAGE_CHOICES)
 
 
 # --- People -------------------------------------------------------------------------------------
@@ -49,14 +36,14 @@ def _page(request, rows, per_page):
 @require_GET
 @manages_staff
 def user_list(request):
-    form = StaffFilterForm(request.GET, user=request.user)
-    page = _page(request, form.filter(policies.staff_directory(request.user)), STAFF_PER_PAGE)
+    filters = StaffFilterSet(request.GET, user=request.user)
+    page = _page(request, filters.qs, STAFF_PER_PAGE)
     manageable = set(policies.manageable_users(request.user).filter(pk__in=[u.pk for u in page]).values_list("pk", flat=True))
     for person in page:
         person.can_manage = person.pk in manageable
         person.can_offboard = person.can_manage and policies.offboarding_offered(request.user, person)
     return render(request, "staff/user_list.html", {
-        "form": form, "page_obj": page, "can_manage_groups": policies.may_manage_groups(request.user),
+        "form": filters.form, "page_obj": page, "can_manage_groups": policies.may_manage_groups(request.user),
     })
 
 
@@ -224,8 +211,8 @@ def group_revoke(request, pk, user_pk):
 @reads_audit_trail
 def audit_list(request):
     """The audit trail (read-only): who did what, when, to how many."""
-    form = AuditFilterForm(request.GET)
-    page = _page(request, form.filter(AuditEvent.objects.all()), AUDIT_PER_PAGE)
+    filters = AuditFilterSet(request.GET, user=request.user)
+    page = _page(request, filters.qs, AUDIT_PER_PAGE)
     for event in page:
         event.summary_text = audit.summary_of(event)
-    return render(request, "staff/audit_list.html", {"form": form, "page_obj": page})
+    return render(request, "staff/audit_list.html", {"form": filters.form, "page_obj": page})

@@ -5,52 +5,31 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 
 from accounts import audit
-from common.timewindows import day_window, month_window, week_window
-from crm import selectors
-from crm.forms import CustomerFilterForm, FollowUpFilterForm
+from crm.filters import CustomerFilterSet, FollowUpFilterSet
 from transfers.columns import CustomerResource, FollowUpResource, ValuesResource, widget_for
 from transfers.jobs import finish, new_private_file, progress_of
 from transfers.models import ExportJob
 from transfers.writer import CsvWriter, XlsxWriter
 from workplans import columns as plan_columns
-from workplans import policies as plan_policies
-from workplans import selectors as plan_selectors
-from workplans.forms import PlanFilterForm, PlanWindowForm
+from workplans.filters import PlanFilterSet
 
 # --- What each export contains ------------------------------------------------------------------
 
 
 def export_queryset(user, params: str):
-    """The customer list `user` sees with these filters, now (visibility is checked when it runs)."""
-    form = CustomerFilterForm(QueryDict(params), user=user)
-    return selectors.customer_list(user, form.query())
+    """The customer list `user` sees with these filters, now (visibility is checked when it runs):
+    the list's own FilterSet, so the export holds the page's rows in the page's order."""
+    return CustomerFilterSet(QueryDict(params), user=user).qs
 
 
 def followup_queryset(user, params: str):
-    """The follow-ups page's list for `user`, in its window and author (policies.visible_followups)."""
-    form = FollowUpFilterForm(QueryDict(params), user=user)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    key = data.get("window") or ""
-    window = form.window() if key == "custom" else selectors.followup_window(key)
-    return selectors.followup_list(user, window=window, author=data.get("author"))  # exactly the page's list
+    """The follow-ups page's list for `user`: its FilterSet (window, author)."""
+    return FollowUpFilterSet(QueryDict(params), user=user).qs
 
 
 def plan_queryset(user, params: str):
-    """Work plans within `user`'s scope, with the plan list's window, status and person filters."""
-    query = QueryDict(params)
-    manager = plan_policies.is_manager(user)
-    filters = PlanFilterForm(query, show_person=manager)
-    when = filters.value("when", PlanFilterForm.WHEN_WEEK)
-    windows = {PlanFilterForm.WHEN_TODAY: day_window, PlanFilterForm.WHEN_MONTH: month_window,
-               PlanFilterForm.WHEN_WEEK: week_window}
-    if when == PlanFilterForm.WHEN_CUSTOM:
-        window = PlanWindowForm(query).window()
-    else:
-        window = windows[when]() if when in windows else None
-    person = filters.value("person") if manager else ""
-    author_ids = plan_selectors.people_matching(user, person) if person else None
-    return plan_selectors.plan_list(user, window=window, status=filters.value("status"), author_ids=author_ids)
+    """The plan list's plans for `user`: its FilterSet (window, status, person), in its order."""
+    return PlanFilterSet(QueryDict(params), user=user).qs
 
 
 class PlanResource(ValuesResource):

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from common.timewindows import CustomWindowForm, MomentField
 from crm.policies import visible_customers
 from workplans.models import Plan
-from workplans.selectors import STATUS_DONE, STATUS_OPEN, STATUS_OVERDUE
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 CUSTOMERS_CHOSEN_MAX = 200  # customers one plan form names at most
@@ -130,37 +129,6 @@ class CustomerSearchForm(forms.Form):
     def chosen(self) -> list[int]:
         values = self.data.getlist("customers") if hasattr(self.data, "getlist") else []
         return _ids(values)
-
-
-class PlanFilterForm(forms.Form):
-    """The list's filters: when the plan starts, its status, and (for managers) whose it is."""
-
-    WHEN_TODAY, WHEN_WEEK, WHEN_MONTH, WHEN_CUSTOM, WHEN_ANY = "today", "week", "month", "custom", "any"
-    WHEN_CHOICES = [
-        (WHEN_TODAY, _("Today")),
-        (WHEN_WEEK, _("This week")),
-        (WHEN_MONTH, _("This month")),
-        (WHEN_CUSTOM, _("Custom")),
-        (WHEN_ANY, _("Any time")),
-    ]
-    STATUS_CHOICES = [
-        ("", _("Any status")),
-        (STATUS_DONE, _("Completed")),
-        (STATUS_OPEN, _("Not completed")),
-        (STATUS_OVERDUE, _("Overdue")),
-    ]
-
-    when = forms.ChoiceField(label=_("Starts"), choices=WHEN_CHOICES, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    person = forms.CharField(label=_("Salesperson"), required=False, max_length=50)
-
-    def __init__(self, *args, show_person: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not show_person:
-            del self.fields["person"]
-
-    def value(self, name: str, default: str = "") -> str:
-        return (self.cleaned_data.get(name) if self.is_valid() else None) or default
 
 
 class PlanWindowForm(CustomWindowForm):

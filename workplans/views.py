@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.policies import require
 from common.pagination import paginate
-from common.timewindows import clamp_day, day_window, month_window, today, week_window
+from common.timewindows import clamp_day, today
 from workplans import policies, selectors, services
-from workplans.forms import CustomerSearchForm, PlanFilterForm, PlanForm, PlanWindowForm, StatusForm
+from workplans.filters import PlanFilterSet
+from workplans.forms import CustomerSearchForm, PlanForm, StatusForm
 
 REFUSALS = {
     "edit": _("This plan is completed: only a supervisor or an admin can change it now."),
@@ -55,37 +56,16 @@ def _back(request, plan):
     return redirect(plan)
 
 
-def _list_window(when, custom):
-    """The start-time window for the list, and whether to show the latest plans first."""
-    if when == PlanFilterForm.WHEN_TODAY:
-        return day_window(), False
-    if when == PlanFilterForm.WHEN_MONTH:
-        return month_window(), False
-    if when == PlanFilterForm.WHEN_CUSTOM:
-        window = custom.window()
-        return window, window is None or window.start is None
-    if when == PlanFilterForm.WHEN_ANY:
-        return None, True
-    return week_window(), False
-
-
 @require(policies.may_use_plans)
 @require_GET
 def plan_list(request):
-    user, manager = request.user, policies.is_manager(request.user)
-    filters = PlanFilterForm(request.GET, show_person=manager)
-    custom = PlanWindowForm(request.GET)
-    when = filters.value("when", PlanFilterForm.WHEN_WEEK)
-    window, newest_first = _list_window(when, custom)
-    person = filters.value("person") if manager else ""
-    author_ids = selectors.people_matching(user, person) if person else None
-    plans = selectors.plan_list(
-        user, window=window, status=filters.value("status"), author_ids=author_ids, newest_first=newest_first
-    )
-    page_obj = paginate(request, plans)
+    user = request.user
+    filters = PlanFilterSet(request.GET, user=user)
+    page_obj = paginate(request, filters.qs)
     return render(request, "workplans/plan_list.html", {
-        "filters": filters, "custom": custom, "when": when, "page_obj": page_obj, "show_author": manager,
-        "plans": policies.with_flags(user, page_obj.object_list), "newest_first": newest_first,
+        "filters": filters.form, "custom": filters.form, "when": filters.starts(), "page_obj": page_obj,
+        "show_author": policies.is_manager(user),
+        "plans": policies.with_flags(user, page_obj.object_list), "newest_first": filters.newest_first,
         "can_see_summary": policies.can_see_summary(user),
     })
 

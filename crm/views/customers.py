@@ -12,9 +12,9 @@ from accounts.policies import has_sales_role, require
 from common.http import client_ip
 from common.pagination import paginate
 from crm import ownership, photos, policies, reassignment, search, sections, selectors, services
+from crm.filters import CustomerFilterSet
 from crm.forms import (
     BulkActionForm,
-    CustomerFilterForm,
     CustomerForm,
     CustomerGradeForm,
     CustomerTypeForm,
@@ -32,15 +32,15 @@ LOG_LIMIT = 100  # the newest conversations on a customer's page
 @require_GET
 @sales_only
 def customer_list(request):
-    form = CustomerFilterForm(request.GET, user=request.user)
-    query = form.query()
-    customers, walk = selectors.customer_list_and_walk(request.user, query)
+    filters = CustomerFilterSet(request.GET, user=request.user)
+    query = filters.query()
+    customers, walk = filters.rows_and_walk()
     page = paginate(request, customers, cap=search.search_count_cap(query.q), walk=walk)
     sections.attach_badges(request.user, page.object_list)
     saved_searches = list(policies.visible_saved_searches(request.user))
     per_page = page.paginator.per_page if "per_page" in request.GET else None
     return render(request, "crm/customer_list.html", {
-        "form": form,
+        "form": filters.form,
         "sees_owner_column": policies.sees_owner_column(request.user),
         "query": query,
         "page_obj": page,
@@ -316,7 +316,7 @@ def customer_bulk(request):
         return redirect(back)
     data = form.cleaned_data
     if data["everything"]:
-        chosen = selectors.customer_list(request.user, form.filter_query()).filter(
+        chosen = form.filter_set().qs.filter(
             pk__in=policies.reassignable_customers(request.user).values("pk"))
     else:
         chosen = policies.reassignable_customers(request.user).filter(pk__in=[c.pk for c in data["customers"]])

@@ -7,8 +7,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import has_sales_role, require
 from common.pagination import paginate
-from crm import policies, selectors, services
-from crm.forms import FollowUpContinueForm, FollowUpEditForm, FollowUpFilterForm, FollowUpForm
+from crm import policies, services
+from crm.filters import FollowUpFilterSet
+from crm.forms import FollowUpContinueForm, FollowUpEditForm, FollowUpForm
 
 sales_only = require(has_sales_role)
 
@@ -20,17 +21,14 @@ def _now_input():
 @require_GET
 @sales_only
 def followup_list(request):
-    form = FollowUpFilterForm(request.GET, user=request.user)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    key = data.get("window") or ""
-    window = form.window() if key == "custom" else selectors.followup_window(key)
-    if key == "custom" and form.errors:
-        for errors in form.errors.values():
+    filters = FollowUpFilterSet(request.GET, user=request.user)
+    key = filters.value("window")
+    if key == "custom" and filters.errors:
+        for errors in filters.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = paginate(request, selectors.followup_list(request.user, window=window, author=data.get("author")))
-    return render(request, "crm/followup_list.html", {"form": form, "page_obj": page, "window": key})
+    page = paginate(request, filters.qs)
+    return render(request, "crm/followup_list.html", {"form": filters.form, "page_obj": page, "window": key})
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.policies import has_sales_role, require
 from common.pagination import paginate
 from crm import policies, search, selectors, services
-from crm.forms import PoolAssignForm, PoolFilterForm
+from crm.filters import PoolFilterSet
+from crm.forms import PoolAssignForm
 
 sales_only = require(has_sales_role)
 
@@ -18,22 +19,19 @@ sales_only = require(has_sales_role)
 @require_GET
 @sales_only
 def pool_list(request):
-    form = PoolFilterForm(request.GET, user=request.user)
-    query = form.query()
-    if form.errors:
-        for errors in form.errors.values():
+    filters = PoolFilterSet(request.GET, user=request.user)
+    if filters.errors:
+        for errors in filters.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = paginate(
-        request, selectors.pool_list(request.user, query), cap=search.search_count_cap(query.q),
-        walk=selectors.pool_list(request.user, query, walk=True) if query.q else None,
-    )
+    rows, walk = filters.rows_and_walk()
+    page = paginate(request, rows, cap=search.search_count_cap(filters.value("q")), walk=walk)
     return render(request, "crm/pool_list.html", {
-        "form": form,
-        "query": query,
+        "form": filters.form,
+        "query": filters.valid,
         "page_obj": page,
         "customers": selectors.with_previous_owners(page),
-        "window": form.data.get("window", ""),
+        "window": filters.data.get("window", ""),
         "can_assign": policies.may_hand_out_pool(request.user),
     })
 

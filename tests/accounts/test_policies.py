@@ -2,7 +2,14 @@ import pytest
 from django.contrib.auth.models import Permission
 from guardian.shortcuts import assign_perm
 
+from django.test import RequestFactory
+from django.urls import reverse
+
 from accounts import policies
+from accounts.context_processors import navigation
+from backups import policies as backups_policies
+from reports import policies as reports_policies
+from staff import policies as staff_policies
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +54,7 @@ def test_supervisor_sees_the_people_of_their_group_only(cast):
 def test_inactive_users_reach_nobody(cast):
     cast.admin.is_active = False
     assert not policies.can_see_user(cast.admin, cast.sales1)
-    assert not policies.may_see_reports(cast.admin) and not policies.may_manage_backups(cast.admin)
+    assert not reports_policies.may_see_reports(cast.admin) and not backups_policies.may_manage_backups(cast.admin)
 
 
 def test_django_permissions_grant_nothing_the_policies_do_not(cast):
@@ -66,10 +73,30 @@ def test_django_permissions_grant_nothing_the_policies_do_not(cast):
     ("backup", False, False, False, True, False, False),
 ])
 def test_the_navigation_questions_follow_the_role(cast, who, reports, staff, audit, backups, box, own_box):
+    """Each room answers its own entry's question in its own policy (registered from its
+    AppConfig.ready()); the suggestions box's stay in accounts."""
     user = getattr(cast, who)
-    assert policies.may_see_reports(user) is reports
-    assert policies.may_see_staff(user) is staff
-    assert policies.may_see_audit_trail(user) is audit
-    assert policies.may_manage_backups(user) is backups
+    assert reports_policies.may_see_reports(user) is reports
+    assert staff_policies.may_manage_staff(user) is staff
+    assert staff_policies.may_read_audit_trail(user) is audit
+    assert backups_policies.may_manage_backups(user) is backups
     assert policies.may_read_suggestions(user) is box
     assert policies.sees_own_suggestions_only(user) is own_box
+
+
+@pytest.mark.parametrize(("who", "entries"), [
+    ("sales1", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list",
+                "workplans:plan-list", "bulletin:post-list", "bulletin:suggestion-mine"]),
+    ("sup1", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list",
+              "workplans:plan-list", "bulletin:post-list", "bulletin:suggestion-list", "reports:index",
+              "staff:user-list"]),
+    ("admin", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list",
+               "workplans:plan-list", "bulletin:post-list", "bulletin:suggestion-list", "reports:index",
+               "staff:user-list", "staff:audit-list", "backups:list"]),
+    ("backup", ["home", "backups:list"]),
+])
+def test_the_top_bar_keeps_its_order_with_the_rooms_registering_their_entries(cast, who, entries):
+    request = RequestFactory().get("/")
+    request.user = getattr(cast, who)
+    shown = [item["url"] for item in navigation(request)["nav_items"]]
+    assert shown == [reverse(name) for name in entries]

@@ -101,10 +101,9 @@ def test_the_list_page_links_carry_the_cursor(crowd, client_for):
 # Once the count passes its cap, pages near the start (and cursor pages) are read from it.
 
 def _searched(crowd, term="李明"):
-    from crm import selectors
+    from crm.filters import CustomerFilterSet
 
-    query = selectors.CustomerQuery(q=term)
-    return selectors.customer_list_and_walk(crowd.sales1, query)
+    return CustomerFilterSet({"q": term}, user=crowd.sales1).rows_and_walk()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm.selectors import CustomerQuery, customer_list
+from crm.filters import customer_list
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def at(*args):
 
 
 def view(user, key):
-    return sorted(customer_list(user, CustomerQuery(view=key), now=NOW).values_list("name", flat=True))
+    return sorted(customer_list(user, {"view": key}, now=NOW).values_list("name", flat=True))
 
 
 def test_contacted_today_starts_at_local_midnight(cast):

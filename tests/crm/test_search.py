@@ -8,14 +8,14 @@ from common import bulk
 from crm import search
 from crm.models import Customer, SavedSearch
 from crm.search import apply_search
-from crm.selectors import CustomerQuery, customer_list
+from crm.filters import customer_list
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def names(user, q, fields=()):
-    return sorted(customer_list(user, CustomerQuery(q=q, fields=tuple(fields))).values_list("name", flat=True))
+    return sorted(customer_list(user, {"q": q, "fields": list(fields)}).values_list("name", flat=True))
 
 
 @pytest.fixture
