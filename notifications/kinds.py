@@ -73,6 +73,9 @@ def _digest(params) -> Text:
                                                                      "normal": overdue.get("normal", 0)})
     for plan in params.get("plan_list", [])[:NAMES_SHOWN]:
         lines.append(_("Plan at %(time)s: %(subject)s") % {"time": plan.get("at", ""), "subject": plan.get("subject", "")})
+    for deal in params.get("deal_list", [])[:NAMES_SHOWN]:
+        lines.append(_("Deal expected to close on %(date)s: %(title)s") % {"date": deal.get("on", ""),
+                                                                             "title": deal.get("title", "")})
     return Text(title, lines)
 
 
