@@ -298,9 +298,16 @@ NOTIFY_DEFAULTS = {
     "shared": env_list("NOTIFY_DEFAULT_SHARED", []),
     "recycle_soon": env_list("NOTIFY_DEFAULT_RECYCLE_SOON", ["email", "webhook"]),
     "digest": env_list("NOTIFY_DEFAULT_DIGEST", ["email", "webhook"]),
+    "plan_soon": env_list("NOTIFY_DEFAULT_PLAN_SOON", ["webhook"]),
+    "plan_overdue": env_list("NOTIFY_DEFAULT_PLAN_OVERDUE", []),
+    "suggestion_reply": env_list("NOTIFY_DEFAULT_SUGGESTION_REPLY", ["email"]),
+    "board_reply": env_list("NOTIFY_DEFAULT_BOARD_REPLY", []),
+    "group_digest": env_list("NOTIFY_DEFAULT_GROUP_DIGEST", ["email", "webhook"]),
 }
 NOTIFY_DIGEST_TIME = env_str("NOTIFY_DIGEST_TIME", "08:30")  # local time (TIME_ZONE), HH:MM
 NOTIFY_RECYCLE_WARN_DAYS = env_int("NOTIFY_RECYCLE_WARN_DAYS", 3)
+NOTIFY_PLAN_LEAD_MINUTES = env_int("NOTIFY_PLAN_LEAD_MINUTES", 15)  # "a plan starts in N minutes", unless the person chose
+NOTIFY_GROUP_DIGEST_TIME = env_str("NOTIFY_GROUP_DIGEST_TIME", "08:30")  # supervisors' group digest, local HH:MM
 # Retries: after NOTIFY_RETRY_SECONDS x 2^(attempt-1), up to NOTIFY_MAX_ATTEMPTS attempts; a
 # message older than NOTIFY_MAX_AGE_HOURS is dropped (logged) rather than sent late.
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)

@@ -25,12 +25,15 @@ class PreferenceForm(forms.ModelForm):
 
     class Meta:
         model = Preference
-        fields = ["language", "quiet_from", "quiet_until", "digest_at", "feed_phones"]
-        widgets = {"quiet_from": TIME_INPUT, "quiet_until": TIME_INPUT, "digest_at": TIME_INPUT}
+        fields = ["language", "quiet_from", "quiet_until", "digest_at", "plan_lead_minutes", "feed_phones"]
+        widgets = {"quiet_from": TIME_INPUT, "quiet_until": TIME_INPUT, "digest_at": TIME_INPUT,
+                   "plan_lead_minutes": forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"})}
         help_texts = {
             "quiet_from": _("E-mails and robot messages wait until the quiet hours end; the CRM still shows them."),
             # Formatted when shown, in the reader's language (a % here would freeze it at import).
             "digest_at": format_lazy(_("Empty: the company's time ({time})."), time=settings.NOTIFY_DIGEST_TIME),
+            "plan_lead_minutes": format_lazy(_("Empty: the company's {minutes} minutes."),
+                                             minutes=settings.NOTIFY_PLAN_LEAD_MINUTES),
         }
 
     def __init__(self, *args, **kwargs):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notifications import reminder_kinds
 from notifications.models import Kind
 
 NAMES_SHOWN = 10  # customers named in one notification; the rest are counted
@@ -79,7 +80,9 @@ def _digest(params) -> Text:
     return Text(title, lines)
 
 
-_WORDING = {Kind.HANDOVER: _handover, Kind.SHARED: _shared, Kind.RECYCLE_SOON: _recycle_soon, Kind.DIGEST: _digest}
+_WORDING = {Kind.HANDOVER: _handover, Kind.SHARED: _shared, Kind.RECYCLE_SOON: _recycle_soon, Kind.DIGEST: _digest,
+            # reminder_kinds words its kinds as (title, lines): it cannot import Text from here.
+            **{kind: (lambda params, word=word: Text(*word(params))) for kind, word in reminder_kinds.WORDING.items()}}
 
 
 def text(notification) -> Text:
