@@ -5,6 +5,7 @@ is opened through its own app's policy (a notification grants nothing)."""
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from accounts.policies import has_sales_role, is_admin
 from notifications.models import Notification, Webhook
 
@@ -16,6 +17,11 @@ def may_receive_notifications(user) -> bool:
 
 def may_manage_deliveries(user) -> bool:
     return is_admin(user)
+
+
+def group_digest_recipients() -> QuerySet[User]:
+    """Who gets the daily group digest: active supervisors, each about the groups they supervise."""
+    return User.objects.filter(is_active=True, role=User.Role.SUPERVISOR)
 
 
 def visible_notifications(user) -> QuerySet[Notification]:

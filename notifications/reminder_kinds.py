@@ -40,7 +40,7 @@ def _board_reply(params):
 
 
 def _group_digest(params):
-    title = _("Your group today: %(vip)d overdue VIPs, %(recycle)d going back to the pool, %(plans)d overdue plans") % {
+    title = _("Your group today: overdue VIPs %(vip)d, back to the pool soon %(recycle)d, overdue plans %(plans)d") % {
         "vip": params.get("overdue_vip", 0), "recycle": params.get("recycle", 0), "plans": params.get("overdue_plans", 0)}
     lines = []
     if params.get("vip_names"):
