@@ -6,7 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from crm import services
 from crm.models import Customer, FollowUp
@@ -94,3 +94,16 @@ def test_the_digest_lists_open_deals_expected_to_close_this_week(cast):
         assert "预计 2027-03-07 成交的商机：本周签约" in kinds.text(digest).lines
     with translation.override("en"):
         assert "Deal expected to close on 2027-03-07: 本周签约" in kinds.text(digest).lines
+
+
+def test_the_benchmark_reports_every_target_and_leaves_nothing_behind(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    CustomerFactory(owner=cast.sales1, next_contact_on=timezone.localdate())
+    out = StringIO()
+    call_command("bench_notify", repeat=2, notifications=10, stdout=out)
+    report = out.getvalue()
+    assert "morning digest:" in report and "bell: 5 unread of 10, shown \"5\": 1 query" in report and "calendar feed" in report
+    assert not Notification.objects.exists()

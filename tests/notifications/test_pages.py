@@ -109,3 +109,10 @@ def test_half_quiet_hours_are_refused(cast, client_for):
 def test_a_robot_pointing_inside_the_network_is_refused(cast, client_for, url, message):
     response = client_for(cast.sales1).post(reverse("notifications:webhook-edit"), {"provider": "wecom", "url": url})
     assert response.status_code == 200 and message in response.content.decode()
+
+
+def test_the_bell_stops_counting_at_99(cast, client_for):
+    Notification.objects.bulk_create(Notification(recipient=cast.sales1, kind=Kind.SHARED, key=f"k{index}")
+                                     for index in range(120))
+    page = client_for(cast.sales1).get(reverse("workplans:plan-list")).content.decode()
+    assert 'bg-danger">99+<span class="visually-hidden"> unread' in page
