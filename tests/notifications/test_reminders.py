@@ -102,3 +102,23 @@ def test_the_reminder_reaches_the_robot_after_quiet_hours(cast, receiver):
     assert Delivery.objects.get().status == Delivery.Status.SENT
     remind_plans(now=night + timedelta(minutes=1))
     assert delivery.deliver_due(now=night + timedelta(minutes=11)).sent == 0
+
+
+def test_the_reminder_goes_over_smtp_in_the_persons_language_and_a_refusal_is_retried(cast, smtp_server):
+    from email.header import decode_header, make_header
+
+    cast.sales1.email = "zhang@example.cn"
+    cast.sales1.save()
+    Preference.objects.create(user=cast.sales1, language="zh-hans", channels={"plan_overdue": ["email"]})
+    _plan(cast.sales1, "拜访甲公司", NOW - timedelta(hours=2))
+    remind_plans(now=NOW)
+    smtp_server.refuse = True
+    assert delivery.deliver_due(now=NOW).retrying == 1 and smtp_server.messages == []
+    assert "554" in Delivery.objects.get().last_error
+    smtp_server.refuse = False
+    assert delivery.deliver_due(now=NOW + timedelta(minutes=5)).sent == 1
+    ((_sender, recipients, message),) = smtp_server.messages
+    assert recipients == ["zhang@example.cn"]
+    assert str(make_header(decode_header(message["Subject"]))) == "计划已逾期：拜访甲公司"
+    text = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+    assert "截止时间 09:00，尚未标记完成。" in text.get_payload(decode=True).decode()
