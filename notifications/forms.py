@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.channels import UnsafeURL, check_webhook_url
 from notifications.models import Channel, Kind, Preference, Webhook
+from notifications.policies import may_receive_group_digest
 from notifications.preferences import channels_for
 
 OUTSIDE_CHANNELS = [Channel.EMAIL, Channel.WEBHOOK]
@@ -41,6 +42,8 @@ class PreferenceForm(forms.ModelForm):
         self.fields["feed_phones"].widget.attrs["class"] = "form-check-input"
         self.grid = []
         for kind, label in Kind.choices:
+            if kind == Kind.GROUP_DIGEST and not may_receive_group_digest(self.instance.user):
+                continue  # only supervisors have a group digest to set
             chosen = channels_for(self.instance, kind)
             row = []
             for channel in OUTSIDE_CHANNELS:
@@ -61,6 +64,8 @@ class PreferenceForm(forms.ModelForm):
         # must not freeze today's defaults into their settings.
         channels = dict(self.instance.channels or {})
         for kind in Kind.values:
+            if choice_name(kind, Channel.EMAIL) not in self.fields:
+                continue
             chosen = [channel for channel in OUTSIDE_CHANNELS if self.cleaned_data.get(choice_name(kind, channel))]
             if kind in channels or set(chosen) != channels_for(self.instance, kind) & set(OUTSIDE_CHANNELS):
                 channels[kind] = chosen

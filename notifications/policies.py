@@ -19,6 +19,10 @@ def may_manage_deliveries(user) -> bool:
     return is_admin(user)
 
 
+def may_receive_group_digest(user) -> bool:
+    return may_receive_notifications(user) and user.is_supervisor
+
+
 def group_digest_recipients() -> QuerySet[User]:
     """Who gets the daily group digest: active supervisors, each about the groups they supervise."""
     return User.objects.filter(is_active=True, role=User.Role.SUPERVISOR)
