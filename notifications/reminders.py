@@ -66,6 +66,8 @@ def _tell(plans: list[Plan], kind: str, moment: str, *, now) -> int:
         at = timezone.localtime(getattr(plan, moment))
         same_day = at.date() == timezone.localtime(now).date()
         params = {"plan": plan.pk, "subject": plan.subject, "at": at.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")}
+        if kind == Kind.PLAN_SOON:  # held by quiet hours until the plan started: not worth sending
+            params["stale_after"] = plan.start_at.isoformat()
         with transaction.atomic():
             told += services.notify(recipient=plan.author, kind=kind, key=keys[plan.pk], now=now, params=params,
                                     url=plan.get_absolute_url()) is not None

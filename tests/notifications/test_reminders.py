@@ -122,3 +122,16 @@ def test_the_reminder_goes_over_smtp_in_the_persons_language_and_a_refusal_is_re
     assert str(make_header(decode_header(message["Subject"]))) == "计划已逾期：拜访甲公司"
     text = next(part for part in message.walk() if part.get_content_type() == "text/plain")
     assert "截止时间 09:00，尚未标记完成。" in text.get_payload(decode=True).decode()
+
+
+def test_a_reminder_held_by_quiet_hours_past_the_plans_start_is_dropped(cast, receiver):
+    Preference.objects.create(user=cast.sales1, quiet_from=time(22, 0), quiet_until=time(7, 0),
+                              channels={"plan_soon": ["webhook"]})
+    Webhook.objects.create(user=cast.sales1, provider="wecom", url=receiver.url())
+    night = datetime(2027, 3, 1, 6, 45, tzinfo=SHANGHAI)
+    _plan(cast.sales1, "早班", night + timedelta(minutes=10))  # starts 06:55, quiet until 07:00
+    remind_plans(now=night)
+    assert delivery.deliver_due(now=night).waiting == 1
+    assert delivery.deliver_due(now=night + timedelta(minutes=15)).dropped == 1
+    assert receiver.posts == [] and Delivery.objects.get().status == Delivery.Status.DROPPED
+    assert Notification.objects.get(kind=Kind.PLAN_SOON).read_at is None  # still in the bell
