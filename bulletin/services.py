@@ -39,6 +39,21 @@ def _poster(by, guest_name: str, ip: str | None) -> dict:
     return {"author": None, "guest_name": guest_name.strip()}
 
 
+# Apps above bulletin (notifications) learn of new replies here, inside the reply's transaction:
+# bulletin cannot import them. A listener gets the new Reply or SuggestionReply.
+_reply_listeners: list = []
+
+
+def register_reply_listener(listener) -> None:
+    if listener not in _reply_listeners:
+        _reply_listeners.append(listener)
+
+
+def _tell_listeners(reply) -> None:
+    for listener in _reply_listeners:
+        listener(reply)
+
+
 @transaction.atomic
 def post_create(*, title: str, emoticon: str, content: str, by, guest_name: str = "", ip: str | None = None) -> Post:
     """Post a message as `by`, or as a guest named `guest_name` when `by` is anonymous."""
@@ -68,7 +83,9 @@ def reply_create(*, post: Post, content: str, by, guest_name: str = "", ip: str 
     """Reply to a message. Locks the message so a delete running at the same time wins cleanly."""
     if not Post.objects.select_for_update().filter(pk=post.pk).exists():
         raise Refused(POST_GONE)
-    return Reply.objects.create(post=post, content=content, **_poster(by, guest_name, ip))
+    reply = Reply.objects.create(post=post, content=content, **_poster(by, guest_name, ip))
+    _tell_listeners(reply)
+    return reply
 
 
 @transaction.atomic
@@ -109,7 +126,9 @@ def suggestion_create(*, title: str, content: str, anonymous: bool, by, sent_bef
 @transaction.atomic
 def suggestion_reply(*, suggestion: Suggestion, content: str, by) -> SuggestionReply:
     """Management's answer; the signed author reads it on their "My suggestions" page."""
-    return SuggestionReply.objects.create(suggestion=suggestion, content=content, author=by)
+    reply = SuggestionReply.objects.create(suggestion=suggestion, content=content, author=by)
+    _tell_listeners(reply)
+    return reply
 
 
 @transaction.atomic

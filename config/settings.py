@@ -302,11 +302,18 @@ NOTIFY_DEFAULTS = {
     "complaint_new": env_list("NOTIFY_DEFAULT_COMPLAINT_NEW", ["email", "webhook"]),
     "complaint_late": env_list("NOTIFY_DEFAULT_COMPLAINT_LATE", ["email", "webhook"]),
     "complaint_overdue": env_list("NOTIFY_DEFAULT_COMPLAINT_OVERDUE", ["email", "webhook"]),
+    "plan_soon": env_list("NOTIFY_DEFAULT_PLAN_SOON", ["webhook"]),
+    "plan_overdue": env_list("NOTIFY_DEFAULT_PLAN_OVERDUE", []),
+    "suggestion_reply": env_list("NOTIFY_DEFAULT_SUGGESTION_REPLY", ["email"]),
+    "board_reply": env_list("NOTIFY_DEFAULT_BOARD_REPLY", []),
+    "group_digest": env_list("NOTIFY_DEFAULT_GROUP_DIGEST", ["email", "webhook"]),
 }
 NOTIFY_DIGEST_TIME = env_str("NOTIFY_DIGEST_TIME", "08:30")  # local time (TIME_ZONE), HH:MM
 NOTIFY_RECYCLE_WARN_DAYS = env_int("NOTIFY_RECYCLE_WARN_DAYS", 3)
 # notify_complaints tells the supervisor this many hours before a complaint's response deadline.
 NOTIFY_COMPLAINT_WARN_HOURS = env_int("NOTIFY_COMPLAINT_WARN_HOURS", 4)
+NOTIFY_PLAN_LEAD_MINUTES = env_int("NOTIFY_PLAN_LEAD_MINUTES", 15)  # "a plan starts in N minutes", unless the person chose
+NOTIFY_GROUP_DIGEST_TIME = env_str("NOTIFY_GROUP_DIGEST_TIME", "08:30")  # supervisors' group digest, local HH:MM
 # Retries: after NOTIFY_RETRY_SECONDS x 2^(attempt-1), up to NOTIFY_MAX_ATTEMPTS attempts; a
 # message older than NOTIFY_MAX_AGE_HOURS is dropped (logged) rather than sent late.
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)

@@ -8,7 +8,8 @@ from cron (`manage.py notify_deliver`, for retries and quiet hours' end).
   NOTIFY_MAX_ATTEMPTS, then marked failed. A channel that fails (the SMTP server, one robot)
   is left alone for the rest of the run: its messages wait, the others go.
 - In the person's quiet hours a message waits for their end; one older than
-  NOTIFY_MAX_AGE_HOURS is dropped with a log line instead of being sent late.
+  NOTIFY_MAX_AGE_HOURS, or past its own `stale_after` (a plan reminder after the plan started),
+  is dropped with a log line instead of being sent late.
 """
 
 import logging
@@ -76,11 +77,13 @@ def deliver_due(*, now=None, limit: int = 500) -> Outcome:
 def _deliver(delivery: Delivery, *, now, outcome: Outcome) -> None:
     notification = delivery.notification
     recipient = notification.recipient
-    if now - notification.created_at > timedelta(hours=settings.NOTIFY_MAX_AGE_HOURS):
+    stale_after = (notification.params or {}).get("stale_after")  # e.g. a plan reminder: its plan's start
+    too_old = now - notification.created_at > timedelta(hours=settings.NOTIFY_MAX_AGE_HOURS)
+    if too_old or (stale_after and now > datetime.fromisoformat(stale_after)):
         delivery.status = Delivery.Status.DROPPED
         delivery.save(update_fields=["status"])
-        log.info("delivery %s (%s, notification %s) dropped: older than %s hours", delivery.pk, delivery.channel,
-                 notification.pk, settings.NOTIFY_MAX_AGE_HOURS)
+        log.info("delivery %s (%s, notification %s) dropped: %s", delivery.pk, delivery.channel, notification.pk,
+                 f"older than {settings.NOTIFY_MAX_AGE_HOURS} hours" if too_old else "no longer useful")
         outcome.dropped += 1
         return
     preference = preference_of(recipient)

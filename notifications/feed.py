@@ -1,5 +1,6 @@
 """A person's calendar feed (RFC 5545, with the `icalendar` library): their planned visits (the
-next contact dates of the customers they hold) and their work plans, from a month ago to three
+next contact dates of the customers they hold), their work plans and the expected close dates
+of their open deals, from a month ago to three
 months ahead, with the names of customers they hold and links back; phone numbers only if
 they opted in."""
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from crm.models import Customer
+from deals.models import Deal, Stage
 from workplans.models import Plan
 
 PAST_DAYS, FUTURE_DAYS = 30, 92
@@ -54,4 +56,24 @@ def calendar_for(person, *, show_phones: bool, now=None) -> bytes:
                  for customer in plan.customers.all()]
         event.add("description", "\n".join(filter(None, [plan.content, *names])))
         calendar.add_component(event)
+    _add_deals(calendar, person, today=today, now=now, site=site, domain=domain)
     return calendar.to_ical()
+
+
+def _add_deals(calendar, person, *, today, now, site, domain) -> None:
+    """Open deals on their expected close date (an all-day event); closed ones have no date to keep."""
+    deals = (Deal.objects.filter(owner=person, stage__kind=Stage.Kind.OPEN,
+                                 expected_close_on__gte=today - timedelta(days=PAST_DAYS),
+                                 expected_close_on__lte=today + timedelta(days=FUTURE_DAYS))
+             .select_related("customer").only("pk", "title", "amount", "expected_close_on", "customer__name")
+             .order_by("expected_close_on", "pk"))
+    for deal in deals:
+        event = Event()
+        event.add("uid", f"deal-{deal.pk}-{deal.expected_close_on.isoformat()}@{domain}")
+        event.add("dtstamp", now)
+        event.add("dtstart", deal.expected_close_on)
+        event.add("dtend", deal.expected_close_on + timedelta(days=1))
+        event.add("summary", f"¥ {deal.title} ({deal.customer.name})")
+        event.add("url", f"{site}{deal.get_absolute_url()}")
+        event.add("description", f"¥{deal.amount:,.2f}\n{site}{deal.get_absolute_url()}")
+        calendar.add_component(event)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.channels import UnsafeURL, check_webhook_url
 from notifications.models import Channel, Kind, Preference, Webhook
+from notifications.policies import may_receive_group_digest
 from notifications.preferences import channels_for
 
 OUTSIDE_CHANNELS = [Channel.EMAIL, Channel.WEBHOOK]
@@ -25,12 +26,15 @@ class PreferenceForm(forms.ModelForm):
 
     class Meta:
         model = Preference
-        fields = ["language", "quiet_from", "quiet_until", "digest_at", "feed_phones"]
-        widgets = {"quiet_from": TIME_INPUT, "quiet_until": TIME_INPUT, "digest_at": TIME_INPUT}
+        fields = ["language", "quiet_from", "quiet_until", "digest_at", "plan_lead_minutes", "feed_phones"]
+        widgets = {"quiet_from": TIME_INPUT, "quiet_until": TIME_INPUT, "digest_at": TIME_INPUT,
+                   "plan_lead_minutes": forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"})}
         help_texts = {
             "quiet_from": _("E-mails and robot messages wait until the quiet hours end; the CRM still shows them."),
             # Formatted when shown, in the reader's language (a % here would freeze it at import).
             "digest_at": format_lazy(_("Empty: the company's time ({time})."), time=settings.NOTIFY_DIGEST_TIME),
+            "plan_lead_minutes": format_lazy(_("Empty: the company's {minutes} minutes."),
+                                             minutes=settings.NOTIFY_PLAN_LEAD_MINUTES),
         }
 
     def __init__(self, *args, **kwargs):
@@ -38,6 +42,8 @@ class PreferenceForm(forms.ModelForm):
         self.fields["feed_phones"].widget.attrs["class"] = "form-check-input"
         self.grid = []
         for kind, label in Kind.choices:
+            if kind == Kind.GROUP_DIGEST and not may_receive_group_digest(self.instance.user):
+                continue  # only supervisors have a group digest to set
             chosen = channels_for(self.instance, kind)
             row = []
             for channel in OUTSIDE_CHANNELS:
@@ -58,6 +64,8 @@ class PreferenceForm(forms.ModelForm):
         # must not freeze today's defaults into their settings.
         channels = dict(self.instance.channels or {})
         for kind in Kind.values:
+            if choice_name(kind, Channel.EMAIL) not in self.fields:
+                continue
             chosen = [channel for channel in OUTSIDE_CHANNELS if self.cleaned_data.get(choice_name(kind, channel))]
             if kind in channels or set(chosen) != channels_for(self.instance, kind) & set(OUTSIDE_CHANNELS):
                 channels[kind] = chosen

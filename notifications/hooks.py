@@ -6,23 +6,30 @@
   same transaction adds its customers to the same notification. None for the pool, for one's
   own claim, or for a move the receiver made themselves.
 - Shares: a grant row of crm's CustomerUserObjectPermission (crm.services.customer_share).
+- Replies: bulletin.services' reply listener, for a reply on someone's board message and
+  management's reply to a signed suggestion (an anonymous one has no author to tell). Nobody is
+  told of their own reply.
 """
 
 from django.db import connection
 from django.db.models.signals import post_save
 from django.urls import reverse
 
+from bulletin import services as bulletin_services
+from bulletin.models import SuggestionReply
 from crm import ownership
 from crm.models import Custody, Customer, CustomerUserObjectPermission
 from crm.policies import COFOLLOW_SHARE
 from notifications import services
 from notifications.kinds import NAMES_SHOWN
+from notifications.reminder_kinds import EXCERPT
 from notifications.models import Kind, Notification
 
 
 def connect() -> None:
     ownership.register_follower(customers_handed_over)
     post_save.connect(customer_shared, sender=CustomerUserObjectPermission, dispatch_uid="notifications.shared")
+    bulletin_services.register_reply_listener(reply_posted)
 
 
 def _transaction_id() -> int:
@@ -65,3 +72,15 @@ def customer_shared(sender, instance, created, **kwargs) -> None:
         params={"customer": customer.name, "owner": owner.display_name if owner else "",
                 "cofollow": instance.permission.codename == COFOLLOW_SHARE},
     )
+
+
+def reply_posted(reply) -> None:
+    if isinstance(reply, SuggestionReply):
+        thread, kind, url = reply.suggestion, Kind.SUGGESTION_REPLY, reply.suggestion.get_absolute_url()
+    else:
+        thread, kind, url = reply.post, Kind.BOARD_REPLY, reply.get_absolute_url()
+    if thread.author_id is None or thread.author_id == reply.author_id:
+        return
+    by = reply.author.display_name if reply.author_id else reply.guest_name
+    services.notify(recipient=thread.author, kind=kind, key=f"{kind}:{reply.pk}", url=url,
+                    params={"title": thread.title, "by": by, "excerpt": reply.content[:EXCERPT]})

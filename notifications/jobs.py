@@ -4,6 +4,7 @@ lock keeps a second run out, and each notification's key (kind and day) makes a 
 nothing new."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +17,7 @@ from common import locks, timewindows
 from crm.models import Customer
 from crm.ownership import HOLDING_ROLES
 from crm.selectors import overdue_q, probation_soon, recycle_soon
+from deals.models import Deal, Stage
 from notifications import services
 from notifications.kinds import NAMES_SHOWN
 from notifications.models import Kind, Notification, Preference
@@ -71,7 +73,8 @@ def _item(customer: Customer, rule: str) -> dict:
 def send_digests(*, now=None) -> int | None:
     """The morning digest of everyone whose digest time (theirs, or NOTIFY_DIGEST_TIME) has come
     today and who has none yet: today's visits (next contact date today), overdue customers by
-    grade, open plans starting today. Nothing to say, no digest. Run it every few minutes."""
+    grade, open plans starting today, open deals expected to close from today to Sunday. Nothing
+    to say, no digest. Run it every few minutes."""
     now = now or timezone.now()
     today = timewindows.today(now)
     key = f"digest:{today.isoformat()}"
@@ -92,7 +95,7 @@ def send_digests(*, now=None) -> int | None:
             if digest_time(preference) > local:
                 continue
             params = _digest_of(person, now=now, today=today, day=day)
-            if not (params["visits"] or sum(params["overdue"].values()) or params["plans"]):
+            if not (params["visits"] or sum(params["overdue"].values()) or params["plans"] or params["deals"]):
                 continue
             with transaction.atomic():
                 told += services.notify(recipient=person, kind=Kind.DIGEST, key=key, now=now, params=params,
@@ -108,5 +111,10 @@ def _digest_of(person, *, now, today, day) -> dict:
              .order_by("start_at")[:NAMES_SHOWN])
     plan_list = [{"at": timezone.localtime(plan.start_at).strftime("%H:%M"), "subject": plan.subject} for plan in plans]
     names = list(visits.values_list("name", flat=True)[:NAMES_SHOWN])
+    deals = (Deal.objects.filter(owner=person, stage__kind=Stage.Kind.OPEN, expected_close_on__gte=today,
+                                 expected_close_on__lte=today + timedelta(days=6 - today.weekday()))
+             .order_by("expected_close_on", "pk").values_list("title", "expected_close_on")[:NAMES_SHOWN])
+    deal_list = [{"title": title, "on": on.isoformat()} for title, on in deals]
     return {"visits": visits.count() if len(names) == NAMES_SHOWN else len(names), "visit_names": names,
-            "overdue": overdue, "plans": len(plan_list), "plan_list": plan_list}
+            "overdue": overdue, "plans": len(plan_list), "plan_list": plan_list,
+            "deals": len(deal_list), "deal_list": deal_list}

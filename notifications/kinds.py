@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications import complaint_wording
+from notifications import reminder_kinds
 from notifications.models import Kind
 
 NAMES_SHOWN = 10  # customers named in one notification; the rest are counted
@@ -74,10 +75,15 @@ def _digest(params) -> Text:
                                                                      "normal": overdue.get("normal", 0)})
     for plan in params.get("plan_list", [])[:NAMES_SHOWN]:
         lines.append(_("Plan at %(time)s: %(subject)s") % {"time": plan.get("at", ""), "subject": plan.get("subject", "")})
+    for deal in params.get("deal_list", [])[:NAMES_SHOWN]:
+        lines.append(_("Deal expected to close on %(date)s: %(title)s") % {"date": deal.get("on", ""),
+                                                                             "title": deal.get("title", "")})
     return Text(title, lines)
 
 
-_WORDING = {Kind.HANDOVER: _handover, Kind.SHARED: _shared, Kind.RECYCLE_SOON: _recycle_soon, Kind.DIGEST: _digest}
+_WORDING = {Kind.HANDOVER: _handover, Kind.SHARED: _shared, Kind.RECYCLE_SOON: _recycle_soon, Kind.DIGEST: _digest,
+            # reminder_kinds words its kinds as (title, lines): it cannot import Text from here.
+            **{kind: (lambda params, word=word: Text(*word(params))) for kind, word in reminder_kinds.WORDING.items()}}
 _WORDING.update(complaint_wording.WORDING)  # complaints (issue 25): notifications/complaint_wording.py
 
 

@@ -6,10 +6,13 @@ language switcher, an e-mail or a robot message the person's chosen language (Pr
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+MAX_PLAN_LEAD_MINUTES = 24 * 60
 
 
 class Kind(models.TextChoices):
@@ -20,6 +23,11 @@ class Kind(models.TextChoices):
     COMPLAINT_NEW = "complaint_new", _("A complaint from your customer")
     COMPLAINT_ESCALATED = "complaint_late", _("A complaint near or past its response deadline")
     COMPLAINT_OVERDUE = "complaint_overdue", _("A complaint past its resolution deadline")
+    PLAN_SOON = "plan_soon", _("A plan of yours starts soon")
+    PLAN_OVERDUE = "plan_overdue", _("A plan of yours became overdue")
+    SUGGESTION_REPLY = "suggestion_reply", _("A reply to your suggestion")
+    BOARD_REPLY = "board_reply", _("A reply to your board message")
+    GROUP_DIGEST = "group_digest", _("Your group's daily digest (supervisors)")
 
 
 class Channel(models.TextChoices):
@@ -119,6 +127,9 @@ class Preference(models.Model):
     quiet_until = models.TimeField(_("quiet hours until"), null=True, blank=True)
     digest_at = models.TimeField(_("morning digest at"), null=True, blank=True)  # blank: NOTIFY_DIGEST_TIME
     feed_phones = models.BooleanField(_("show phone numbers in the calendar"), default=False)
+    plan_lead_minutes = models.PositiveSmallIntegerField(  # blank: NOTIFY_PLAN_LEAD_MINUTES
+        _("remind me of a plan this many minutes before"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PLAN_LEAD_MINUTES)])
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"

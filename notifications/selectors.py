@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.models import SalesGroup
 from notifications.models import Delivery, Webhook
 from notifications.policies import visible_notifications
 
@@ -24,3 +25,12 @@ def recent_problems(*, limit=50) -> QuerySet[Delivery]:
 
 def robots() -> QuerySet[Webhook]:
     return Webhook.objects.select_related("user", "sales_group").order_by("pk")
+
+
+def recently_sent(*, limit=50) -> QuerySet[Delivery]:
+    return (Delivery.objects.filter(status=Delivery.Status.SENT).select_related("notification__recipient", "webhook")
+            .order_by("-sent_at", "-id")[:limit])
+
+
+def groups_with_robots() -> QuerySet[SalesGroup]:
+    return SalesGroup.objects.select_related("webhook").order_by("name", "pk")

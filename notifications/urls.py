@@ -17,4 +17,6 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("deliveries/", views.delivery_list, name="delivery-list"),
     path("robots/<int:pk>/test/", views.webhook_test, name="webhook-test"),
+    path("robots/groups/<int:group_pk>/", views.group_webhook_edit, name="group-webhook-edit"),
+    path("robots/groups/<int:group_pk>/delete/", views.group_webhook_delete, name="group-webhook-delete"),
 ]

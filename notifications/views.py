@@ -126,7 +126,33 @@ def calendar_feed(request, token):
 def delivery_list(request):
     return render(request, "notifications/delivery_list.html", {
         "summary": selectors.delivery_summary(), "problems": selectors.recent_problems(), "robots": selectors.robots(),
+        "sent": selectors.recently_sent(), "groups": selectors.groups_with_robots(),
     })
+
+
+@require(policies.may_manage_deliveries)
+@require_http_methods(["GET", "POST"])
+def group_webhook_edit(request, group_pk):
+    """An admin sets the robot of a sales group: its people's messages go there unless they set their own."""
+    group = policies.get_robot_group_for(request.user, group_pk)
+    current = Webhook.objects.filter(sales_group=group).first()
+    form = WebhookForm(request.POST or None, instance=current or Webhook(sales_group=group))
+    if request.method == "POST" and form.is_valid():
+        services.webhook_save(webhook=form.save(commit=False), by=request.user)
+        messages.success(request, _("The robot of %(group)s is saved.") % {"group": group.name})
+        return redirect("notifications:delivery-list")
+    return render(request, "notifications/group_webhook_form.html", {"group": group, "form": form, "robot": current})
+
+
+@require(policies.may_manage_deliveries)
+@require_POST
+def group_webhook_delete(request, group_pk):
+    group = policies.get_robot_group_for(request.user, group_pk)
+    robot = Webhook.objects.filter(sales_group=group).first()
+    if robot is not None:
+        services.webhook_delete(webhook=robot, by=request.user)
+        messages.success(request, _("The robot of %(group)s is removed.") % {"group": group.name})
+    return redirect("notifications:delivery-list")
 
 
 @require(policies.may_receive_notifications)

@@ -33,6 +33,7 @@ EDIT_FORMS = {
     "bulletin:reply-edit": "admin", "bulletin:suggestion-reply": "admin",
     "deals:deal-edit": "sales1", "deals:stage-edit": "admin", "deals:reason-edit": "admin",
     "notifications:preference-edit": "sales1", "notifications:webhook-edit": "sales1",
+    "notifications:group-webhook-edit": "admin",
 }
 # Edit forms of the person's own settings: no pk in the URL, both on the settings page.
 OWN_SETTINGS = {"notifications:preference-edit", "notifications:webhook-edit"}
@@ -74,8 +75,13 @@ def _records(cast):
                                            quiet_until=time(7, 30), digest_at=time(8, 15), feed_phones=True)
     robot = Webhook.objects.create(user=cast.sales1, provider=Webhook.Provider.DINGTALK,
                                    url="https://8.8.8.8/robot/send?access_token=abc123", secret="SEC0123456789")
+    group_robot = Webhook.objects.create(sales_group=cast.group1, provider=Webhook.Provider.FEISHU,
+                                         url="https://8.8.8.8/open-apis/bot/v2/hook/abc", secret="SECgroup")
+    preference.plan_lead_minutes = 25
+    preference.save()
     return {
         # url name: (the record, the records whose every field must stay)
+        "notifications:group-webhook-edit": (cast.group1, [group_robot]),
         "notifications:preference-edit": (preference, [preference]),
         "notifications:webhook-edit": (robot, [robot]),
         "crm:customer-edit": (customer, [customer]),

@@ -50,3 +50,68 @@ def receiver(settings):
 def mail_in_memory(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.NOTIFY_SITE_URL = "https://crm.example.cn"
+
+
+class SmtpReceiver:
+    """What the local SMTP server received: (sender, recipients, raw message bytes); `refuse`
+    makes it answer every message with a permanent failure (554)."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = False
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 in the test process (plain SMTP, no TLS), and Django's SMTP
+    backend pointed at it: the e-mail goes over the wire as in production."""
+    import email
+    import socketserver
+
+    received = SmtpReceiver()
+
+    class Handler(socketserver.StreamRequestHandler):
+        def reply(self, line):
+            self.wfile.write(line.encode() + b"\r\n")
+
+        def handle(self):
+            self.reply("220 test SMTP")
+            sender, recipients = None, []
+            while line := self.rfile.readline():
+                command = line.decode("utf-8", "replace").strip()
+                verb = command.split(" ", 1)[0].upper()
+                if verb in ("EHLO", "HELO"):
+                    self.reply("250 test")
+                elif verb == "MAIL":
+                    sender, recipients = command.split(":", 1)[1].strip(" <>"), []
+                    self.reply("250 OK")
+                elif verb == "RCPT":
+                    recipients.append(command.split(":", 1)[1].strip(" <>"))
+                    self.reply("250 OK")
+                elif verb == "DATA":
+                    self.reply("354 go on")
+                    data = b""
+                    while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                        data += chunk[1:] if chunk.startswith(b"..") else chunk
+                    if received.refuse:
+                        self.reply("554 refused by the test")
+                    else:
+                        received.messages.append((sender, recipients, email.message_from_bytes(data)))
+                        self.reply("250 queued")
+                elif verb == "QUIT":
+                    self.reply("221 bye")
+                    return
+                else:  # RSET, NOOP
+                    self.reply("250 OK")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.server_address[1]
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield received
+    server.shutdown()
+    server.server_close()

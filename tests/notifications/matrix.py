@@ -45,6 +45,10 @@ def robot(world, relation):
     return {"pk": world.robots[relation or "own"].pk}
 
 
+def group(world, relation):
+    return {"group_pk": world.cast.group2.pk if relation == "other_group" else world.cast.group1.pk}
+
+
 def own_only(outcome):
     return {"anonymous": LOGIN, "salesperson": by_relation(own=outcome, same_group=NOT_FOUND, other_group=NOT_FOUND,
                                                            pool=NOT_FOUND),
@@ -56,6 +60,7 @@ def own_only(outcome):
 PREFERENCES = {"language": "zh-hans", "quiet_from": "22:00", "quiet_until": "07:30", "digest_at": "08:00",
                "handover__email": "on", "digest__webhook": "on"}
 ROBOT = {"provider": "dingtalk", "url": "https://1.1.1.1/robot/send?access_token=abc", "secret": "SECabc"}
+GROUP_ROBOT = {"provider": "wecom", "url": "https://1.1.1.1/cgi-bin/webhook/send?key=abc", "secret": ""}
 ADMIN_ONLY = {"anonymous": LOGIN, "salesperson": NOT_FOUND, "supervisor": NOT_FOUND, "admin": OK, "backup": NOT_FOUND}
 
 ROWS = [
@@ -80,4 +85,10 @@ ROWS = [
         "anonymous": LOGIN, "backup": NOT_FOUND, "supervisor": NOBODY_ELSE, "admin": EVERY,
         "salesperson": by_relation(own=REDIRECT, same_group=NOT_FOUND, other_group=NOT_FOUND, pool=NOT_FOUND),
     }, kwargs=robot),
+    # Group robots: admins only; any group (the relation does not matter), an unknown one is a 404.
+    Row("notifications:group-webhook-edit", "GET", ADMIN_ONLY, kwargs=group),
+    Row("notifications:group-webhook-edit", "POST", {**ADMIN_ONLY, "admin": REDIRECT}, kwargs=group, data=GROUP_ROBOT),
+    Row("notifications:group-webhook-edit", "GET", {**ADMIN_ONLY, "admin": NOT_FOUND}, kwargs=lambda world, relation: {"group_pk": 999999}),
+    Row("notifications:group-webhook-delete", "POST", {**ADMIN_ONLY, "admin": REDIRECT}, kwargs=group),
+    Row("notifications:group-webhook-delete", "GET", {**ADMIN_ONLY, "admin": NOT_ALLOWED}, kwargs=group),
 ]

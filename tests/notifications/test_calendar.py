@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from deals.models import Deal, Stage
 from notifications.models import CalendarFeed, Preference
 from tests.factories import CustomerFactory
 from workplans.models import Plan
@@ -57,3 +58,20 @@ def test_a_departed_persons_feed_is_gone(cast, client):
     cast.sales1.is_active = False
     cast.sales1.save()
     assert client.get(reverse("notifications:calendar-feed", args=["departed-token-0123456789"])).status_code == 404
+
+
+def test_the_feed_has_the_close_dates_of_open_deals(cast, client_for, client):
+    customer = CustomerFactory(owner=cast.sales1, name="商机客户")
+    open_stage = Stage.objects.create(name_zh="谈判", name_en="Negotiation", kind=Stage.Kind.OPEN, probability=50)
+    lost = Stage.objects.create(name_zh="输单", name_en="Lost", kind=Stage.Kind.LOST)
+    close_on = timezone.localdate() + timedelta(days=10)
+    deal = Deal.objects.create(customer=customer, owner=cast.sales1, title="年度合同", amount=120000, stage=open_stage,
+                               probability=50, expected_close_on=close_on, created_by=cast.sales1)
+    Deal.objects.create(customer=customer, owner=cast.sales1, title="丢了的单", amount=1, stage=lost, probability=0,
+                        expected_close_on=close_on, created_by=cast.sales1)
+    client_for(cast.sales1).post(reverse("notifications:feed-regenerate"))
+    token = CalendarFeed.objects.get(user=cast.sales1).token
+    events = {str(event["summary"]): event for event in _feed(client, token).walk("VEVENT")}
+    assert set(events) == {"¥ 年度合同 (商机客户)"}
+    assert events["¥ 年度合同 (商机客户)"].decoded("dtstart") == close_on
+    assert str(events["¥ 年度合同 (商机客户)"]["url"]) == f"https://crm.example.cn{deal.get_absolute_url()}"

@@ -1,13 +1,17 @@
 """The nightly "back to the pool soon" warning and the morning digest: crm's rules, one per person
 per day, safe to run twice."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone, translation
 
 from crm import services
 from crm.models import Customer, FollowUp
+from deals.models import Deal, Stage
+from notifications import kinds
 from notifications.jobs import send_digests, warn_recycle_soon
 from notifications.models import Kind, Notification, Preference
 from tests.factories import CustomerFactory
@@ -69,3 +73,37 @@ def test_the_morning_digest_comes_once_at_the_persons_time(cast):
     assert send_digests(now=morning + timedelta(minutes=5)) == 0
     assert send_digests(now=datetime(2027, 3, 1, 9, 0, tzinfo=SHANGHAI)) == 1  # sales1b's own time
     assert Notification.objects.filter(kind=Kind.DIGEST).count() == 2
+
+
+def _open_stage():
+    return Stage.objects.create(name_zh="谈判", name_en="Negotiation", kind=Stage.Kind.OPEN, probability=50)
+
+
+def test_the_digest_lists_open_deals_expected_to_close_this_week(cast):
+    morning = datetime(2027, 3, 3, 8, 30, tzinfo=SHANGHAI)  # a Wednesday
+    stage, won = _open_stage(), Stage.objects.create(name_zh="赢单", name_en="Won", kind=Stage.Kind.WON)
+    customer = CustomerFactory(owner=cast.sales1, name="商机客户", last_contact_at=morning)
+    for title, on, at in [("本周签约", date(2027, 3, 7), stage), ("下周签约", date(2027, 3, 8), stage),
+                          ("已赢单", date(2027, 3, 4), won), ("昨天到期", date(2027, 3, 2), stage)]:
+        Deal.objects.create(customer=customer, owner=cast.sales1, title=title, amount=Decimal("1000"), stage=at,
+                            probability=50, expected_close_on=on, created_by=cast.sales1)
+    assert send_digests(now=morning) == 1
+    digest = Notification.objects.get(kind=Kind.DIGEST, recipient=cast.sales1)
+    assert digest.params["deal_list"] == [{"title": "本周签约", "on": "2027-03-07"}]
+    with translation.override("zh-hans"):
+        assert "预计 2027-03-07 成交的商机：本周签约" in kinds.text(digest).lines
+    with translation.override("en"):
+        assert "Deal expected to close on 2027-03-07: 本周签约" in kinds.text(digest).lines
+
+
+def test_the_benchmark_reports_every_target_and_leaves_nothing_behind(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    CustomerFactory(owner=cast.sales1, next_contact_on=timezone.localdate())
+    out = StringIO()
+    call_command("bench_notify", repeat=2, notifications=10, stdout=out)
+    report = out.getvalue()
+    assert "morning digest:" in report and "bell: 5 unread of 10, shown \"5\": 1 query" in report and "calendar feed" in report
+    assert not Notification.objects.exists()

@@ -109,3 +109,22 @@ def test_half_quiet_hours_are_refused(cast, client_for):
 def test_a_robot_pointing_inside_the_network_is_refused(cast, client_for, url, message):
     response = client_for(cast.sales1).post(reverse("notifications:webhook-edit"), {"provider": "wecom", "url": url})
     assert response.status_code == 200 and message in response.content.decode()
+
+
+def test_the_bell_stops_counting_at_99(cast, client_for):
+    Notification.objects.bulk_create(Notification(recipient=cast.sales1, kind=Kind.SHARED, key=f"k{index}")
+                                     for index in range(120))
+    page = client_for(cast.sales1).get(reverse("workplans:plan-list")).content.decode()
+    assert 'bg-danger">99+<span class="visually-hidden"> unread' in page
+
+
+def test_the_settings_page_takes_a_plan_reminder_lead_and_refuses_zero(cast, client_for):
+    client = client_for(cast.sales1)
+    page = client.get(reverse("notifications:preference-edit")).content.decode()
+    assert "A plan of yours starts soon" in page and "Your group&#x27;s daily digest" not in page
+    response = client.post(reverse("notifications:preference-edit"), {"plan_lead_minutes": "0"},
+                           HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200 and "确保该值大于或等于1" in response.content.decode()
+    assert client.post(reverse("notifications:preference-edit"), {"plan_lead_minutes": "30"}).status_code == 302
+    assert cast.sales1.notify_preference.plan_lead_minutes == 30
+    assert "Your group&#x27;s daily digest" in client_for(cast.sup1).get(reverse("notifications:preference-edit")).content.decode()
