@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import has_sales_role, require
 from common.pagination import paginate
-from crm import policies, selectors, services
+from crm import policies, sections, selectors, services
 from crm.forms import FollowUpContinueForm, FollowUpEditForm, FollowUpFilterForm, FollowUpForm
 
 sales_only = require(has_sales_role)
@@ -57,6 +57,7 @@ def followup_detail(request, pk):
         "revisions": followup.revisions.select_related("by"),
         "can_change": policies.can_change_followup(request.user, followup),
         "can_continue": policies.can_continue_followup(request.user, followup),
+        "sections": sections.followup_sections(request.user, followup),
     })
 
 
