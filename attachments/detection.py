@@ -59,7 +59,9 @@ def _looks_like_image(head: bytes) -> bool:
 
 
 def _image(fileobj, head: bytes) -> Detected | None:
-    found = photos.detect(fileobj)
+    with warnings.catch_warnings():  # the pixel count is checked below, from 1x Pillow's limit
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        found = photos.detect(fileobj)
     if found is None:
         if _looks_like_image(head):
             raise ValidationError(_("This image is damaged or too large to open (at most %(n)s million pixels).")
