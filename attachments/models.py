@@ -16,6 +16,8 @@ class Attachment(models.Model):
     target_type = models.CharField(_("attached to"), max_length=20)
     target_id = models.BigIntegerField()
     customer = models.ForeignKey("crm.Customer", on_delete=models.CASCADE, related_name="+")
+    # The storage callable is read once when models load: code reads and writes the bytes through
+    # attachments.storage.attachment_storage() (the configured one), never through `file`.
     file = models.FileField(storage=attachment_storage, max_length=200)
     name = models.CharField(_("name"), max_length=200)
     content_type = models.CharField(max_length=100)

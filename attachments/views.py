@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.policies import require
 from attachments import policies, services
 from attachments.forms import UploadForm
+from attachments.storage import attachment_storage
 
 
 def _back(attachment_or_record):
@@ -36,7 +37,7 @@ def attachment_upload(request, kind, pk):
 
 def _serve(attachment, *, inline: bool):
     try:
-        handle = attachment.file.open("rb")
+        handle = attachment_storage().open(attachment.file.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=attachment.content_type, as_attachment=not inline,
