@@ -11,7 +11,8 @@ def _section(user, kind: str, record) -> dict | None:
         return None
     return {
         "kind": kind, "record": record,
-        "attachments": list(policies.attachments_on(user, kind, record).order_by("-uploaded_at", "-pk")),
+        "attachments": list(policies.attachments_on(user, kind, record).select_related("uploaded_by")
+                            .order_by("-uploaded_at", "-pk")),
         "removed": list(policies.removed_attachments_on(user, kind, record).order_by("-removed_at")),
         "may_attach": policies.may_attach(user, kind, record),
         "accept": detection.ACCEPT,

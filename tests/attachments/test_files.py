@@ -183,3 +183,21 @@ def test_the_files_panel_is_in_chinese(cast, client_for, sales1_records):
     client.cookies["crm_language"] = "zh-hans"
     page = client.get(sales1_records[0].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "附件" in page and "拍照" in page
+
+
+def test_the_files_panel_costs_the_same_queries_for_one_file_or_twenty(cast, client_for, sales1_records,
+                                                                      django_assert_max_num_queries):
+    customer = sales1_records[0]
+    client = client_for(cast.admin)
+    stored("customer", customer, by=cast.sales1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(customer.get_absolute_url())
+    for i in range(19):
+        stored("customer", customer, name=f"{i}.png", by=cast.sales1b if i % 2 else cast.sales1)
+    stored("customer", customer, name="gone.png", removed=True)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(customer.get_absolute_url()).content.decode()
+    assert page.count('class="attachment-thumb"') == 20 and "gone.png" in page
