@@ -9,7 +9,7 @@ class AttachmentsConfig(AppConfig):
     def ready(self):
         from crm.sections import register_customer_section, register_followup_section
         from deals.panels import register_deal_section
-        from attachments import sections
+        from attachments import audit_summaries, sections  # noqa: F401  (the trail's summaries)
 
         register_customer_section("attachments/_section.html", sections.customer_section)
         register_followup_section("attachments/_section.html", sections.followup_section)

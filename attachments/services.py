@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from attachments import detection, storage
 from attachments.models import Attachment
 from attachments.targets import target
@@ -68,14 +69,23 @@ def attachment_remove(*, attachment: Attachment, by) -> None:
     with transaction.atomic():
         done = Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(
             removed_at=timezone.now(), removed_by=by)
+        if done:
+            _audit("attachments.remove", attachment, by)
     if not done:
         raise ValidationError(_("Someone removed this file meanwhile."))
+
+
+def _audit(action: str, attachment: Attachment, by) -> None:
+    audit.record(actor=by, action=action, summary=attachment.name, name=attachment.name, attachment=attachment.pk,
+                 target=f"{attachment.target_type}:{attachment.target_id}", customer=attachment.customer_id)
 
 
 def attachment_restore(*, attachment: Attachment, by) -> None:
     with transaction.atomic():
         done = Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=False).update(
             removed_at=None, removed_by=None)
+        if done:
+            _audit("attachments.restore", attachment, by)
     if not done:
         raise ValidationError(_("Someone put this file back meanwhile."))
 
@@ -100,6 +110,7 @@ def attachments_purge(*, now=None) -> int | None:
                 transaction.on_commit(lambda names=names: [files.delete(name) for name in names])
             purged += len(batch)
         if purged:
+            audit.record(actor=None, action="attachments.purge", summary=f"{purged} files", count=purged)
             bulk.analyze(Attachment)
     return purged
 

@@ -114,6 +114,9 @@ def test_removing_hides_the_file_and_the_admin_can_put_it_back(cast, client_for,
     assert "Put back" in admin.get(customer.get_absolute_url()).content.decode()
     admin.post(reverse("attachments:attachment-restore", args=[attachment.pk]))
     assert sales1.get(reverse("attachments:attachment-download", args=[attachment.pk])).status_code == 200
+    # Both are on the audit trail, with who did it.
+    trail = admin.get(reverse("staff:audit-list")).content.decode()
+    assert "Removed the file 报价单.png" in trail and "Put back the file 报价单.png" in trail
 
 
 def test_a_colleague_in_the_group_sees_the_file_but_cannot_remove_it(cast, client_for, sales1_records):
