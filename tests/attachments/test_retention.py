@@ -101,3 +101,11 @@ def test_the_nightly_sweep_removes_interrupted_uploads_and_finishes_committed_on
     call_command("clean_attachments", stdout=out)  # safe to re-run: nothing more to do
     assert "Finished 0 interrupted uploads; deleted 0 orphan files." in out.getvalue()
     default_storage.delete(fresh)
+
+
+def test_the_benchmark_runs_small_and_leaves_nothing_behind(cast):
+    records_for(cast.sales1)
+    out = io.StringIO()
+    call_command("bench_attachments", "--rows", "300", "--records", "100", "--samples", "5", stdout=out)
+    assert "Seeded 300 attachment rows" in out.getvalue() and "p95" in out.getvalue()
+    assert not Attachment.objects.exists()
