@@ -45,6 +45,7 @@ def test_salesperson_can_attach_a_photo_to_a_customer_and_see_its_preview(cast, 
     shown = client.get(preview)
     assert shown["Content-Type"] == "image/png" and _content(shown) == picture
     assert shown["Content-Disposition"].startswith("inline") and shown["X-Content-Type-Options"] == "nosniff"
+    assert shown["Content-Security-Policy"].startswith("sandbox")
     downloaded = client.get(reverse("attachments:attachment-download", args=[attachment.pk]))
     assert downloaded["Content-Disposition"].startswith("attachment") and _content(downloaded) == picture
 
@@ -60,7 +61,10 @@ def test_supervisor_can_attach_a_pdf_to_a_deal_and_a_follow_up(cast, client_for,
     # Each record shows its own files: the customer's page does not list the deal's contract.
     assert "合同.pdf" not in client.get(customer.get_absolute_url()).content.decode()
     pdf = Attachment.objects.get(name="合同.pdf")
-    assert client.get(reverse("attachments:attachment-preview", args=[pdf.pk]))["Content-Type"] == "application/pdf"
+    shown = client.get(reverse("attachments:attachment-preview", args=[pdf.pk]))
+    assert shown["Content-Type"] == "application/pdf" and shown["Content-Disposition"].startswith("inline")
+    # The browser's PDF viewer is allowed (no sandbox, object-src 'self'); scripts are not.
+    assert "sandbox" not in shown["Content-Security-Policy"] and "script-src" not in shown["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize("name, content, message", [
