@@ -133,6 +133,9 @@ AUDIT_ACTION_LABELS = {
     "staff.move": _("Person moved to another group"),
     "staff.offboard": _("Person offboarded"),
     "staff.reactivate": _("Person reactivated"),
+    "attachments.remove": _("File removed"),
+    "attachments.restore": _("File put back"),
+    "attachments.purge": _("Removed files purged"),
 }
 
 

@@ -59,7 +59,7 @@ from backups.files import (
     sha256_of,
     written_verification_message,
 )
-from backups.media import archive_media, count_media
+from backups.media import archive_media, check_named_files, file_columns, media_names, named_files
 from backups.models import STALE_AFTER, Backup
 from backups.postgres import (
     ClientTools,
@@ -241,9 +241,12 @@ def _dump(conn, target: Target, tools: ClientTools, partial: Path, report) -> di
 def _verify_plaintext(partial: Path, manifest: dict, report) -> dict:
     """Restore the fresh dump into a scratch database and count every table and the media archive's
     files against the manifest, before anything is encrypted (the server cannot decrypt)."""
-    media_files = count_media(tarfile.open(partial / MEDIA_FILE, mode="r|"), manifest)
+    archived = media_names(tarfile.open(partial / MEDIA_FILE, mode="r|"), manifest)
+    media_files = len(archived)
     report(_("Restoring into a scratch database"))
-    restored = restore_into_scratch(partial / DUMP_FILE, manifest["excluded_table_data"], report)
+    columns = file_columns()
+    restored = restore_into_scratch(partial / DUMP_FILE, manifest["excluded_table_data"], report,
+                                    inspect=lambda conn: check_named_files(named_files(conn, columns), archived))
     check_counts(manifest, restored)
     return {"at": timezone.now().isoformat(), "tables": len(restored), "rows": sum(restored.values()),
             "media_files": media_files}

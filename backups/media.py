@@ -1,5 +1,6 @@
-"""The uploaded files (MEDIA_ROOT) of a backup: archived when it is written, counted when it is
-verified, extracted by a restore."""
+"""The uploaded files (MEDIA_ROOT: customer photos, attachments) of a backup: archived when it is
+written; when it is verified, counted, and every file the restored database names (file_columns)
+found in it; extracted by a restore."""
 
 import io
 import tarfile
@@ -7,7 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
 from django.utils.translation import gettext as _
 
 from backups import crypto
@@ -50,13 +54,40 @@ def open_media_archive(path: Path, manifest: dict, identity: Identity | None) ->
         stream.close()
 
 
-def count_media(tar: tarfile.TarFile, manifest: dict) -> int:
+def media_names(tar: tarfile.TarFile, manifest: dict) -> set[str]:
+    """The names of the media archive's files, checked against the manifest's count."""
     with tar:
-        media_files = sum(1 for member in tar if member.isfile())
-    if media_files != manifest.get("media", {}).get("files"):
+        names = {member.name for member in tar if member.isfile()}
+    if len(names) != manifest.get("media", {}).get("files"):
         raise BackupError(_("The media archive holds %(n)s files, the manifest says %(m)s.") % {
-            "n": media_files, "m": manifest.get("media", {}).get("files")})
-    return media_files
+            "n": len(names), "m": manifest.get("media", {}).get("files")})
+    return names
+
+
+def file_columns() -> list[tuple[str, str]]:
+    """(table, column) of every file field stored on the local disk (customer photos, attachments):
+    the names a restored database holds there must all be in the media archive. A field on other
+    storage (attachments on S3) is that storage's to keep."""
+    return [(model._meta.db_table, field.column)
+            for model in django_apps.get_models() for field in model._meta.concrete_fields
+            if isinstance(field, models.FileField) and isinstance(field.storage, FileSystemStorage)]
+
+
+def named_files(conn, columns: list[tuple[str, str]]) -> set[str]:
+    """Every file name the database on `conn` holds in `columns`."""
+    names = set()
+    with conn.cursor() as cur:
+        for table, column in columns:
+            cur.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" <> \'\'')
+            names.update(row[0] for row in cur.fetchall())
+    return names
+
+
+def check_named_files(named: set[str], archived: set[str]) -> None:
+    missing = sorted(named - archived)
+    if missing:
+        raise BackupError(_("%(n)s uploaded files the database names are not in the media archive, e.g. %(name)s.")
+                          % {"n": len(missing), "name": missing[0]})
 
 
 def restore_media(path: Path, manifest: dict, identity: Identity | None, media_root: Path) -> int:

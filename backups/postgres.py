@@ -246,7 +246,9 @@ def check_counts(manifest: dict, restored: dict[str, int]) -> None:
         raise BackupError(_("Row counts differ from the manifest: %(tables)s") % {"tables": "; ".join(problems[:10])})
 
 
-def restore_into_scratch(dump: Path, excluded: list[str], report) -> dict[str, int]:
+def restore_into_scratch(dump: Path, excluded: list[str], report, inspect=None) -> dict[str, int]:
+    """Restore `dump` into a new scratch database, count its rows, call `inspect(connection)` (if
+    given) on it, and drop it."""
     source = default_target()
     scratch = source.with_database(f"{source.dbname}_verify_{secrets.token_hex(4)}"[-63:])
     admin = source.connect()
@@ -260,7 +262,10 @@ def restore_into_scratch(dump: Path, excluded: list[str], report) -> dict[str, i
             report(_("Counting restored rows"))
             conn = scratch.connect()
             try:
-                return row_counts(conn, excluded)
+                counts = row_counts(conn, excluded)
+                if inspect is not None:
+                    inspect(conn)
+                return counts
             finally:
                 conn.close()
         finally:

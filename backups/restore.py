@@ -22,7 +22,7 @@ from backups.files import (
     read_manifest,
     written_verification_message,
 )
-from backups.media import count_media, open_media_archive, restore_media
+from backups.media import check_named_files, file_columns, media_names, named_files, open_media_archive, restore_media
 from backups.models import Backup
 from backups.postgres import (
     Target,
@@ -74,10 +74,13 @@ def backup_verify(*, name: str, identity: Identity | None = None, echo: Progress
         else:
             identity = identity_for(manifest, identity)
             with open_media_archive(path, manifest, identity) as tar:
-                count_media(tar, manifest)
+                archived = media_names(tar, manifest)
             report(_("Restoring into a scratch database"))
+            columns = file_columns()
             with plaintext_dump(path, manifest, identity, report) as dump:
-                restored = restore_into_scratch(dump, manifest.get("excluded_table_data", []), report)
+                restored = restore_into_scratch(
+                    dump, manifest.get("excluded_table_data", []), report,
+                    inspect=lambda conn: check_named_files(named_files(conn, columns), archived))
             check_counts(manifest, restored)
             message = _("%(tables)s tables, %(rows)s rows restored and counted; checksums match.") % {
                 "tables": len(restored), "rows": sum(restored.values())}

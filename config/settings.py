@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "transfers",
     "backups",
     "notifications",
+    "attachments",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +272,28 @@ EXPORT_BACKGROUND_THRESHOLD = env_int("EXPORT_BACKGROUND_THRESHOLD", 5_000)
 # Uploads, error workbooks and exports: outside MEDIA_ROOT so nothing can serve them
 # publicly; only the views that check who created the job hand them out.
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
+
+# --- Attachments (attachments/): files on customers, follow-ups and deals (docs/attachments.md)
+ATTACHMENTS_MAX_BYTES = env_int("ATTACHMENTS_MAX_BYTES", 20 * 1024 * 1024)
+# A removed file stays (an admin can put it back) this many days; purge_attachments deletes it after.
+ATTACHMENTS_RETENTION_DAYS = env_int("ATTACHMENTS_RETENTION_DAYS", 90)
+# An upload's incoming file older than this is an interrupted one: clean_attachments removes it.
+ATTACHMENTS_INCOMING_GRACE_HOURS = env_int("ATTACHMENTS_INCOMING_GRACE_HOURS", 6)
+# On the local disk (MEDIA_ROOT/attachments, archived by the backups) unless a bucket is named:
+# then S3-compatible storage through django-storages, private objects, served only through the
+# policy's view. The keys come from the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+if env_str("ATTACHMENTS_S3_BUCKET", ""):
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("ATTACHMENTS_S3_BUCKET", ""),
+            "endpoint_url": env_str("ATTACHMENTS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("ATTACHMENTS_S3_REGION", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # --- Backups (backups/)
 # Where `manage.py backup` writes (one directory per backup); copy it off the machine too.

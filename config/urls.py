@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("backups.urls")),
     path("deals/", include("deals.urls")),
     path("complaints/", include("complaints.urls")),
+    path("attachments/", include("attachments.urls")),
     path("notifications/", include("notifications.urls")),
 ]
 # No /media/ route in any mode (issue 19.6): uploaded files are served only by views that apply

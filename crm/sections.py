@@ -39,3 +39,19 @@ def attach_badges(user, customers) -> None:
             found.setdefault(pk, []).extend(badges)
     for customer in customers:
         customer.badges = found.get(customer.pk, [])
+# The same for a follow-up's page (attachments): `context_fn(user, followup)`.
+_followup_sections = []
+
+
+def register_followup_section(template_name: str, context_fn) -> None:
+    if (template_name, context_fn) not in _followup_sections:
+        _followup_sections.append((template_name, context_fn))
+
+
+def followup_sections(user, followup) -> list[dict]:
+    shown = []
+    for template_name, context_fn in _followup_sections:
+        context = context_fn(user, followup)
+        if context is not None:
+            shown.append({"template": template_name, "context": context})
+    return shown

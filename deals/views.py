@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import require
 from common.pagination import paginate
-from deals import policies, selectors, services
+from deals import panels, policies, selectors, services
 from deals.forms import (
     DealFilterForm,
     DealForm,
@@ -77,7 +77,7 @@ def deal_detail(request, pk):
         "deal": deal, "history": selectors.stage_history(deal), "today": timezone.localdate(),
         "balance": selectors.balance_of(deal), "instalments": deal.instalments.all(),
         "payments": deal.payments.all(), "stage_form": StageChangeForm(initial={"stage": deal.stage_id}),
-        "stages": selectors.active_stages(), **flags,
+        "stages": selectors.active_stages(), "sections": panels.deal_sections(request.user, deal), **flags,
     })
 
 

@@ -22,7 +22,8 @@ LAYERS = {
     "accounts": 2,
     "crm": 3,
     **dict.fromkeys(["workplans", "bulletin", "deals", "customfields", "contacts", "complaints"], 4),
-    **dict.fromkeys(["transfers", "reports", "staff", "backups", "notifications", "reminders", "benchmarks", "demo",
+    **dict.fromkeys(["transfers", "reports", "staff", "backups", "notifications", "attachments", "reminders", "benchmarks",
+                     "demo",
                      "config"], 5),
 }
 FEATURE_LAYER = 4

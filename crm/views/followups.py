@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import has_sales_role, require
 from common.pagination import paginate
-from crm import policies, services
+from crm import policies, sections, services
 from crm.filters import FollowUpFilterSet
 from crm.forms import FollowUpContinueForm, FollowUpEditForm, FollowUpForm
 
@@ -55,6 +55,7 @@ def followup_detail(request, pk):
         "revisions": followup.revisions.select_related("by"),
         "can_change": policies.can_change_followup(request.user, followup),
         "can_continue": policies.can_continue_followup(request.user, followup),
+        "sections": sections.followup_sections(request.user, followup),
     })
 
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttachmentsConfig(AppConfig):
+    name = "attachments"
+    verbose_name = _("Attachments")
+
+    def ready(self):
+        from crm.sections import register_customer_section, register_followup_section
+        from deals.panels import register_deal_section
+        from attachments import audit_summaries, sections  # noqa: F401  (the trail's summaries)
+
+        register_customer_section("attachments/_section.html", sections.customer_section)
+        register_followup_section("attachments/_section.html", sections.followup_section)
+        register_deal_section("attachments/_section.html", sections.deal_section)
