@@ -84,3 +84,50 @@ class HoldingMonth(models.Model):
     class Meta:
         db_table = "crm_holdingmonth"
         indexes = [models.Index(fields=["month", "owner"], include=["held", "gave_up", "recycled"], name="report_holding_month")]
+
+
+class DealOpenedDay(models.Model):
+    """Deals opened per local day and owner, by outcome (stage kind) and the furthest open stage
+    (its order) each reached, before the refresh: the funnel of the deals report."""
+
+    day = models.DateField()
+    owner = _person("+")
+    kind = models.CharField(max_length=10)
+    reach = models.IntegerField(null=True)
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["owner", "kind", "reach", "deals", "amount"],
+                                name="report_deal_opened_day")]
+
+
+class DealWonDay(models.Model):
+    """Deals won per signing day, owner, source and customer industry, with their revenue and the
+    days from the customer's first contact to the signature (summed)."""
+
+    day = models.DateField()
+    owner = _person("+")
+    source = models.CharField(max_length=20)
+    industry = models.CharField(max_length=100)
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    days = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["owner", "source", "industry", "deals", "amount", "days"],
+                                name="report_deal_won_day")]
+
+
+class DealLostDay(models.Model):
+    """Deals lost per local day, owner and reason."""
+
+    day = models.DateField()
+    owner = _person("+")
+    lost_reason_id = models.IntegerField(null=True)
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["owner", "lost_reason_id", "deals", "amount"],
+                                name="report_deal_lost_day")]

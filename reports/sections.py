@@ -184,5 +184,6 @@ REPORTS = [
     ("pool", gettext_lazy("Pool flows"), _pool),
     ("retention", gettext_lazy("Retention"), _retention),
     ("customers", gettext_lazy("Customers by grade, source and industry"), _breakdown),
+    ("deals", gettext_lazy("Deals and revenue"), None),  # its own view: reports.views.report_deals
 ]
 BY_KEY = {key: (title, build) for key, title, build in REPORTS}

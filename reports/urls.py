@@ -13,4 +13,6 @@ urlpatterns = [
     path("pool/", views.report_pool, name="pool"),
     path("retention/", views.report_retention, name="retention"),
     path("customers/", views.report_customers, name="customers"),
+    path("deals/", views.report_deals, name="deals"),
+    path("deals/export/", views.report_deals_export, name="deals-export"),
 ]
