@@ -30,8 +30,10 @@ def _cell(value):
     return value if isinstance(value, int | float) else neutralise(str(value))
 
 
-def _scope_line(scope, days, as_of) -> str:
-    if scope.person is not None:
+def _scope_line(scope, days, as_of, own) -> str:
+    if own:
+        who = _("Your own deals")
+    elif scope.person is not None:
         who = scope.person.display_name
     elif scope.group is not None:
         who = scope.group.name
@@ -45,10 +47,10 @@ def _scope_line(scope, days, as_of) -> str:
     return line
 
 
-def xlsx_response(title, sections, *, days, scope, as_of) -> HttpResponse:
+def xlsx_response(title, sections, *, days, scope, as_of, own=False) -> HttpResponse:
     buffer = io.BytesIO()
     writer = XlsxWriter(buffer, sheet_name=str(title))
-    writer.header([neutralise(str(title)), neutralise(_scope_line(scope, days, as_of))])
+    writer.header([neutralise(str(title)), neutralise(_scope_line(scope, days, as_of, own))])
     for section in sections:
         writer.append([])
         writer.header([neutralise(str(section.title))])

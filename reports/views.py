@@ -78,9 +78,12 @@ def report_deals(request):
     """Deals and revenue: the funnel, win rate, lost reasons, revenue by month, person, group,
     industry and source, for the reader's scope; exportable to Excel with the same filters."""
     form, scope, choices, sections, as_of = _deal_report(request)
-    menu = REPORTS if policies.may_see_reports(request.user) else [entry for entry in REPORTS if entry[0] == "deals"]
+    own = policies.sees_only_own_deals(request.user)
+    menu = [entry for entry in REPORTS if entry[0] == "deals"] if own else REPORTS
+    filters = [option for option in form.options() if option["name"] == "days" or not own]
     return render(request, "reports/report_page.html", {
-        "title": BY_KEY["deals"][0], "report": "deals", "form": form, "filters": form.options(), "sections": sections,
+        "title": BY_KEY["deals"][0], "report": "deals", "form": form, "filters": filters, "sections": sections,
+        "own_only": own,
         "scope": scope, "days": choices["days"], "refreshed": None, "deals_as_of": as_of, "reports_menu": menu,
         "export_url": deal_export.export_url(request),
     })
@@ -90,4 +93,5 @@ def report_deals(request):
 @require(policies.may_see_deal_reports)
 def report_deals_export(request):
     form, scope, choices, sections, as_of = _deal_report(request)
-    return deal_export.xlsx_response(BY_KEY["deals"][0], sections, days=choices["days"], scope=scope, as_of=as_of)
+    return deal_export.xlsx_response(BY_KEY["deals"][0], sections, days=choices["days"], scope=scope, as_of=as_of,
+                                     own=policies.sees_only_own_deals(request.user))

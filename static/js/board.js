@@ -17,6 +17,8 @@ document.addEventListener("DOMContentLoaded", function () {
       preventOnFilter: false,
       disabled: !wide.matches,
       animation: 120,
+      forceFallback: true, // mouse events, the same in every desktop browser
+      fallbackOnBody: true,
       onEnd: function (event) {
         if (event.from === event.to) {
           return;

@@ -153,3 +153,12 @@ def test_the_page_speaks_chinese_and_links_from_the_deal_pages(cast, client_for,
 def test_without_any_deal_the_report_says_so(cast, client_for):
     page = client_for(cast.sales1).get(URL).content.decode()
     assert "Nothing to show for this period and scope yet." in page
+
+
+def test_a_salesperson_is_told_it_is_their_own_deals_and_picks_only_the_period(cast, client_for, deals):
+    page = client_for(cast.sales1).get(URL).content.decode()
+    assert "Showing your own deals." in page and 'name="days"' in page
+    assert 'name="group"' not in page and 'name="person"' not in page
+    assert reverse("reports:funnel") not in page  # the other reports are for supervisors and admins
+    page = client_for(cast.sup1).get(URL).content.decode()
+    assert 'name="group"' in page and reverse("reports:funnel") in page
