@@ -1,7 +1,7 @@
 """The numbers behind the deals report (issue 22): the funnel, won and lost deals, revenue.
 
 Each number comes from one of three base queries that yield rows grouped by (local day, owner,
-...): deals opened (with the furthest open stage each reached and its outcome), deals won (with
+...): deals opened (with how far each got and its outcome), deals won (with
 the source, the customer's industry and the days from first contact to the signature), deals
 lost (with the reason). A salesperson's or a group's rows are counted live from the deals table
 (indexes on owner + date); the whole company reads the same rows from the summary tables that
@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 
 from common import timewindows
 from reports.models import DealLostDay, DealOpenedDay, DealWonDay
@@ -23,14 +25,19 @@ from reports.numbers import Scope, period_start
 
 ZERO = Decimal("0")
 
-# Opened deals: the furthest open stage (by its order) each ever reached, from the stage history.
+# Opened deals, with how far each got: an open deal its stage (by order), a lost one the stage it
+# was lost from (its last move, from the stage history), a won one every stage (reach NULL).
 OPENED_SQL = """
-SELECT (d.created_at AT TIME ZONE %(tz)s)::date AS day, d.owner_id, s.kind,
-       (SELECT max(ts."order") FROM deals_stagechange c JOIN deals_stage ts ON ts.id = c.to_stage_id
-        WHERE c.deal_id = d.id AND ts.kind = 'open') AS reach,
-       count(*) AS deals, sum(d.amount) AS amount
-FROM deals_deal d JOIN deals_stage s ON s.id = d.stage_id
-WHERE {where}
+SELECT day, owner_id, kind, reach, count(*) AS deals, sum(amount) AS amount FROM (
+    SELECT (d.created_at AT TIME ZONE %(tz)s)::date AS day, d.owner_id, s.kind, d.amount,
+           CASE WHEN s.kind = 'open' THEN s."order"
+                WHEN s.kind = 'lost' THEN (
+                    SELECT fs."order" FROM deals_stagechange c JOIN deals_stage fs ON fs.id = c.from_stage_id
+                    WHERE c.deal_id = d.id AND c.to_stage_id = d.stage_id ORDER BY c.at DESC, c.id DESC LIMIT 1)
+           END AS reach
+    FROM deals_deal d JOIN deals_stage s ON s.id = d.stage_id
+    WHERE {where}
+) AS opened
 GROUP BY 1, 2, 3, 4
 """
 # Won deals: first contact is the customer's first follow-up, or its creation if earlier or none.
@@ -52,30 +59,54 @@ FROM deals_deal d JOIN deals_stage s ON s.id = d.stage_id
 WHERE s.kind = 'lost' AND d.closed_at IS NOT NULL AND {where}
 GROUP BY 1, 2, 3
 """
-OPENED_COLUMNS = ("day", "owner_id", "kind", "reach", "deals", "amount")
+OPENED_COLUMNS = ("day", "owner_id", "kind", "reach", "deals", "amount")  # the summary tables' columns
 WON_COLUMNS = ("day", "owner_id", "source", "industry", "deals", "amount", "days")
 LOST_COLUMNS = ("day", "owner_id", "lost_reason_id", "deals", "amount")
 
 
-def _live(sql, columns, date_column, start, owner_ids) -> list[dict]:
+# What the report adds up, rolled up in the database (a year of a company's rows is hundreds of
+# thousands; the report needs a few thousand): (name, base rows, keys, sums).
+ROLLUPS = (
+    ("opened", "opened", ("owner_id", "kind", "reach"), ("deals", "amount")),
+    ("won", "won", ("month", "owner_id"), ("deals", "amount", "days")),
+    ("won_by_source", "won", ("source",), ("deals", "amount")),
+    ("won_by_industry", "won", ("industry",), ("deals", "amount")),
+    ("lost", "lost", ("owner_id", "lost_reason_id"), ("deals", "amount")),
+)
+BASE = {"opened": (OPENED_SQL, "d.created_at"), "won": (WON_SQL, "d.won_on"), "lost": (LOST_SQL, "d.closed_at")}
+KEY_SQL = {"month": "date_trunc('month', day)::date AS month"}
+
+
+def _live(base, keys, sums, start, start_day, owner_ids) -> list[dict]:
+    sql, date_column = BASE[base]
     where = f"{date_column} >= %(start)s"
-    params = {"tz": settings.TIME_ZONE, "start": start}
+    params = {"tz": settings.TIME_ZONE, "start": start_day if base == "won" else start}
     if owner_ids is not None:
         where += " AND d.owner_id = ANY(%(owners)s)"
         params["owners"] = list(owner_ids)
+    select = ", ".join([KEY_SQL.get(key, key) for key in keys] + [f"sum({name}){'' if name == 'amount' else '::bigint'} AS {name}" for name in sums])
+    rolled = f"SELECT {select} FROM ({sql.format(where=where)}) AS base GROUP BY {', '.join(map(str, range(1, len(keys) + 1)))}"
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(where=where), params)
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        cursor.execute(rolled, params)
+        return [dict(zip((*keys, *sums), row)) for row in cursor.fetchall()]
 
 
-def _summary(model, columns, start_day) -> list[dict]:
-    return list(model.objects.filter(day__gte=start_day).values(*columns))
+SUMMARY = {"opened": DealOpenedDay, "won": DealWonDay, "lost": DealLostDay}
+
+
+def _summary(base, keys, sums, start_day) -> list[dict]:
+    rows = SUMMARY[base].objects.filter(day__gte=start_day)
+    if "month" in keys:
+        rows = rows.annotate(month=TruncMonth("day"))
+    return list(rows.values(*keys).annotate(**{name: Sum(name) for name in sums}).order_by())
 
 
 @dataclass
 class DealRows:
     opened: list = field(default_factory=list)
     won: list = field(default_factory=list)
+    won_by_source: list = field(default_factory=list)
+    won_by_industry: list = field(default_factory=list)
     lost: list = field(default_factory=list)
     as_of: object = None  # the rebuild read, for the company; None: live
 
@@ -85,14 +116,10 @@ def deal_rows(scope: Scope, days: int, *, now=None) -> DealRows:
     start = period_start(days, now)
     start_day = timewindows.today(start)
     if scope.company and scope.refresh is not None:
-        return DealRows(_summary(DealOpenedDay, OPENED_COLUMNS, start_day), _summary(DealWonDay, WON_COLUMNS, start_day),
-                        _summary(DealLostDay, LOST_COLUMNS, start_day), as_of=scope.refresh.refreshed_at)
-    owners = scope.owner_ids
-    return DealRows(
-        _live(OPENED_SQL, OPENED_COLUMNS, "d.created_at", start, owners),
-        _live(WON_SQL, WON_COLUMNS, "d.won_on", start_day, owners),
-        _live(LOST_SQL, LOST_COLUMNS, "d.closed_at", start, owners),
-    )
+        parts = {name: _summary(base, keys, sums, start_day) for name, base, keys, sums in ROLLUPS}
+        return DealRows(**parts, as_of=scope.refresh.refreshed_at)
+    return DealRows(**{name: _live(base, keys, sums, start, start_day, scope.owner_ids)
+                       for name, base, keys, sums in ROLLUPS})
 
 
 # --- Adding the rows up ------------------------------------------------------------------------
@@ -107,8 +134,9 @@ class FunnelStep:
 
 
 def funnel(rows: DealRows, open_stages, won_stage) -> list[FunnelStep]:
-    """Deals opened in the period that reached each open stage (a deal further on, or won, passed
-    through the earlier ones), then those won; each with the conversion from the step before."""
+    """Deals opened in the period that reached each open stage (a deal at a later stage, lost from
+    one, or won, passed through the earlier ones), then those won; each with the conversion from
+    the step before."""
     steps = [FunnelStep(stage) for stage in open_stages] + [FunnelStep(won_stage)]
     for row in rows.opened:
         won = row["kind"] == "won"
@@ -164,10 +192,10 @@ def lost_by_reason(rows: DealRows) -> dict:
     return reasons
 
 
-def revenue_by(rows: DealRows, key) -> dict:
-    """Won deals and revenue grouped by `key(row)`: {key: [deals, revenue]}."""
+def revenue_by(rows: list, key) -> dict:
+    """Won deals and revenue of rolled-up won rows grouped by `key(row)`: {key: [deals, revenue]}."""
     grouped = defaultdict(lambda: [0, ZERO])
-    for row in rows.won:
+    for row in rows:
         entry = grouped[key(row)]
         entry[0] += row["deals"]
         entry[1] += row["amount"] or ZERO
@@ -175,4 +203,4 @@ def revenue_by(rows: DealRows, key) -> dict:
 
 
 def month_of(row) -> date:
-    return row["day"].replace(day=1)
+    return row["month"]

@@ -74,13 +74,13 @@ def _revenue_section(title, header, named, *, chart="bar", horizontal=False):
 
 
 def _by_month(rows):
-    months = sorted(deal_numbers.revenue_by(rows, deal_numbers.month_of).items())
+    months = sorted(deal_numbers.revenue_by(rows.won, deal_numbers.month_of).items())
     return _revenue_section(_("Revenue by month"), _("Month"),
                             [(date_format(month, "YEAR_MONTH_FORMAT"), value) for month, value in months])
 
 
 def _by_person(rows, scope):
-    per_owner = deal_numbers.revenue_by(rows, lambda row: row["owner_id"])
+    per_owner = deal_numbers.revenue_by(rows.won, lambda row: row["owner_id"])
     people = scope.person_by_id()
     named = sorted(((people[pk].display_name if pk in people else _("Former or other staff"), value)
                     for pk, value in per_owner.items()), key=lambda item: -item[1][1])
@@ -95,14 +95,14 @@ def _by_group(rows, scope):
         person = people.get(row["owner_id"])
         return person.sales_group_id if person else None
 
-    per_group = deal_numbers.revenue_by(rows, group_of)
+    per_group = deal_numbers.revenue_by(rows.won, group_of)
     named = sorted(((groups.get(pk, _("No group")), value) for pk, value in per_group.items()),
                    key=lambda item: -item[1][1])
     return _revenue_section(_("Revenue by group"), _("Sales group"), named, horizontal=True)
 
 
 def _by_industry(rows):
-    per = sorted(deal_numbers.revenue_by(rows, lambda row: row["industry"] or "").items(), key=lambda item: -item[1][1])
+    per = sorted(deal_numbers.revenue_by(rows.won_by_industry, lambda row: row["industry"] or "").items(), key=lambda item: -item[1][1])
     named = [(industry or _("Not given"), value) for industry, value in per[:TOP]]
     if len(per) > TOP:
         named.append((_("Other industries"), [sum(v[0] for _i, v in per[TOP:]),
@@ -112,7 +112,7 @@ def _by_industry(rows):
 
 def _by_source(rows):
     names = dict(Customer.Source.choices)
-    per = sorted(deal_numbers.revenue_by(rows, lambda row: row["source"] or "").items(), key=lambda item: -item[1][1])
+    per = sorted(deal_numbers.revenue_by(rows.won_by_source, lambda row: row["source"] or "").items(), key=lambda item: -item[1][1])
     return _revenue_section(_("Revenue by source"), _("Source"),
                             [(str(names.get(source, source or _("Not given"))), value) for source, value in per],
                             chart="doughnut")
