@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from common import timewindows
-from reports.models import DealLostDay, DealOpenedDay, DealWonDay
+from reports.models import DealLostDay, DealOpenedDay, DealWonDay, DealWonIndustryDay, DealWonSourceDay
 from reports.numbers import Scope, period_start
 
 ZERO = Decimal("0")
@@ -59,46 +59,59 @@ FROM deals_deal d JOIN deals_stage s ON s.id = d.stage_id
 WHERE s.kind = 'lost' AND d.closed_at IS NOT NULL AND {where}
 GROUP BY 1, 2, 3
 """
-OPENED_COLUMNS = ("day", "owner_id", "kind", "reach", "deals", "amount")  # the summary tables' columns
-WON_COLUMNS = ("day", "owner_id", "source", "industry", "deals", "amount", "days")
-LOST_COLUMNS = ("day", "owner_id", "lost_reason_id", "deals", "amount")
-
-
-# What the report adds up, rolled up in the database (a year of a company's rows is hundreds of
-# thousands; the report needs a few thousand): (name, base rows, keys, sums).
-ROLLUPS = (
-    ("opened", "opened", ("owner_id", "kind", "reach"), ("deals", "amount")),
-    ("won", "won", ("month", "owner_id"), ("deals", "amount", "days")),
-    ("won_by_source", "won", ("source",), ("deals", "amount")),
-    ("won_by_industry", "won", ("industry",), ("deals", "amount")),
-    ("lost", "lost", ("owner_id", "lost_reason_id"), ("deals", "amount")),
-)
 BASE = {"opened": (OPENED_SQL, "d.created_at"), "won": (WON_SQL, "d.won_on"), "lost": (LOST_SQL, "d.closed_at")}
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """What the report adds up, rolled up in the database (a year of a company's base rows is
+    hundreds of thousands; the report needs a few thousand): the base rows summed by `keys`.
+    The company reads the same sums by day from `summary`, rebuilt nightly."""
+
+    name: str
+    base: str
+    keys: tuple
+    sums: tuple
+    summary: type
+
+    @property
+    def summary_keys(self) -> tuple:
+        return ("day", *(key for key in self.keys if key != "month"))
+
+
+ROLLUPS = (
+    Rollup("opened", "opened", ("kind", "reach"), ("deals", "amount"), DealOpenedDay),
+    Rollup("won", "won", ("month", "owner_id"), ("deals", "amount", "days"), DealWonDay),
+    Rollup("won_by_source", "won", ("source",), ("deals", "amount"), DealWonSourceDay),
+    Rollup("won_by_industry", "won", ("industry",), ("deals", "amount"), DealWonIndustryDay),
+    Rollup("lost", "lost", ("lost_reason_id",), ("deals", "amount"), DealLostDay),
+)
 KEY_SQL = {"month": "date_trunc('month', day)::date AS month"}
 
 
-def _live(base, keys, sums, start, start_day, owner_ids) -> list[dict]:
-    sql, date_column = BASE[base]
-    where = f"{date_column} >= %(start)s"
-    params = {"tz": settings.TIME_ZONE, "start": start_day if base == "won" else start}
+def rolled_sql(rollup: Rollup, keys, where: str) -> str:
+    sums = [f"sum({name}){'' if name == 'amount' else '::bigint'} AS {name}" for name in rollup.sums]
+    select = ", ".join([KEY_SQL.get(key, key) for key in keys] + sums)
+    groups = ", ".join(str(n) for n in range(1, len(keys) + 1))
+    return f"SELECT {select} FROM ({BASE[rollup.base][0].format(where=where)}) AS base GROUP BY {groups}"
+
+
+def _live(rollup: Rollup, start, start_day, owner_ids) -> list[dict]:
+    where = f"{BASE[rollup.base][1]} >= %(start)s"
+    params = {"tz": settings.TIME_ZONE, "start": start_day if rollup.base == "won" else start}
     if owner_ids is not None:
         where += " AND d.owner_id = ANY(%(owners)s)"
         params["owners"] = list(owner_ids)
-    select = ", ".join([KEY_SQL.get(key, key) for key in keys] + [f"sum({name}){'' if name == 'amount' else '::bigint'} AS {name}" for name in sums])
-    rolled = f"SELECT {select} FROM ({sql.format(where=where)}) AS base GROUP BY {', '.join(map(str, range(1, len(keys) + 1)))}"
     with connection.cursor() as cursor:
-        cursor.execute(rolled, params)
-        return [dict(zip((*keys, *sums), row)) for row in cursor.fetchall()]
+        cursor.execute(rolled_sql(rollup, rollup.keys, where), params)
+        return [dict(zip((*rollup.keys, *rollup.sums), row)) for row in cursor.fetchall()]
 
 
-SUMMARY = {"opened": DealOpenedDay, "won": DealWonDay, "lost": DealLostDay}
-
-
-def _summary(base, keys, sums, start_day) -> list[dict]:
-    rows = SUMMARY[base].objects.filter(day__gte=start_day)
-    if "month" in keys:
+def _summary(rollup: Rollup, start_day) -> list[dict]:
+    rows = rollup.summary.objects.filter(day__gte=start_day)
+    if "month" in rollup.keys:
         rows = rows.annotate(month=TruncMonth("day"))
-    return list(rows.values(*keys).annotate(**{name: Sum(name) for name in sums}).order_by())
+    return list(rows.values(*rollup.keys).annotate(**{name: Sum(name) for name in rollup.sums}).order_by())
 
 
 @dataclass
@@ -116,10 +129,9 @@ def deal_rows(scope: Scope, days: int, *, now=None) -> DealRows:
     start = period_start(days, now)
     start_day = timewindows.today(start)
     if scope.company and scope.refresh is not None:
-        parts = {name: _summary(base, keys, sums, start_day) for name, base, keys, sums in ROLLUPS}
-        return DealRows(**parts, as_of=scope.refresh.refreshed_at)
-    return DealRows(**{name: _live(base, keys, sums, start, start_day, scope.owner_ids)
-                       for name, base, keys, sums in ROLLUPS})
+        return DealRows(**{rollup.name: _summary(rollup, start_day) for rollup in ROLLUPS},
+                        as_of=scope.refresh.refreshed_at)
+    return DealRows(**{rollup.name: _live(rollup, start, start_day, scope.owner_ids) for rollup in ROLLUPS})
 
 
 # --- Adding the rows up ------------------------------------------------------------------------

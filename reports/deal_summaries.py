@@ -1,20 +1,16 @@
-"""The deals report's summary tables (reports/models.py: DealOpenedDay, DealWonDay, DealLostDay),
-rebuilt with the others by `manage.py refresh_reports` (reports/summaries.py) from the same base
-queries the live report runs (reports/deal_numbers.py), over every deal."""
+"""The deals report's summary tables (reports/models.py: DealOpenedDay, DealWonDay, ...),
+rebuilt with the others by `manage.py refresh_reports` (reports/summaries.py): each is a roll-up
+of the live report (reports/deal_numbers.py) by day, over every deal."""
 
 from reports import deal_numbers
-from reports.models import DealLostDay, DealOpenedDay, DealWonDay
 
-MODELS = (DealOpenedDay, DealWonDay, DealLostDay)
-
-
-def _insert(model, sql, columns) -> str:
-    names = ", ".join(columns)
-    return f'INSERT INTO "{model._meta.db_table}" ({names}) ' + sql.format(where="true")
+MODELS = tuple(rollup.summary for rollup in deal_numbers.ROLLUPS)
 
 
-STATEMENTS = (
-    _insert(DealOpenedDay, deal_numbers.OPENED_SQL, deal_numbers.OPENED_COLUMNS),
-    _insert(DealWonDay, deal_numbers.WON_SQL, deal_numbers.WON_COLUMNS),
-    _insert(DealLostDay, deal_numbers.LOST_SQL, deal_numbers.LOST_COLUMNS),
-)
+def _insert(rollup) -> str:
+    keys = rollup.summary_keys
+    columns = ", ".join((*keys, *rollup.sums))
+    return f'INSERT INTO "{rollup.summary._meta.db_table}" ({columns}) ' + deal_numbers.rolled_sql(rollup, keys, "true")
+
+
+STATEMENTS = tuple(_insert(rollup) for rollup in deal_numbers.ROLLUPS)

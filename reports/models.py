@@ -87,47 +87,64 @@ class HoldingMonth(models.Model):
 
 
 class DealOpenedDay(models.Model):
-    """Deals opened per local day and owner, by outcome (stage kind) and the furthest open stage
-    (its order) each reached, before the refresh: the funnel of the deals report."""
+    """The company's deals opened per local day, by outcome (stage kind) and how far they got
+    (the order of their stage, or of the stage a lost one was lost from; NULL when won)."""
 
     day = models.DateField()
-    owner = _person("+")
     kind = models.CharField(max_length=10)
     reach = models.IntegerField(null=True)
     deals = models.PositiveIntegerField()
     amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["day"], include=["owner", "kind", "reach", "deals", "amount"],
-                                name="report_deal_opened_day")]
+        indexes = [models.Index(fields=["day"], include=["kind", "reach", "deals", "amount"], name="report_deal_opened_day")]
 
 
 class DealWonDay(models.Model):
-    """Deals won per signing day, owner, source and customer industry, with their revenue and the
-    days from the customer's first contact to the signature (summed)."""
+    """Deals won per signing day and salesperson: how many, the revenue, and the days from the
+    customer's first contact to the signature (summed)."""
 
     day = models.DateField()
     owner = _person("+")
-    source = models.CharField(max_length=20)
-    industry = models.CharField(max_length=100)
     deals = models.PositiveIntegerField()
     amount = models.DecimalField(max_digits=18, decimal_places=2)
     days = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["day"], include=["owner", "source", "industry", "deals", "amount", "days"],
-                                name="report_deal_won_day")]
+        indexes = [models.Index(fields=["day"], include=["owner", "deals", "amount", "days"], name="report_deal_won_day")]
+
+
+class DealWonSourceDay(models.Model):
+    """Deals won per signing day and source (the deal's, else its customer's)."""
+
+    day = models.DateField()
+    source = models.CharField(max_length=20)
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["source", "deals", "amount"], name="report_deal_won_source")]
+
+
+class DealWonIndustryDay(models.Model):
+    """Deals won per signing day and customer industry."""
+
+    day = models.DateField()
+    industry = models.CharField(max_length=100)
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["industry", "deals", "amount"], name="report_deal_won_industry")]
 
 
 class DealLostDay(models.Model):
-    """Deals lost per local day, owner and reason."""
+    """The company's deals lost per local day and reason."""
 
     day = models.DateField()
-    owner = _person("+")
     lost_reason_id = models.IntegerField(null=True)
     deals = models.PositiveIntegerField()
     amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["day"], include=["owner", "lost_reason_id", "deals", "amount"],
-                                name="report_deal_lost_day")]
+        indexes = [models.Index(fields=["day"], include=["lost_reason_id", "deals", "amount"], name="report_deal_lost_day")]
