@@ -108,7 +108,7 @@ class Deal(models.Model):
             models.Index(fields=["customer", "stage"], name="deal_customer_stage"),
             models.Index(fields=["expected_close_on"], name="deal_expected_close"),
             # The deals report counts a salesperson's or a group's deals live by these dates.
-            models.Index(fields=["owner", "created_at"], name="deal_owner_created"),
+            models.Index(fields=["owner", "created_at"], include=["stage", "amount"], name="deal_owner_created"),
             models.Index(fields=["owner", "won_on"], name="deal_owner_won", condition=Q(won_on__isnull=False)),
             models.Index(fields=["owner", "closed_at"], name="deal_owner_closed", condition=Q(closed_at__isnull=False)),
         ]

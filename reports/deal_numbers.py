@@ -86,6 +86,7 @@ ROLLUPS = (
     Rollup("won_by_industry", "won", ("industry",), ("deals", "amount"), DealWonIndustryDay),
     Rollup("lost", "lost", ("lost_reason_id",), ("deals", "amount"), DealLostDay),
 )
+WON_LIVE = Rollup("won_live", "won", ("month", "owner_id", "source", "industry"), ("deals", "amount", "days"), DealWonDay)
 KEY_SQL = {"month": "date_trunc('month', day)::date AS month"}
 
 
@@ -131,7 +132,23 @@ def deal_rows(scope: Scope, days: int, *, now=None) -> DealRows:
     if scope.company and scope.refresh is not None:
         return DealRows(**{rollup.name: _summary(rollup, start_day) for rollup in ROLLUPS},
                         as_of=scope.refresh.refreshed_at)
-    return DealRows(**{rollup.name: _live(rollup, start, start_day, scope.owner_ids) for rollup in ROLLUPS})
+    # Live, the won deals are read once, by month, person, source and industry, and split here.
+    rows = {rollup.name: _live(rollup, start, start_day, scope.owner_ids) for rollup in ROLLUPS if rollup.base != "won"}
+    won = _live(WON_LIVE, start, start_day, scope.owner_ids)
+    for rollup in ROLLUPS:
+        if rollup.base == "won":
+            rows[rollup.name] = _regroup(won, rollup.keys, rollup.sums)
+    return DealRows(**rows)
+
+
+def _regroup(rows, keys, sums) -> list[dict]:
+    grouped = {}
+    for row in rows:
+        key = tuple(row[name] for name in keys)
+        entry = grouped.setdefault(key, {**dict(zip(keys, key)), **{name: 0 for name in sums}})
+        for name in sums:
+            entry[name] += row[name] or 0
+    return list(grouped.values())
 
 
 # --- Adding the rows up ------------------------------------------------------------------------
