@@ -146,7 +146,7 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(cast, client_for, 
 def test_the_page_speaks_chinese_and_links_from_the_deal_pages(cast, client_for, deals):
     client = client_for(cast.sales1)
     page = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "赢率" in page and "导出" in page
+    assert "赢单率" in page and "导出" in page
     assert URL in client.get(reverse("deals:deal-list")).content.decode()
 
 
