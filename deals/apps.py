@@ -8,13 +8,16 @@ class DealsConfig(AppConfig):
 
     def ready(self):
         from accounts.context_processors import register_navigation
+        from crm.followup_extras import register_followup_extra
         from crm.ownership import register_follower
         from crm.sections import register_customer_section
-        from deals import policies
+        from deals import conversations, policies
         from deals.followers import open_deals_follow
         from deals.sections import customer_section
 
         # Open deals follow their customer through every change of owner (crm.ownership.move).
         register_follower(open_deals_follow)
         register_customer_section("deals/_customer_section.html", customer_section)
+        register_followup_extra("deal", field=conversations.deal_field, save=conversations.link,
+                                template="deals/_followup_deal.html", panel=conversations.followup_panel)
         register_navigation("deals:deal-list", _("Deals"), policies.may_use_deals, after="crm:pool-list")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Customer
+from crm.models import Customer, FollowUp
 
 MAX_AMOUNT = Decimal("999999999999.99")  # under 10^12 CNY: anything larger is a typing mistake
 AMOUNT_LIMITS = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AMOUNT)]
@@ -107,6 +107,10 @@ class Deal(models.Model):
             models.Index(fields=["owner", "stage"], name="deal_owner_stage"),
             models.Index(fields=["customer", "stage"], name="deal_customer_stage"),
             models.Index(fields=["expected_close_on"], name="deal_expected_close"),
+            # The deals report counts a salesperson's or a group's deals live by these dates.
+            models.Index(fields=["owner", "created_at"], include=["stage", "amount"], name="deal_owner_created"),
+            models.Index(fields=["owner", "won_on"], name="deal_owner_won", condition=Q(won_on__isnull=False)),
+            models.Index(fields=["owner", "closed_at"], name="deal_owner_closed", condition=Q(closed_at__isnull=False)),
         ]
 
     def __str__(self):
@@ -170,3 +174,15 @@ class Payment(models.Model):
     class Meta:
         ordering = ["received_on", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="deal_payment_positive")]
+
+
+class DealFollowUp(models.Model):
+    """A conversation (crm follow-up) about a deal: chosen on the follow-up form of the deal's
+    customer (crm.followup_extras), shown on the deal's page and on the follow-up's."""
+
+    followup = models.OneToOneField(FollowUp, on_delete=models.CASCADE, primary_key=True, related_name="deal_link")
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="followup_links")
+
+    class Meta:
+        verbose_name = _("conversation about a deal")
+        verbose_name_plural = _("conversations about deals")

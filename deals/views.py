@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import require
 from common.pagination import paginate
-from deals import panels, policies, selectors, services
+from deals import board_moves, conversations, panels, policies, selectors, services
 from deals.forms import (
     DealFilterForm,
     DealForm,
@@ -19,7 +19,7 @@ from deals.forms import (
 )
 from deals.models import LostReason, Stage
 
-MOVED_MEANWHILE = _("Someone moved this deal to %(stage)s meanwhile: nothing was changed. Look again and retry.")
+MOVED_MEANWHILE = board_moves.MOVED_MEANWHILE
 
 
 def _filter_form(request):
@@ -77,7 +77,8 @@ def deal_detail(request, pk):
         "deal": deal, "history": selectors.stage_history(deal), "today": timezone.localdate(),
         "balance": selectors.balance_of(deal), "instalments": deal.instalments.all(),
         "payments": deal.payments.all(), "stage_form": StageChangeForm(initial={"stage": deal.stage_id}),
-        "stages": selectors.active_stages(), "sections": panels.deal_sections(request.user, deal), **flags,
+        "stages": selectors.active_stages(), "sections": panels.deal_sections(request.user, deal),
+        "conversations": conversations.deal_conversations(request.user, deal), **flags,
     })
 
 
@@ -105,17 +106,26 @@ def _asks_details(request, form) -> bool:
     return stage is not None and not stage.is_open and not closing
 
 
+def _seen(value, deal) -> int:
+    """The stage a page showed when it was opened (a board card's), else the deal's stage now."""
+    return int(value) if str(value or "").isdigit() and len(str(value)) < 19 else deal.stage_id
+
+
 @require(policies.may_use_deals)
 @require_http_methods(["GET", "POST"])
 def deal_stage(request, pk):
     deal = policies.get_deal_for(request.user, pk, write=True)
     if request.method == "GET":
-        form = StageChangeForm(initial={"stage": request.GET.get("stage") or deal.stage_id, "seen_stage": deal.stage_id,
+        form = StageChangeForm(initial={"stage": request.GET.get("stage") or deal.stage_id,
+                                        "seen_stage": _seen(request.GET.get("seen"), deal),
                                         "won_amount": deal.amount, "won_on": timezone.localdate()})
         return render(request, "deals/deal_stage.html", {"deal": deal, "form": form})
     form = StageChangeForm(request.POST)
+    if request.headers.get("HX-Request"):
+        return board_moves.dropped(request, deal, form)
     if _asks_details(request, form):
-        form = StageChangeForm(initial={"stage": form.cleaned_data["stage"].pk, "seen_stage": deal.stage_id,
+        form = StageChangeForm(initial={"stage": form.cleaned_data["stage"].pk,
+                                        "seen_stage": _seen(request.POST.get("seen_stage"), deal),
                                         "won_amount": deal.amount, "won_on": timezone.localdate()})
         return render(request, "deals/deal_stage.html", {"deal": deal, "form": form})
     if form.is_valid():

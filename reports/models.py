@@ -84,3 +84,67 @@ class HoldingMonth(models.Model):
     class Meta:
         db_table = "crm_holdingmonth"
         indexes = [models.Index(fields=["month", "owner"], include=["held", "gave_up", "recycled"], name="report_holding_month")]
+
+
+class DealOpenedDay(models.Model):
+    """The company's deals opened per local day, by outcome (stage kind) and how far they got
+    (the order of their stage, or of the stage a lost one was lost from; NULL when won)."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=10)
+    reach = models.IntegerField(null=True)
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["kind", "reach", "deals", "amount"], name="report_deal_opened_day")]
+
+
+class DealWonDay(models.Model):
+    """Deals won per signing day and salesperson: how many, the revenue, and the days from the
+    customer's first contact to the signature (summed)."""
+
+    day = models.DateField()
+    owner = _person("+")
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    days = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["owner", "deals", "amount", "days"], name="report_deal_won_day")]
+
+
+class DealWonSourceDay(models.Model):
+    """Deals won per signing day and source (the deal's, else its customer's)."""
+
+    day = models.DateField()
+    source = models.CharField(max_length=20)
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["source", "deals", "amount"], name="report_deal_won_source")]
+
+
+class DealWonIndustryDay(models.Model):
+    """Deals won per signing day and customer industry."""
+
+    day = models.DateField()
+    industry = models.CharField(max_length=100)
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["industry", "deals", "amount"], name="report_deal_won_industry")]
+
+
+class DealLostDay(models.Model):
+    """The company's deals lost per local day and reason."""
+
+    day = models.DateField()
+    lost_reason_id = models.IntegerField(null=True)
+    deals = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], include=["lost_reason_id", "deals", "amount"], name="report_deal_lost_day")]

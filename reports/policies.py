@@ -14,6 +14,17 @@ def may_see_reports(user) -> bool:
     return roles.has_sales_role(user) and (user.is_admin or user.is_supervisor)
 
 
+def may_see_deal_reports(user) -> bool:
+    """The deals report: every sales role, each within their scope (a salesperson their own deals,
+    a supervisor their groups', an admin the company's)."""
+    return roles.has_sales_role(user)
+
+
+def sees_only_own_deals(user) -> bool:
+    """A salesperson's deals report counts their own deals: no group or person to choose."""
+    return may_see_deal_reports(user) and not may_see_reports(user)
+
+
 def may_see_company(user) -> bool:
     """Reports and home numbers for the whole company, or any group or person in it (admins)."""
     return roles.has_sales_role(user) and user.is_admin

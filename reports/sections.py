@@ -232,5 +232,6 @@ REPORTS = [
     ("retention", gettext_lazy("Retention"), _retention),
     ("customers", gettext_lazy("Customers by grade, source and industry"), _breakdown),
     ("complaints", gettext_lazy("Complaints"), _complaints),
+    ("deals", gettext_lazy("Deals and revenue"), None),  # its own view: reports.views.report_deals
 ]
 BY_KEY = {key: (title, build) for key, title, build in REPORTS}

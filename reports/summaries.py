@@ -12,11 +12,12 @@ from django.db import connection, transaction
 from common import bulk, locks, timewindows
 from crm.cadence import cadence_days
 from crm.models import Customer
+from reports import deal_summaries
 from reports.models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh
 
 # The lock's name is the one it had in crm, so an old and a new server still exclude each other.
 REFRESH_LOCK_KEY = "crm.refresh_reports"
-REBUILT = (CustomerStock, FollowUpDay, CustodyDay, HoldingMonth)
+REBUILT = (CustomerStock, FollowUpDay, CustodyDay, HoldingMonth, *deal_summaries.MODELS)
 
 _STOCK_SQL = """
 INSERT INTO crm_customerstock (owner_id, type, grade, source, industry, customers, overdue)
@@ -91,7 +92,7 @@ def _rebuild(now) -> ReportRefresh | None:
         }
         for model in REBUILT:
             cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
-        for sql in (_STOCK_SQL, _FOLLOWUP_SQL, _CUSTODY_SQL, _HOLDING_SQL):
+        for sql in (_STOCK_SQL, _FOLLOWUP_SQL, _CUSTODY_SQL, _HOLDING_SQL, *deal_summaries.STATEMENTS):
             cursor.execute(sql, params)
         ReportRefresh.objects.filter(refreshed_at__lt=now - timedelta(days=30)).delete()
         return ReportRefresh.objects.create(refreshed_at=now, duration_ms=int((monotonic() - began) * 1000))

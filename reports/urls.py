@@ -14,4 +14,6 @@ urlpatterns = [
     path("retention/", views.report_retention, name="retention"),
     path("customers/", views.report_customers, name="customers"),
     path("complaints/", views.report_complaints, name="complaints"),
+    path("deals/", views.report_deals, name="deals"),
+    path("deals/export/", views.report_deals_export, name="deals-export"),
 ]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import has_sales_role, require
 from common.pagination import paginate
-from crm import policies, sections, services
+from crm import followup_extras, policies, sections, services
 from crm.filters import FollowUpFilterSet
 from crm.forms import FollowUpContinueForm, FollowUpEditForm, FollowUpForm
 
@@ -39,8 +39,10 @@ def followup_create(request, pk):
         raise PermissionDenied
     initial = {"occurred_at": _now_input(), "next_contact_on": services.default_next_contact(customer.grade)}
     form = FollowUpForm(request.POST or None, initial=initial)
+    followup_extras.add_fields(form, request.user, customer)
     if request.method == "POST" and form.is_valid():
-        services.followup_create(customer=customer, by=request.user, **form.cleaned_data)
+        extras = followup_extras.pop_values(form.cleaned_data)
+        services.followup_create(customer=customer, by=request.user, extras=extras, **form.cleaned_data)
         messages.success(request, _("Conversation logged."))
         return redirect(customer)
     return render(request, "crm/followup_form.html", {"form": form, "customer": customer, "mode": "create"})
@@ -56,6 +58,7 @@ def followup_detail(request, pk):
         "can_change": policies.can_change_followup(request.user, followup),
         "can_continue": policies.can_continue_followup(request.user, followup),
         "sections": sections.followup_sections(request.user, followup),
+        "extra_panels": followup_extras.panels(request.user, followup),
     })
 
 

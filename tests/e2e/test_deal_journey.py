@@ -1,7 +1,8 @@
 """Issue 22's journey: a salesperson on a phone, in Chinese, opens a deal from a customer's page,
 finds it in the deal list, moves its card across the pipeline board with the card's stage select
 (no dragging needed: a thumb or the keyboard does it), wins it with the signed amount and date,
-and records the first payment. Also on a desktop in English."""
+and records the first payment; logs a conversation about the deal and reads the deals report.
+Also on a desktop in English, where the card is dragged to the next stage with the mouse."""
 
 from decimal import Decimal
 
@@ -47,10 +48,22 @@ def test_a_salesperson_opens_a_deal_and_wins_it(cast, journey, device, language)
     page.locator(f"main a[href='{reverse('deals:deal-board')}']").first.click()
     negotiation = Stage.objects.get(name_zh="商务谈判")
     card = page.locator(".deal-card", has_text="服务器年度采购")
-    card.locator("select[name=stage]").select_option(str(negotiation.pk))
-    me.shot("board-choosing")
-    with page.expect_navigation():
-        card.locator("button[type=submit]").click()
+    if device == "desktop":  # drag the card onto the 商务谈判 column (htmx posts; the board reloads)
+        start, target = card.bounding_box(), page.locator(f".deal-cards[data-stage='{negotiation.pk}']").bounding_box()
+        page.mouse.move(start["x"] + 20, start["y"] + 10)
+        page.mouse.down()
+        for step in range(1, 11):
+            page.mouse.move(start["x"] + 20 + (target["x"] + 30 - start["x"] - 20) * step / 10,
+                            start["y"] + 10 + (target["y"] + 15 - start["y"] - 10) * step / 10)
+        me.shot("board-dragging")
+        with page.expect_navigation():
+            page.mouse.up()
+        assert page.locator(f".deal-cards[data-stage='{negotiation.pk}'] .deal-card", has_text="服务器年度采购").count() == 1
+    else:
+        card.locator("select[name=stage]").select_option(str(negotiation.pk))
+        me.shot("board-choosing")
+        with page.expect_navigation():
+            card.locator("button[type=submit]").click()
     deal.refresh_from_db()
     assert deal.stage == negotiation and deal.probability == 70
     me.shot("board-moved")
@@ -78,3 +91,22 @@ def test_a_salesperson_opens_a_deal_and_wins_it(cast, journey, device, language)
     assert Payment.objects.get().amount == Decimal("50000")
     assert "68,000.00" in page.locator(".deal-balance").inner_text() or "68000.00" in page.locator(".deal-balance").inner_text()
     me.shot("payment-recorded")
+
+    # A conversation about the deal, logged from the customer's page, shows on the deal.
+    page = me.go(reverse("crm:followup-create", args=[customer.pk]))
+    page.fill("#id_subject", "首付款确认")
+    page.fill("#id_content", "客户确认已付五万")
+    page.select_option("#id_extra_deal", str(deal.pk))
+    me.shot("followup-about-deal")
+    submit(page)
+    page = me.go(deal.get_absolute_url())
+    assert "首付款确认" in page.locator(".deal-conversations").inner_text()
+    me.shot("deal-conversations")
+
+    # The deals report: their own funnel and revenue, with the table under each chart.
+    page = me.go(reverse("deals:deal-list"))
+    page.locator(f"main a[href='{reverse('reports:deals')}']").first.click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.locator(".report-section").count() >= 6
+    assert "118000.00" in page.locator("main").inner_text()
+    me.shot("deal-report")

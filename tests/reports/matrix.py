@@ -13,3 +13,7 @@ ROWS = [
 ]
 for name in ("index", "funnel", "activity", "pool", "retention", "customers", "complaints"):
     ROWS += [Row(f"reports:{name}", "GET", MANAGERS), Row(f"reports:{name}", "POST", everyone(NOT_ALLOWED))]
+
+# The deals report is for every sales role, each within their own scope (issue 22).
+for name in ("deals", "deals-export"):
+    ROWS += [Row(f"reports:{name}", "GET", staff(OK)), Row(f"reports:{name}", "POST", everyone(NOT_ALLOWED))]
