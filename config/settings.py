@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "workplans",
     "bulletin",
     "deals",
+    "contacts",
     "staff",
     "demo",
     "benchmarks",

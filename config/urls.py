@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("transfers.urls")),
     path("", include("backups.urls")),
     path("deals/", include("deals.urls")),
+    path("contacts/", include("contacts.urls")),
     path("notifications/", include("notifications.urls")),
 ]
 # No /media/ route in any mode (issue 19.6): uploaded files are served only by views that apply
