@@ -7,8 +7,9 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Contacts")
 
     def ready(self):
-        from contacts import search
+        from contacts import followups, search
         from contacts.sections import customer_section
+        from crm.followup_extras import register_followup_extra
         from crm.search import register_search_extension
         from crm.sections import register_customer_section
         from crm.services import register_phone_holder
@@ -17,3 +18,4 @@ class ContactsConfig(AppConfig):
         register_customer_section("contacts/_customer_section.html", customer_section)
         register_search_extension(search.customers_by_contact)
         register_phone_holder(search.customers_holding_phone)
+        register_followup_extra(fields=followups.fields, save=followups.save, details=followups.details)

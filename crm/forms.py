@@ -303,6 +303,10 @@ class FollowUpForm(forms.Form):
     occurred_at = MomentField(label=_("Time"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
     next_contact_on = _next_contact_field()
 
+    def __init__(self, *args, extra_fields=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(extra_fields or {})  # other apps' fields (crm.followup_extras)
+
     def clean_subject(self):
         return _required_text(self.cleaned_data["subject"], _("Enter a subject."))
 

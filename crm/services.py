@@ -15,7 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts import audit
 from common import bulk, locks, timewindows
 from common.phones import normalize_phone
-from crm import ownership, policies
+from crm import followup_extras, ownership, policies
 from crm.cadence import cadence_days, default_next_contact  # noqa: F401 - the customer services' vocabulary
 from crm.models import (
     Custody,
@@ -344,13 +344,17 @@ def _record_contact(customer: Customer, *, occurred_at, next_contact_on=None) ->
 
 
 @transaction.atomic
-def followup_create(*, customer: Customer, subject: str, content: str, occurred_at, next_contact_on=None, by) -> FollowUp:
-    """Log a conversation; the customer's last (and next) contact date move in the same transaction."""
+def followup_create(*, customer: Customer, subject: str, content: str, occurred_at, next_contact_on=None, by,
+                    extras=None) -> FollowUp:
+    """Log a conversation; the customer's last (and next) contact date move in the same transaction.
+    `extras`: other apps' form values (crm.followup_extras), saved by them in this transaction."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     followup = FollowUp.objects.create(
         customer=customer, author=by, subject=subject, content=content, occurred_at=occurred_at
     )
     _record_contact(customer, occurred_at=occurred_at, next_contact_on=next_contact_on)
+    if extras:
+        followup_extras.save(followup=followup, data=extras, by=by)
     return followup
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import has_sales_role, require
 from common.pagination import paginate
-from crm import policies, selectors, services
+from crm import followup_extras, policies, selectors, services
 from crm.forms import FollowUpContinueForm, FollowUpEditForm, FollowUpFilterForm, FollowUpForm
 
 sales_only = require(has_sales_role)
@@ -40,9 +40,12 @@ def followup_create(request, pk):
     if not policies.can_log_followup(request.user, customer):
         raise PermissionDenied
     initial = {"occurred_at": _now_input(), "next_contact_on": services.default_next_contact(customer.grade)}
-    form = FollowUpForm(request.POST or None, initial=initial)
+    extra_fields = followup_extras.fields_for(request.user, customer)
+    form = FollowUpForm(request.POST or None, initial=initial, extra_fields=extra_fields)
     if request.method == "POST" and form.is_valid():
-        services.followup_create(customer=customer, by=request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        extras = {name: data.pop(name) for name in extra_fields}
+        services.followup_create(customer=customer, by=request.user, extras=extras, **data)
         messages.success(request, _("Conversation logged."))
         return redirect(customer)
     return render(request, "crm/followup_form.html", {"form": form, "customer": customer, "mode": "create"})
@@ -55,6 +58,7 @@ def followup_detail(request, pk):
     return render(request, "crm/followup_detail.html", {
         "followup": followup,
         "revisions": followup.revisions.select_related("by"),
+        "extras": followup_extras.details(followup),
         "can_change": policies.can_change_followup(request.user, followup),
         "can_continue": policies.can_continue_followup(request.user, followup),
     })

@@ -125,3 +125,31 @@ def test_a_pool_customers_contacts_are_shown_but_not_changed(cast, client_for, b
 
 def test_backup_operator_sees_no_contact_section(cast, client_for, book):
     assert client_for(cast.backup).get(book.own.get_absolute_url()).status_code == 404
+
+
+def test_a_conversation_can_name_the_contact_it_was_with(cast, client_for, book):
+    client = client_for(cast.sales1)
+    url = reverse("crm:followup-create", args=[book.own.pk])
+    page = client.get(url, **ZH).content.decode()
+    assert "沟通对象" in page and "欧阳采购" in page
+    response = client.post(url, {"subject": "报价", "content": "谈了价格", "occurred_at": "2026-01-05T10:00",
+                                  "contact": book.own_contact.pk})
+    assert response.status_code == 302
+    followup = book.own.followups.get()
+    assert followup.contact_link.contact == book.own_contact
+    detail = client.get(followup.get_absolute_url(), **ZH).content.decode()
+    assert "沟通对象" in detail and "欧阳采购" in detail
+
+
+def test_another_customers_contact_cannot_be_named(cast, client_for, book):
+    url = reverse("crm:followup-create", args=[book.own.pk])
+    response = client_for(cast.sales1).post(url, {"subject": "报价", "content": "谈了", "occurred_at": "2026-01-05T10:00",
+                                                   "contact": book.other_contact.pk})
+    assert response.status_code == 200 and not book.own.followups.exists()
+
+
+def test_a_customer_without_contacts_offers_no_choice(cast, client_for, book):
+    page = client_for(cast.sales1).get(reverse("crm:followup-create", args=[book.same_group.pk])).status_code
+    assert page == 404
+    page = client_for(cast.sup1).get(reverse("crm:followup-create", args=[book.same_group.pk]), **ZH)
+    assert "沟通对象" not in page.content.decode()
