@@ -74,9 +74,10 @@ class Contact(models.Model):
             models.Index(fields=["customer", "-is_primary", "name"], name="contacts_customer", condition=ACTIVE),
             # The search box: the same 1-2 character grams as the customers' index (crm.search).
             GinIndex(SearchGrams(F("search_text")), name="contacts_grams_gin", condition=ACTIVE),
-            # The duplicate check (撞单) on phones.
-            models.Index(fields=["normalized_mobile"], name="contacts_mobile", condition=ACTIVE & ~Q(mobile="")),
-            models.Index(fields=["normalized_landline"], name="contacts_landline", condition=ACTIVE & ~Q(landline="")),
+            # The duplicate check (撞单) on phones; not partial on "has a phone", so a probe by a
+            # phone from another table (the import's staged rows) can use it.
+            models.Index(fields=["normalized_mobile"], name="contacts_mobile", condition=ACTIVE),
+            models.Index(fields=["normalized_landline"], name="contacts_landline", condition=ACTIVE),
             # birthdays_on(day): whose birthday falls on a month and day.
             models.Index(ExtractMonth("birthday"), ExtractDay("birthday"), name="contacts_birthday",
                          condition=ACTIVE & Q(birthday__isnull=False)),

@@ -215,9 +215,9 @@ def _existing(phones: set, names: set):
             cursor.execute(
                 "SELECT c.id, c.number, c.owner_id, k.phone, upper(c.name), upper(c.company) FROM ("
                 "  SELECT customer_id, normalized_mobile AS phone FROM contacts_contact"
-                "   WHERE removed_at IS NULL AND mobile <> '' AND normalized_mobile = ANY(%s)"
+                "   WHERE removed_at IS NULL AND normalized_mobile = ANY(%s)"
                 "  UNION SELECT customer_id, normalized_landline FROM contacts_contact"
-                "   WHERE removed_at IS NULL AND landline <> '' AND normalized_landline = ANY(%s)"
+                "   WHERE removed_at IS NULL AND normalized_landline = ANY(%s)"
                 ") k JOIN crm_customer c ON c.id = k.customer_id", [list(phones), list(phones)])
             for row in cursor.fetchall():
                 found.setdefault(row[0], row)

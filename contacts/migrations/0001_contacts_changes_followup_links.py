@@ -92,11 +92,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='contact',
-            index=models.Index(condition=models.Q(('removed_at__isnull', True), models.Q(('mobile', ''), _negated=True)), fields=['normalized_mobile'], name='contacts_mobile'),
+            index=models.Index(condition=models.Q(('removed_at__isnull', True)), fields=['normalized_mobile'], name='contacts_mobile'),
         ),
         migrations.AddIndex(
             model_name='contact',
-            index=models.Index(condition=models.Q(('removed_at__isnull', True), models.Q(('landline', ''), _negated=True)), fields=['normalized_landline'], name='contacts_landline'),
+            index=models.Index(condition=models.Q(('removed_at__isnull', True)), fields=['normalized_landline'], name='contacts_landline'),
         ),
         migrations.AddIndex(
             model_name='contact',
