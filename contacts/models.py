@@ -4,10 +4,10 @@ reassignment and offboarding without any code of its own. Removing a contact onl
 removed (nothing is lost), and every add, edit and removal leaves a ContactChange."""
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Func, Q
-from django.db.models.functions import ExtractDay, ExtractMonth
+from django.db.models.functions import ExtractDay, ExtractMonth, Reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -74,10 +74,18 @@ class Contact(models.Model):
             models.Index(fields=["customer", "-is_primary", "name"], name="contacts_customer", condition=ACTIVE),
             # The search box: the same 1-2 character grams as the customers' index (crm.search).
             GinIndex(SearchGrams(F("search_text")), name="contacts_grams_gin", condition=ACTIVE),
-            # The duplicate check (撞单) on phones; not partial on "has a phone", so a probe by a
-            # phone from another table (the import's staged rows) can use it.
-            models.Index(fields=["normalized_mobile"], name="contacts_mobile", condition=ACTIVE),
-            models.Index(fields=["normalized_landline"], name="contacts_landline", condition=ACTIVE),
+            # Phones: the duplicate check (撞单, equality) and the search box (a number's start:
+            # prefix; its end: the reversed number's prefix). Pattern operator classes serve both
+            # = and LIKE 'x%' whatever the database's collation. Not partial on "has a phone", so
+            # a probe by a phone from another table (the import's staged rows) can use them.
+            models.Index(fields=["normalized_mobile"], name="contacts_mobile", condition=ACTIVE,
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["normalized_landline"], name="contacts_landline", condition=ACTIVE,
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(OpClass(Reverse("normalized_mobile"), name="text_pattern_ops"), name="contacts_mobile_end",
+                         condition=ACTIVE),
+            models.Index(OpClass(Reverse("normalized_landline"), name="text_pattern_ops"), name="contacts_landline_end",
+                         condition=ACTIVE),
             # birthdays_on(day): whose birthday falls on a month and day.
             models.Index(ExtractMonth("birthday"), ExtractDay("birthday"), name="contacts_birthday",
                          condition=ACTIVE & Q(birthday__isnull=False)),

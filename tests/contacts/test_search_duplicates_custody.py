@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from contacts import search as contact_search
 from contacts import selectors, services
 from contacts.models import Contact
 from crm import search
@@ -35,6 +36,19 @@ def test_a_contacts_phone_finds_its_customer_whatever_the_formatting(cast, book)
     assert names(cast.sales1, "13911112222") == ["上海宏达"]
     assert names(cast.sales1, "139 1111 2222") == ["上海宏达"]  # as written: each part matches
     assert names(cast.admin, "66668888") == ["北京博远"]  # a landline, by its digits
+
+
+def test_a_contacts_number_is_found_by_its_start_or_its_end(cast, book):
+    assert names(cast.sales1, "1391111") == ["上海宏达"]
+    assert names(cast.sales1, "11112222") == ["上海宏达"]
+    assert names(cast.admin, "021-6666") == ["北京博远"]
+
+
+def test_many_matching_contacts_stay_a_subquery(cast, book, monkeypatch):
+    """Past LITERAL_IDS matches the ids are not read first: the same answer, from an InitPlan."""
+    monkeypatch.setattr(contact_search, "LITERAL_IDS", 0)
+    assert names(cast.sales1, "欧阳") == ["上海宏达"]
+    assert names(cast.sales1, "13911112222") == ["上海宏达"]
 
 
 def test_chosen_fields_decide_whether_contacts_count(cast, book):
