@@ -45,7 +45,7 @@ def test_a_contacts_number_is_found_by_its_start_or_its_end(cast, book):
 
 
 def test_many_matching_contacts_stay_a_subquery(cast, book, monkeypatch):
-    """Past LITERAL_IDS matches the ids are not read first: the same answer, from an InitPlan."""
+    """Past LITERAL_IDS matches each customer is probed instead: the same answer."""
     monkeypatch.setattr(contact_search, "LITERAL_IDS", 0)
     assert names(cast.sales1, "欧阳") == ["上海宏达"]
     assert names(cast.sales1, "13911112222") == ["上海宏达"]
