@@ -1,21 +1,19 @@
 """What contacts add to the customers' search box and duplicate check (crm.search and
 crm.services call these through their hooks; crm never imports contacts).
 
-Search: a contact's name or phone finds its customer. With grams (a term rare enough for the
-gram index), the matching contacts' customers are read first, from the contacts' own GIN gram
-index (contacts_grams_gin, the same 1-2 character grams as the customers'), or for a number of
-5 digits or more from the phone indexes (its start or its end: every digit pair is too common
-for grams); the customers' condition is OR-ed with `id IN (those ids)`, which PostgreSQL
-BitmapOr-s with the customers' gram index through the primary key. Without grams (a common
-term, the list walked in its own order) it is a correlated EXISTS on the contacts_customer
-index, cheap per customer walked. A number matches a contact's phone at its start or end (the
-customers' own phones: anywhere); a middle part of a contact's number is found only by walking.
+Search: a contact's name or phone finds its customer. For each term, the customers whose
+contacts match are read first, from the contacts' own GIN gram index (contacts_grams_gin, the
+same 1-2 character grams as the customers'), or for a number of 5 digits or more from the
+phone indexes (its start or its end: every digit pair is too common for grams); the customers'
+condition is OR-ed with `id IN (those ids)`, a literal list PostgreSQL plans knowing its size
+and BitmapOr-s with the customers' gram index through the primary key. A term matching the
+contacts of more than LITERAL_IDS customers looks in the customers' own fields only. A number
+matches a contact's phone at its start or its end (the customers' own phones: anywhere).
 """
 
 import re
 
-from django.db.models import BooleanField, F, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q
 from django.db.models.functions import Reverse
 
 from contacts.models import ACTIVE, Contact
@@ -40,8 +38,7 @@ def _recheck(term: str, fields: list[str]) -> Q | None:
 
 # Up to this many matching customers are read first and given to the customers' query as a
 # literal list, so PostgreSQL plans it knowing how many there are (an InitPlan's array is
-# guessed at 10 rows: with 2,500 matches that guess chose a nested loop of 400 ms). More than
-# this, each customer is probed (see customers_by_contact).
+# guessed at 10 rows: with 2,500 matches that guess chose a nested loop of 400 ms).
 LITERAL_IDS = 5000
 # A phone number or part of one (digits, at least this many): matched at its start or its end
 # through the btree pattern indexes, not through grams (every digit pair is common).
@@ -61,54 +58,33 @@ def _phone_match(digits: str) -> Q:
             | Q(mobile_end__startswith=tail) | Q(landline_end__startswith=tail))
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _walked_exists(term: str, fields: list[str]) -> RawSQL:
-    """EXISTS (a contact of this customer matches), probed per customer as the list is walked.
-    OFFSET 0 keeps PostgreSQL from turning it into a hashed subplan, which reads every matching
-    contact of the company first (a sequential scan of 3,000,000 rows: 750 ms)."""
-    pattern = _like(term)
-    if not fields:
-        condition, params = "k.search_text LIKE %s", [pattern]
-    else:
-        parts, params = [], []
-        if "name" in fields:
-            parts.append("k.name ILIKE %s")
-            params.append(pattern)
-        if "phone" in fields:
-            parts.append("k.mobile LIKE %s OR k.landline LIKE %s")
-            params += [pattern, pattern]
-        condition = " OR ".join(parts)
-    table = Contact._meta.db_table
-    return RawSQL(
-        f'EXISTS (SELECT 1 FROM {table} k WHERE k.customer_id = "crm_customer"."id" AND k.removed_at IS NULL'
-        f" AND ({condition}) OFFSET 0)", params, output_field=BooleanField())
+def _grams(term: str) -> list[str]:
+    """The 1-2 character grams of the term, as crm_grams indexes them (crm.search does the same)."""
+    return [term] if len(term) == 1 else sorted({term[i : i + 2] for i in range(len(term) - 1)})
 
 
 def customers_by_contact(term: str, *, fields: list[str], grams: list[str] | None) -> Q | None:
+    """Customers with a contact matching `term`, as `id IN (...)`, read first from the contacts'
+    indexes; None when no contact matches, or when more than LITERAL_IDS customers' contacts do
+    (a term that common, one character like 李, searches the customers' own fields only: their
+    matches are many anyway, and probing contacts for each would cost 10 x the search)."""
     recheck = _recheck(term, fields)
     if recheck is None:
         return None
     contacts = Contact.objects.filter(ACTIVE)
     digits = _phone_part(term) if not fields or "phone" in fields else ""
-    if grams is None and not digits:
-        return Q(_walked_exists(term, fields))
     if digits:
         matched = contacts.alias(mobile_end=Reverse("normalized_mobile"), landline_end=Reverse("normalized_landline"))
         matched = matched.filter(_phone_match(digits))
     else:
         matched = (contacts.filter(recheck).alias(search_grams=SearchGrams(F("search_text")))
-                   .filter(search_grams__contains=grams))
+                   .filter(search_grams__contains=_grams(term)))
     # No DISTINCT nor ORDER BY: either makes PostgreSQL walk an index in order instead of the
     # bitmap of the few matches (2 s against 0.5 ms for a phone at 3,000,000 contacts).
     ids = set(matched.values_list("customer_id", flat=True)[: LITERAL_IDS + 1])
-    if len(ids) <= LITERAL_IDS:
-        return Q(pk__in=sorted(ids)) if ids else None
-    # So many contacts match that the customers' own matches are many too: probe per customer
-    # (an array of them in an InitPlan is guessed at 10 rows and planned as a nested loop: 8 s).
-    return Q(_walked_exists(term, fields))
+    if not ids or len(ids) > LITERAL_IDS:
+        return None
+    return Q(pk__in=sorted(ids))
 
 
 def customers_holding_phone(phone_key: str, exclude_pk=None) -> list[Customer]:
@@ -117,5 +93,5 @@ def customers_holding_phone(phone_key: str, exclude_pk=None) -> list[Customer]:
     holders = Contact.objects.filter(ACTIVE).filter(Q(normalized_mobile=phone_key) | Q(normalized_landline=phone_key))
     if exclude_pk:
         holders = holders.exclude(customer_id=exclude_pk)
-    ids = list(holders.values_list("customer_id", flat=True).distinct()[:5])
+    ids = set(holders.values_list("customer_id", flat=True)[:5])
     return list(Customer.objects.filter(pk__in=ids).select_related("owner__sales_group").order_by("pk")) if ids else []
