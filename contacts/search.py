@@ -6,8 +6,9 @@ contacts match are read first, from the contacts' own GIN gram index (contacts_g
 same 1-2 character grams as the customers'), or for a number of 5 digits or more from the
 phone indexes (its start or its end: every digit pair is too common for grams); the customers'
 condition is OR-ed with `id IN (those ids)`, a literal list PostgreSQL plans knowing its size
-and BitmapOr-s with the customers' gram index through the primary key. A term matching the
-contacts of more than LITERAL_IDS customers looks in the customers' own fields only. A number
+and BitmapOr-s with the customers' gram index through the primary key. A term of one
+character, of fewer than 5 digits, or matching the contacts of more than LITERAL_IDS customers
+looks in the customers' own fields only (too broad to be a contact's name or number). A number
 matches a contact's phone at its start or its end (the customers' own phones: anywhere).
 """
 
@@ -69,10 +70,10 @@ def customers_by_contact(term: str, *, fields: list[str], grams: list[str] | Non
     (a term that common, one character like 李, searches the customers' own fields only: their
     matches are many anyway, and probing contacts for each would cost 10 x the search)."""
     recheck = _recheck(term, fields)
-    if recheck is None:
-        return None
-    contacts = Contact.objects.filter(ACTIVE)
     digits = _phone_part(term) if not fields or "phone" in fields else ""
+    if recheck is None or (not digits and (len(term) < 2 or _PHONE_TERM.match(term))):
+        return None  # one character, or a few digits: too broad to look for among contacts
+    contacts = Contact.objects.filter(ACTIVE)
     if digits:
         matched = contacts.alias(mobile_end=Reverse("normalized_mobile"), landline_end=Reverse("normalized_landline"))
         matched = matched.filter(_phone_match(digits))
