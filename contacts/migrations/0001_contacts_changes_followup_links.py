@@ -5,6 +5,7 @@ import crm.models
 import django.contrib.postgres.indexes
 import django.db.models.deletion
 import django.db.models.functions.datetime
+import django.db.models.functions.text
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
@@ -92,11 +93,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='contact',
-            index=models.Index(condition=models.Q(('removed_at__isnull', True)), fields=['normalized_mobile'], name='contacts_mobile'),
+            index=models.Index(condition=models.Q(('removed_at__isnull', True)), fields=['normalized_mobile'], name='contacts_mobile', opclasses=['varchar_pattern_ops']),
         ),
         migrations.AddIndex(
             model_name='contact',
-            index=models.Index(condition=models.Q(('removed_at__isnull', True)), fields=['normalized_landline'], name='contacts_landline'),
+            index=models.Index(condition=models.Q(('removed_at__isnull', True)), fields=['normalized_landline'], name='contacts_landline', opclasses=['varchar_pattern_ops']),
+        ),
+        migrations.AddIndex(
+            model_name='contact',
+            index=models.Index(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Reverse('normalized_mobile'), name='text_pattern_ops'), condition=models.Q(('removed_at__isnull', True)), name='contacts_mobile_end'),
+        ),
+        migrations.AddIndex(
+            model_name='contact',
+            index=models.Index(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Reverse('normalized_landline'), name='text_pattern_ops'), condition=models.Q(('removed_at__isnull', True)), name='contacts_landline_end'),
         ),
         migrations.AddIndex(
             model_name='contact',
