@@ -1,6 +1,7 @@
 """What `manage.py bench` measures: the key pages of each role, as that role reaches them."""
 
 from common.pagination import Keyset
+from contacts.models import Contact
 from crm.models import Customer
 from crm.policies import visible_customers
 from reports.policies import may_see_reports
@@ -23,6 +24,7 @@ def pages(user):
         ("search:name only 李", f"{listing}?q=李&fields=name"),
         ("search:李 page 50", _deep_page(user, listing, "李", 50)),
     ]
+    result += _contact_searches(user, listing)
     own = Customer.objects.filter(owner=user).order_by("-id").values_list("pk", flat=True)
     sample = own.first() or visible_customers(user).order_by("-id").values_list("pk", flat=True).first()
     if sample:
@@ -55,3 +57,17 @@ def _deep_page(user, listing, q, number, per_page=10):
     if last_row_before is None:
         return f"{listing}?q={q}&page={number}"
     return f"{listing}?q={q}&page={number}&after={Keyset(rows).cursor(last_row_before)}"
+
+
+def _contact_searches(user, listing):
+    """Issue 25: the search box finds a customer by a contact's name or mobile (one of a contact
+    of the person's own customers, else of any, as a salesperson would type it)."""
+    contacts = Contact.objects.filter(removed_at__isnull=True).order_by("-id")
+    contact = contacts.filter(customer__owner=user).first() or contacts.first()
+    if contact is None:
+        return []
+    return [
+        (f"search:contact name {contact.name}", f"{listing}?q={contact.name}"),
+        (f"search:contact mobile {contact.normalized_mobile}", f"{listing}?q={contact.normalized_mobile}"),
+        ("search:contact mobile 4 last digits+", f"{listing}?q={contact.normalized_mobile[-6:]}"),
+    ]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bulletin",
     "deals",
     "complaints",
+    "contacts",
     "staff",
     "demo",
     "benchmarks",

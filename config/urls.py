@@ -19,6 +19,7 @@ urlpatterns = [
     path("deals/", include("deals.urls")),
     path("complaints/", include("complaints.urls")),
     path("attachments/", include("attachments.urls")),
+    path("contacts/", include("contacts.urls")),
     path("notifications/", include("notifications.urls")),
 ]
 # No /media/ route in any mode (issue 19.6): uploaded files are served only by views that apply

@@ -5,7 +5,10 @@ its AppConfig.ready():
 - `field(user, customer)` returns a form field for the new follow-up form of `customer`, or None
   to add nothing (the app's policy decides which choices `user` may see);
 - `save(followup, value, *, by)` runs inside followup_create's transaction with the cleaned value;
-- `panel(user, followup)` returns the context of `template` on the follow-up's page, or None.
+- `panel(user, followup)` returns the context of `template` on the follow-up's page, or None;
+- `details(followup)` returns [(label, text)] lines shown on the follow-up's page (contacts: whom
+  the conversation was with).
+The form field is named `extra_<name>`.
 """
 
 from dataclasses import dataclass
@@ -18,13 +21,14 @@ class Extra:
     save: object
     template: str = ""
     panel: object = None
+    details: object = None
 
 
 _extras: list[Extra] = []
 
 
-def register_followup_extra(name: str, *, field, save, template: str = "", panel=None) -> None:
-    extra = Extra(name, field, save, template, panel)
+def register_followup_extra(name: str, *, field, save, template: str = "", panel=None, details=None) -> None:
+    extra = Extra(name, field, save, template, panel, details)
     if all(known.name != name for known in _extras):
         _extras.append(extra)
 
@@ -56,3 +60,7 @@ def panels(user, followup) -> list[dict]:
         if context is not None:
             shown.append({"template": extra.template, "context": context})
     return shown
+
+
+def details(followup) -> list[tuple]:
+    return [item for extra in _extras if extra.details for item in extra.details(followup)]

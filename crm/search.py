@@ -165,6 +165,27 @@ def _field_q(field: str, term: str) -> Q:
     return Q(**{f"{field}__icontains": term})
 
 
+# Other apps whose records find their customer (contacts: a contact's name or phone). Each is
+# fn(term, *, fields, grams) -> Q or None, a condition on customers OR-ed with the customer's own
+# for that term: `fields` are the chosen text fields (empty: all), `grams` the grams to ask an
+# index for, or None when the search walks the list's own order (then a correlated EXISTS per
+# customer is the cheap form). Registered in the app's ready(); crm imports none of them.
+_extensions = []
+
+
+def register_search_extension(fn) -> None:
+    if fn not in _extensions:
+        _extensions.append(fn)
+
+
+def _extended(condition: Q, term: str, *, fields: list[str], grams: list[str] | None) -> Q:
+    for extension in _extensions:
+        extra = extension(term, fields=fields, grams=grams)
+        if extra is not None:
+            condition |= extra
+    return condition
+
+
 def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None, *, walk=False) -> QuerySet:
     """Substring search, fast for one- and two-character Chinese queries: the GIN index on the
     1-2 character grams narrows the rows, then the real substring condition rechecks them.
@@ -189,6 +210,8 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
             # than the gram, so the gram index pays again.
             use_grams = not walk and (text_fields or not _too_common(term))
             condition = Q(search_grams__contains=_index_grams(term)) & recheck if use_grams else recheck
+            condition = _extended(condition, term, fields=text_fields,
+                                  grams=_index_grams(term) if use_grams else None)
             if "gender" in chosen:
                 condition |= _gender_q(term)
         queryset = queryset.filter(condition)

@@ -87,8 +87,20 @@ def followup_version(followup) -> str:
     return hashlib.sha256(values.encode()).hexdigest()[:32]
 
 
+# Other apps whose phone numbers count in the duplicate check (contacts: a contact's phone is
+# its customer's too). fn(phone_key, exclude_pk) returns up to 5 customers other than
+# exclude_pk holding that normalised phone, owner and group selected. Registered in ready().
+_phone_holders = []
+
+
+def register_phone_holder(fn) -> None:
+    if fn not in _phone_holders:
+        _phone_holders.append(fn)
+
+
 def find_duplicates(*, name: str, company: str, phone: str, exclude_pk=None):
-    """Customers with the same normalised phone, or the same name and company."""
+    """Customers with the same normalised phone (their own, or one registered by another app,
+    register_phone_holder), or the same name and company."""
     conditions = Q()
     phone_key = normalize_phone(phone)
     if phone_key:
@@ -100,7 +112,14 @@ def find_duplicates(*, name: str, company: str, phone: str, exclude_pk=None):
     found = Customer.objects.filter(conditions).select_related("owner__sales_group")
     if exclude_pk:
         found = found.exclude(pk=exclude_pk)
-    return list(found[:5])
+    found = list(found[:5])
+    for holder in _phone_holders if phone_key else ():
+        seen = {customer.pk for customer in found}
+        for customer in holder(phone_key, exclude_pk):
+            if customer.pk not in seen:
+                customer.holds_phone = True  # through another app's record: duplicate_message says "phone"
+                found.append(customer)
+    return found[:5]
 
 
 def find_same_name(*, name: str, exclude_pk=None):
@@ -115,7 +134,8 @@ def find_same_name(*, name: str, exclude_pk=None):
 
 def duplicate_message(duplicate: Customer, *, phone: str, viewer, same_name_only=False) -> str:
     """Names who holds the other customer, and nothing else unless `viewer` may see it."""
-    same_phone = bool(normalize_phone(phone)) and duplicate.normalized_phone == normalize_phone(phone)
+    same_phone = bool(normalize_phone(phone)) and (
+        duplicate.normalized_phone == normalize_phone(phone) or getattr(duplicate, "holds_phone", False))
     if same_name_only:
         what = _("the same name")
     else:
@@ -138,9 +158,10 @@ def lock_customer_keys(*, exclusive=False) -> None:
     locks.hold("crm.customer-keys", shared=not exclusive)
 
 
-def _lock_duplicate_keys(*, name: str, company: str, phone: str) -> None:
+def lock_duplicate_keys(*, name: str = "", company: str = "", phone: str = "") -> None:
     """Serialise concurrent saves of the same phone or name+company until this transaction ends,
-    so two people entering one customer at the same moment cannot both pass the check."""
+    so two people entering one customer (or a contact's phone) at the same moment cannot both
+    pass the check."""
     lock_customer_keys()
     keys = [f"phone:{normalize_phone(phone)}"] if normalize_phone(phone) else []
     if name.strip() and company.strip():
@@ -152,7 +173,7 @@ def _check_duplicates(*, data, viewer, exclude_pk=None, override=False, check_na
     """Refuse the same phone or the same name + company (an admin may override); warn about the
     same name alone unless the person confirmed it is someone else (SameNameCustomer)."""
     name, company, phone = data.get("name", ""), data.get("company", ""), data.get("phone", "")
-    _lock_duplicate_keys(name=name, company=company, phone=phone)
+    lock_duplicate_keys(name=name, company=company, phone=phone)
     overridden = override and policies.can_override_duplicates(viewer)
     duplicates = find_duplicates(name=name, company=company, phone=phone, exclude_pk=exclude_pk)
     if duplicates and not overridden:

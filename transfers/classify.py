@@ -211,6 +211,16 @@ def _existing(phones: set, names: set):
                 "SELECT id, number, owner_id, normalized_phone, upper(name), upper(company) FROM crm_customer "
                 "WHERE normalized_phone = ANY(%s)", [list(phones)])
             found.update({row[0]: row for row in cursor.fetchall()})
+            # A contact's phone is its customer's too (撞单, issue 25): the customer holding it.
+            cursor.execute(
+                "SELECT c.id, c.number, c.owner_id, k.phone, upper(c.name), upper(c.company) FROM ("
+                "  SELECT customer_id, normalized_mobile AS phone FROM contacts_contact"
+                "   WHERE removed_at IS NULL AND normalized_mobile = ANY(%s)"
+                "  UNION SELECT customer_id, normalized_landline FROM contacts_contact"
+                "   WHERE removed_at IS NULL AND normalized_landline = ANY(%s)"
+                ") k JOIN crm_customer c ON c.id = k.customer_id", [list(phones), list(phones)])
+            for row in cursor.fetchall():
+                found.setdefault(row[0], row)
         if names:
             name_list, company_list = zip(*names)
             cursor.execute(
@@ -229,7 +239,7 @@ def _existing(phones: set, names: set):
         customer = Customer(pk=pk, number=number, owner_id=owner_id)
         if owner_id:
             customer.owner = owners[owner_id]
-        customer.normalized_phone = phone_key
+        customer.normalized_phone = phone_key  # or the phone of one of its contacts: the phone it holds
         customers[pk] = customer
         if phone_key:
             by_phone.setdefault(phone_key, pk)

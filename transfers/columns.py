@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields as ie_fields
 from import_export import resources, widgets
 
+from contacts import selectors as contact_selectors
 from crm.models import Customer
 
 # --- Columns -----------------------------------------------------------------------------------
@@ -279,18 +280,20 @@ class CustomerResource(resources.ModelResource):
             self.fields[column.field] = ie_fields.Field(attribute=column.field, column_name=str(column.label), widget=widget)
 
     def headers(self) -> list[str]:
-        return self.get_export_headers()
+        # The customer's contacts, one cell, last (export only: an import ignores the column).
+        return self.get_export_headers() + [_("Contacts (name, job title, phones)")]
 
     def export_rows(self, customers, chunk_size=5000):
         """Every customer of the queryset as neutralised cells, fast: plain values rather than model
         instances (ModelResource.export builds a model and a dehydrate lookup per cell, ~4x slower),
-        rendered by the same widgets."""
+        rendered by the same widgets; then the customer's contacts in one cell."""
         owner_name = person_name_of("owner")
         plan = [("owner_name" if column.field == "owner" else column.field, self.fields[column.field].widget.render)
                 for column in COLUMNS]
         fields = [column.field for column in COLUMNS if column.field != "owner"]
-        for row in customers.values(*fields, owner_name=owner_name).iterator(chunk_size=chunk_size):
-            yield [neutralise(render(row[name])) for name, render in plan]
+        rows = customers.values(*fields, owner_name=owner_name, contacts_text=contact_selectors.contacts_text())
+        for row in rows.iterator(chunk_size=chunk_size):
+            yield [neutralise(render(row[name])) for name, render in plan] + [neutralise(row["contacts_text"] or "")]
 
 
 class ValuesResource(resources.Resource):

@@ -348,6 +348,9 @@ def _merge(stage, *, viewer) -> dict:
             # One index probe per staged row (OFFSET 0 keeps the lateral subqueries probes).
             f"SELECT s.row_number, s.id, p.id, true FROM {stage} s CROSS JOIN LATERAL ("
             f"  SELECT c.id FROM {Customer._meta.db_table} c WHERE c.normalized_phone = s.phone_key AND c.id <> s.id"
+            # A contact's phone is its customer's too (撞单, issue 25).
+            "   UNION ALL SELECT k.customer_id FROM contacts_contact k WHERE k.removed_at IS NULL"
+            "   AND (k.normalized_mobile = s.phone_key OR k.normalized_landline = s.phone_key) AND k.customer_id <> s.id"
             "   LIMIT 1 OFFSET 0) p WHERE s.phone_key <> '' "
             f"UNION ALL SELECT s.row_number, s.id, n.id, false FROM {stage} s CROSS JOIN LATERAL ("
             f"  SELECT c.id FROM {Customer._meta.db_table} c WHERE upper(c.name) = upper(s.name)"
@@ -360,6 +363,9 @@ def _merge(stage, *, viewer) -> dict:
         if not clashes:
             return {}
         others = classify.existing_customers({other for _staged, other, _phone in clashes.values()})
+        for _staged, other, same_phone in clashes.values():
+            if same_phone:
+                others[other].holds_phone = True  # its own phone or a contact's: duplicate_message says "phone"
         staged_ids = [staged for staged, _other, _phone in clashes.values()]
         cursor.execute(f"SELECT row_number, phone FROM {stage} WHERE id = ANY(%s)", [staged_ids])
         phones = dict(cursor.fetchall())

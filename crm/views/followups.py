@@ -55,6 +55,7 @@ def followup_detail(request, pk):
     return render(request, "crm/followup_detail.html", {
         "followup": followup,
         "revisions": followup.revisions.select_related("by"),
+        "extras": followup_extras.details(followup),
         "can_change": policies.can_change_followup(request.user, followup),
         "can_continue": policies.can_continue_followup(request.user, followup),
         "sections": sections.followup_sections(request.user, followup),

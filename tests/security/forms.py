@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.authz import OK, REDIRECT
 from tests.test_authorization_matrix import ROWS
 
-OUR_APPS = ("accounts", "crm", "workplans", "bulletin")
+OUR_APPS = ("accounts", "crm", "workplans", "bulletin", "contacts")
 ACTORS = ["salesperson", "anonymous", "supervisor", "admin"]  # who posts each form, first that succeeds
 SKIPPED = {"backups:create", "backups:verify"}  # no input: they start pg_dump / a restore
 

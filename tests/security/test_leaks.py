@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from bulletin.models import Suggestion
+from contacts.models import Contact
 from crm.models import Custody, CustomerChange, FollowUp, SavedSearch
 from tests.factories import CustomerFactory
 from tests.security.resolver import url_patterns
@@ -59,7 +60,9 @@ def seed(cast, private_root):
     imported = ImportJob.objects.create(created_by=owner, owner=owner, original_name=f"{MARK}.csv",
                                         upload_path="imports/leak.csv", errors_path="import-errors/leak.xlsx",
                                         status=ImportJob.Status.FAILED, message=f"failed {MARK}")
-    objects = [customer, followup, plan, suggestion, search, export, imported]
+    contact = Contact.objects.create(customer=customer, name=f"联{MARK}", title=f"t{MARK}", wechat=f"wx{MARK}",
+                                     notes=f"notes {MARK}", mobile="13944445555", created_by=owner)
+    objects = [customer, followup, plan, suggestion, search, export, imported, contact]
     # Every object's id, repeats kept: the number of requests does not depend on the sequences.
     return customer, [obj.pk for obj in objects], [owner.pk, cast.sales1.pk]
 

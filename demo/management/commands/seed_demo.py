@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from contacts.models import Contact
 from crm.models import Custody, Customer, FollowUp
 from demo import board
+from demo.contacts import seed_contacts
 from demo import plans as demo_plans
 from demo.bulk import vacuum_analyze
 from demo.customers import seed_customers
@@ -44,9 +46,11 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=None, help="customers in all (added until there are this many)")
         parser.add_argument("--followups", type=int, default=None, help="follow-ups in all (default: 3 per customer)")
         parser.add_argument("--plans", type=int, default=None, help="extra plans in bulk, for the benchmark (e.g. 2000000)")
+        parser.add_argument("--contacts-per-customer", type=float, default=3.0,
+                            help="contacts given to each customer without any, on average (3: 3,000,000 at the large scale)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
 
-    def handle(self, *args, scale, password, seed, **options):
+    def handle(self, *args, scale, password, seed, contacts_per_customer, **options):
         sizes = {key: options[key] if options[key] is not None else value for key, value in SCALES[scale].items()}
         groups, salespeople, customers, plans = sizes["groups"], sizes["salespeople"], sizes["customers"], sizes["plans"]
         followups = 3 * customers if sizes["followups"] is None else sizes["followups"]
@@ -65,17 +69,20 @@ class Command(BaseCommand):
         self._phase("customers")
         logged = seed_followups(target=followups, progress=self._progress("follow-ups"))
         self._phase("follow-ups")
+        contacts = seed_contacts(per_customer=contacts_per_customer, progress=self._progress("contacts"))
+        self._phase("contacts")
         people = list(User.objects.filter(is_active=True).order_by("pk")[:50])
         board.seed(people=people, rng=rng)
         demo_plans.seed(people=people, rng=rng, now=timezone.now())
         planned = demo_plans.seed_plans(target=plans, author_ids=owner_ids, progress=self._progress("plans"))
         self._phase("plans, board and suggestions")
-        if self.big and (added or logged or planned):
-            vacuum_analyze(Customer, Custody, FollowUp, Plan)  # the visibility map lets index-only scans skip the fresh heap
+        if self.big and (added or logged or planned or contacts):
+            vacuum_analyze(Customer, Custody, FollowUp, Plan, Contact)  # the visibility map lets index-only scans skip the fresh heap
             self._phase("VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(
             f"Demo company ready ({scale} scale): {summary['groups']} groups, {summary['supervisors']} supervisors, "
-            f"{summary['salespeople']} salespeople; {added} customers, {logged} follow-ups and {planned} bulk plans added "
+            f"{summary['salespeople']} salespeople; {added} customers, {logged} follow-ups, {contacts} contacts and "
+            f"{planned} bulk plans added "
             f"in {time.monotonic() - self.started:.0f} s."
         ))
         self.stdout.write("Demo logins (password for all: %s):" % password)
