@@ -17,7 +17,7 @@ from common.timewindows import CustomWindowForm, DayField, MomentField, local_mi
 from crm import photos, policies
 from crm.models import Customer
 from crm.search import SEARCH_FIELDS
-from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, CustomerQuery, PoolQuery
+from crm.selectors import NO_REVENUE, POOL_WINDOWS, QUERY_VIEWS, CustomerQuery, PoolQuery
 
 
 class CustomerForm(forms.ModelForm):
@@ -145,6 +145,8 @@ class CustomerFilterForm(forms.Form):
     group = forms.ModelChoiceField(queryset=None, required=False, label=_("Sales group"), empty_label=_("All groups"))
     type = forms.ChoiceField(required=False, choices=[("", _("Any type"))] + Customer.Type.choices, label=_("Type"))
     grade = forms.ChoiceField(required=False, choices=[("", _("Any grade"))] + Customer.Grade.choices, label=_("Grade"))
+    revenue_class = forms.ChoiceField(required=False, label=_("Revenue class"), choices=[
+        ("", _("Any revenue class")), *Customer.RevenueClass.choices, (NO_REVENUE, _("No won revenue"))])
     sort = forms.ChoiceField(required=False, choices=[("", _("Default order"))] + [
         ("created", _("Newest first")),
         ("created_asc", _("Oldest first")),
@@ -181,6 +183,7 @@ class CustomerFilterForm(forms.Form):
             type=data.get("type") or "",
             grade=data.get("grade") or "",
             sort=data.get("sort") or "",
+            revenue_class=data.get("revenue_class") or "",
         )
 
 
@@ -263,7 +266,7 @@ class SavedSearchForm(forms.Form):
         return {
             "name": self.cleaned_data["name"], "query": query.q, "fields": list(query.fields), "view": query.view,
             "type": query.type, "grade": query.grade, "salesperson": query.owner, "sales_group": query.group,
-            "sort": query.sort, "per_page": self.cleaned_data.get("per_page"),
+            "sort": query.sort, "per_page": self.cleaned_data.get("per_page"), "revenue_class": query.revenue_class,
         }
 
 
