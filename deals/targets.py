@@ -300,14 +300,17 @@ def forecast(user, first_month: date) -> dict:
     whose expected close date has passed or is not set are counted apart (they are not a forecast)."""
     months = [add_months(first_month, n) for n in range(FORECAST_MONTHS)]
     end = add_months(first_month, FORECAST_MONTHS)
-    deals = policies.visible_deals(user).filter(stage__kind=Stage.Kind.OPEN)
+    open_stages = list(Stage.objects.filter(kind=Stage.Kind.OPEN).values_list("pk", flat=True))
+    deals = policies.visible_deals(user).filter(stage_id__in=open_stages)
     window = deals.filter(expected_close_on__gte=first_month, expected_close_on__lt=end)
-    rows = (window.values_list("owner_id", "owner__sales_group_id", "expected_close_on__year",
-                               "expected_close_on__month")
-            .annotate(weighted=Sum(WEIGHTED)))
+    # Grouped by owner and month only (no join): the people's groups come from the few users.
+    rows = list(window.values_list("owner_id", "expected_close_on__year", "expected_close_on__month")
+                .annotate(weighted=Sum(WEIGHTED)).order_by())
+    group_of = dict(User.objects.filter(pk__in={row[0] for row in rows if row[0]}).values_list("pk", "sales_group_id"))
     index = {(month.year, month.month): n for n, month in enumerate(months)}
     people, groups, total = {}, {}, [ZERO] * FORECAST_MONTHS
-    for owner_id, group_id, year, month, weighted in rows:
+    for owner_id, year, month, weighted in rows:
+        group_id = group_of.get(owner_id)
         slot = index[(year, month)]
         weighted = (weighted or ZERO).quantize(Decimal("0.01"))
         people.setdefault(owner_id, [ZERO] * FORECAST_MONTHS)[slot] += weighted

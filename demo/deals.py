@@ -5,7 +5,7 @@ Per customer about `target / customers` deals: a quarter won (signed in the last
 salesperson who holds the customer, or who created it when it is in the pool, kept), a sixth
 lost, the rest open in a random open stage with an expected close date in the next six months
 (open deals of a pool customer have no salesperson, as deals/followers.py leaves them). Won
-deals get one payment each, up to `payments`. Each deal gets one stage-history row (opened in its
+deals get two payments each (40 % of the signed amount, a month apart), up to `payments`. Each deal gets one stage-history row (opened in its
 stage); a won deal's way through the open stages is not invented."""
 
 from django.db import connection, transaction
@@ -102,12 +102,12 @@ def _payments(missing: int) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("""
             INSERT INTO deals_payment (deal_id, received_on, amount, method, note, created_by_id, created_at)
-            SELECT d.id, least(current_date, d.won_on + (random() * 60)::int), round(d.won_amount * 0.5, 2),
+            SELECT d.id, least(current_date, d.won_on + 30 * g.n - (random() * 20)::int), round(d.won_amount * 0.4, 2),
                    'transfer', '', d.owner_id, now()
-            FROM deals_deal d
+            FROM deals_deal d CROSS JOIN generate_series(1, 2) AS g(n)
             WHERE d.won_on IS NOT NULL AND d.won_amount > 0
               AND NOT EXISTS (SELECT 1 FROM deals_payment p WHERE p.deal_id = d.id)
-            ORDER BY d.id
+            ORDER BY d.id, g.n
             LIMIT %s
         """, [missing])
         return cursor.rowcount
