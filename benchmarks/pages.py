@@ -41,6 +41,12 @@ def pages(user):
     result += [("complaints", "/complaints/"), ("complaints:overdue", "/complaints/?overdue=on"),
                ("complaints:open high", "/complaints/?state=open&severity=high")]
     result.append(("home", "/"))
+    result += [  # issue 22: key accounts, targets and the forecast
+        ("customers:class A", f"{listing}?revenue_class=A"),
+        ("targets:month", "/deals/targets/"),
+        ("targets:year", "/deals/targets/?period=year"),
+        ("forecast", "/deals/forecast/"),
+    ]
     result += [(f"pool:{key or 'all'}", f"/pool/?window={key}") for key in ("", "day", "3days", "week", "month", "year")]
     result += [("pool:search 李", "/pool/?q=李"), ("pool:vip", "/pool/?grade=vip")]
     if may_see_reports(user):  # supervisors and admins (issue 11)

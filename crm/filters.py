@@ -18,7 +18,7 @@ from common.timewindows import CustomWindowForm
 from crm import policies, search, selectors
 from crm.models import Customer, CustomerUserObjectPermission, FollowUp
 from crm.search import SEARCH_FIELDS
-from crm.selectors import POOL_WINDOWS, QUERY_VIEWS, QUERY_VIEWS_BY_KEY, SORTS, CustomerQuery
+from crm.selectors import NO_REVENUE, POOL_WINDOWS, QUERY_VIEWS, QUERY_VIEWS_BY_KEY, SORTS, CustomerQuery
 
 
 class PersonFilter(ModelChoiceFilter):
@@ -48,6 +48,9 @@ class CustomerFilterSet(ListFilterSet):
                               empty_label=_("All groups"))
     type = ChoiceFilter(choices=Customer.Type.choices, empty_label=_("Any type"), label=_("Type"))
     grade = ChoiceFilter(choices=Customer.Grade.choices, empty_label=_("Any grade"), label=_("Grade"))
+    revenue_class = ChoiceFilter(choices=[*Customer.RevenueClass.choices, (NO_REVENUE, _("No won revenue"))],
+                                 empty_label=_("Any revenue class"), label=_("Revenue class"),
+                                 method="filter_revenue_class")
     q = CharFilter(max_length=100, label=_("Search"), method="filter_q")
     fields = MultipleChoiceFilter(choices=SEARCH_FIELDS, label=_("Search in"), method=noop,
                                   widget=CheckboxSelectMultiple)
@@ -80,6 +83,11 @@ class CustomerFilterSet(ListFilterSet):
         text = text.strip()
         return search.apply_search(customers, text, list(self.valid.get("fields") or ()), walk=self.walk) if text else customers
 
+    def filter_revenue_class(self, customers, name, value):
+        if value == NO_REVENUE:
+            return customers.filter(revenue_class__isnull=True)
+        return customers.filter(revenue_class=value)
+
     def arrange(self, customers, valid):
         view = QUERY_VIEWS_BY_KEY.get(valid.get("view") or "")
         ordering = SORTS.get(valid.get("sort") or "") or (view.ordering if view else SORTS["created"])
@@ -96,6 +104,7 @@ class CustomerFilterSet(ListFilterSet):
             view=valid.get("view") or "", q=(valid.get("q") or "").strip(), fields=tuple(valid.get("fields") or ()),
             owner=valid.get("owner"), group=valid.get("group"), type=valid.get("type") or "",
             grade=valid.get("grade") or "", sort=valid.get("sort") or "",
+            revenue_class=valid.get("revenue_class") or "",
         )
 
     def rows_and_walk(self):

@@ -209,7 +209,7 @@ class SavedSearchForm(forms.Form):
         return {
             "name": self.cleaned_data["name"], "query": query.q, "fields": list(query.fields), "view": query.view,
             "type": query.type, "grade": query.grade, "salesperson": query.owner, "sales_group": query.group,
-            "sort": query.sort, "per_page": self.cleaned_data.get("per_page"),
+            "sort": query.sort, "per_page": self.cleaned_data.get("per_page"), "revenue_class": query.revenue_class,
         }
 
 

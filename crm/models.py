@@ -59,6 +59,13 @@ class Customer(models.Model):
         NORMAL = "normal", _("Normal")
         VIP = "vip", _("VIP")
 
+    class RevenueClass(models.TextChoices):
+        """Key accounts by won revenue over 12 months (deals/abc.py, nightly); blank: no revenue."""
+
+        A = "A", _("Class A (key account)")
+        B = "B", _("Class B")
+        C = "C", _("Class C")
+
     class Source(models.TextChoices):
         SELF = "self", _("Self-contacted")
         ADVERTISING = "advertising", _("Advertising media")
@@ -115,6 +122,13 @@ class Customer(models.Model):
         help_text=_("Marked by a supervisor or admin: never recycled to the pool automatically."),
     )
 
+    # Written by the nightly classification only (deals/abc.py); NULL columns, so adding them
+    # to a million customers rewrites nothing.
+    revenue_class = models.CharField(_("revenue class"), max_length=1, choices=RevenueClass.choices, null=True,
+                                     blank=True, editable=False)
+    revenue_12m = models.DecimalField(_("won revenue, last 12 months"), max_digits=16, decimal_places=2, null=True,
+                                      blank=True, editable=False)
+
     normalized_phone = models.GeneratedField(
         expression=NormalizedPhone(F("phone")), output_field=models.CharField(max_length=30), db_persist=True
     )
@@ -165,6 +179,9 @@ class Customer(models.Model):
             models.Index(
                 fields=["grade", "-pooled_at", "-id"], name="crm_cust_pooled_grade", condition=models.Q(owner__isnull=True)
             ),
+            # The revenue-class filter and the nightly job's "who had a class" (a few % of customers).
+            models.Index(fields=["revenue_class", "-created_at"], name="crm_cust_revenue_class",
+                         condition=models.Q(revenue_class__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -318,6 +335,7 @@ class SavedSearch(models.Model):
     view = models.CharField(_("one-click view"), max_length=30, blank=True)
     type = models.CharField(_("type"), max_length=20, blank=True)
     grade = models.CharField(_("grade"), max_length=10, blank=True)
+    revenue_class = models.CharField(_("revenue class"), max_length=4, blank=True)
     salesperson = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("salesperson"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -339,12 +357,13 @@ class SavedSearch(models.Model):
 
     @staticmethod
     def list_params(*, query="", fields=(), view="", type="", grade="", salesperson_id=None, sales_group_id=None,
-                    sort="", per_page=None) -> list[tuple[str, str]]:
+                    sort="", per_page=None, revenue_class="") -> list[tuple[str, str]]:
         """The customer list's query string for these choices, in one fixed order (a saved search
         and the list compare them to know which saved search is open)."""
         params = [("q", query)] + [("fields", field) for field in fields] + [
             ("view", view), ("type", type), ("grade", grade), ("owner", salesperson_id or ""),
             ("group", sales_group_id or ""), ("sort", sort), ("per_page", per_page or ""),
+            ("revenue_class", revenue_class),
         ]
         return [(key, str(value)) for key, value in params if value not in ("", None)]
 
@@ -352,7 +371,7 @@ class SavedSearch(models.Model):
         return self.list_params(
             query=self.query, fields=self.fields, view=self.view, type=self.type, grade=self.grade,
             salesperson_id=self.salesperson_id, sales_group_id=self.sales_group_id, sort=self.sort,
-            per_page=self.per_page,
+            per_page=self.per_page, revenue_class=self.revenue_class,
         )
 
     def get_absolute_url(self) -> str:

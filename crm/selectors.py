@@ -75,6 +75,9 @@ SORTS = {
     "number": ("number",),
 }
 
+NO_REVENUE = "none"  # the revenue-class filter's "no won revenue in 12 months" (no class)
+
+
 @dataclass
 class CustomerQuery:
     """What a customer list was asked for, as its FilterSet validated it (crm.filters)."""
@@ -87,10 +90,11 @@ class CustomerQuery:
     type: str = ""
     grade: str = ""
     sort: str = ""
+    revenue_class: str = ""  # A, B, C or NO_REVENUE
 
     def narrows(self) -> bool:
         """Something was searched for or filtered on (worth saving; "no customers match")."""
-        return bool(self.q or self.view or self.type or self.grade or self.owner or self.group)
+        return bool(self.q or self.view or self.type or self.grade or self.owner or self.group or self.revenue_class)
 
 
 def open_saved_search(searches, query: CustomerQuery, per_page: int | None):
@@ -99,7 +103,7 @@ def open_saved_search(searches, query: CustomerQuery, per_page: int | None):
     shown = SavedSearch.list_params(
         query=query.q, fields=query.fields, view=query.view, type=query.type, grade=query.grade,
         salesperson_id=getattr(query.owner, "pk", None), sales_group_id=getattr(query.group, "pk", None),
-        sort=query.sort, per_page=per_page,
+        sort=query.sort, per_page=per_page, revenue_class=query.revenue_class,
     )
     return next((search for search in searches if search.params() == shown), None)
 

@@ -288,7 +288,7 @@ def customer_unshare(*, customer: Customer, colleague, by) -> None:
 @transaction.atomic
 def saved_search_save(
     *, owner, name: str, query: str = "", fields=(), view: str = "", type: str = "", grade: str = "",
-    salesperson=None, sales_group=None, sort: str = "", per_page: int | None = None,
+    salesperson=None, sales_group=None, sort: str = "", per_page: int | None = None, revenue_class: str = "",
 ) -> SavedSearch:
     """Create or replace the owner's search of that name (SPEC §1.A.17) with the text, the
     fields it looks in and every filter and view of the list. The caller has validated the
@@ -297,6 +297,7 @@ def saved_search_save(
         owner=owner, name=name.strip(), defaults={
             "query": query.strip(), "fields": list(fields), "view": view, "type": type, "grade": grade,
             "salesperson": salesperson, "sales_group": sales_group, "sort": sort, "per_page": per_page,
+            "revenue_class": revenue_class,
         },
     )
     return search

@@ -4,8 +4,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.timewindows import DayField
-from deals.models import MAX_AMOUNT, Deal, Instalment, LostReason, Payment, Stage
+from deals.models import (
+    MAX_AMOUNT,
+    MAX_TARGET,
+    MAX_TARGET_COUNT,
+    Deal,
+    DealSettings,
+    Instalment,
+    LostReason,
+    Payment,
+    Stage,
+)
 from deals.selectors import DealFilters
+from deals.targets import FIRST_YEAR, LAST_YEAR, parse_month
 
 AMOUNT_ERRORS = {
     "min_value": _("An amount cannot be negative."),
@@ -167,3 +178,54 @@ def _check_stage_setting(form, data):
         others = Stage.objects.filter(active=True, kind=stage.kind).exclude(pk=stage.pk)
         if not others.exists():
             form.add_error("active", _("This is the last stage of its kind in use: keep it, or add another first."))
+
+
+class MonthInput(forms.TextInput):
+    """An HTML month input, in the machine format whatever the language (2027-01)."""
+
+    input_type = "month"
+
+
+class TargetForm(forms.Form):
+    """One month's target for a person or a group. `version` is the target as the form showed it
+    (targets.target_version): saved by someone else since, the service refuses and says so."""
+
+    month = forms.CharField(label=_("Month"), widget=MonthInput(), error_messages={"required": _("Choose a month.")})
+    amount = forms.DecimalField(
+        label=_("Amount won (CNY)"), max_digits=13, decimal_places=2, min_value=Decimal("0"), max_value=MAX_TARGET,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+        error_messages={
+            "required": _("Enter the amount to win this month (0 for none)."),
+            "min_value": _("A target cannot be negative."),
+            "max_value": _("A monthly target is between 0 and 99,999,999,999.99 CNY."),
+            "max_digits": _("A monthly target is between 0 and 99,999,999,999.99 CNY."),
+            "max_whole_digits": _("A monthly target is between 0 and 99,999,999,999.99 CNY."),
+            "max_decimal_places": _("An amount has at most two decimals (fen)."),
+        },
+    )
+    new_customers = forms.IntegerField(
+        label=_("New customers"), required=False, min_value=0, max_value=MAX_TARGET_COUNT,
+        help_text=_("Optional."), widget=forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
+        error_messages={"min_value": _("Enter a number between 0 and 1,000,000."),
+                        "max_value": _("Enter a number between 0 and 1,000,000.")},
+    )
+    followups = forms.IntegerField(
+        label=_("Follow-ups"), required=False, min_value=0, max_value=MAX_TARGET_COUNT,
+        help_text=_("Optional."), widget=forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
+        error_messages={"min_value": _("Enter a number between 0 and 1,000,000."),
+                        "max_value": _("Enter a number between 0 and 1,000,000.")},
+    )
+    version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def clean_month(self):
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError(_("Choose a month between %(first)d and %(last)d.")
+                                        % {"first": FIRST_YEAR, "last": LAST_YEAR})
+        return month
+
+
+class DealSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DealSettings
+        fields = ["a_class_becomes_vip"]

@@ -111,6 +111,10 @@ class Deal(models.Model):
             models.Index(fields=["owner", "created_at"], include=["stage", "amount"], name="deal_owner_created"),
             models.Index(fields=["owner", "won_on"], name="deal_owner_won", condition=Q(won_on__isnull=False)),
             models.Index(fields=["owner", "closed_at"], name="deal_owner_closed", condition=Q(closed_at__isnull=False)),
+            # Won deals by signing date (revenue classification, target progress): won_on is set
+            # on won deals only (services.deal_move).
+            models.Index(fields=["won_on"], include=["customer", "owner", "won_amount"], name="deal_won_on",
+                         condition=Q(won_on__isnull=False)),
         ]
 
     def __str__(self):
@@ -186,3 +190,57 @@ class DealFollowUp(models.Model):
     class Meta:
         verbose_name = _("conversation about a deal")
         verbose_name_plural = _("conversations about deals")
+class DealSettings(models.Model):
+    """The company's deal settings that are not lists (one row, pk 1; admins edit it beside the
+    stages). Read with `DealSettings.current()`."""
+
+    a_class_becomes_vip = models.BooleanField(
+        _("A-class customers become VIP"), default=False,
+        help_text=_("The nightly revenue classification also makes every A-class customer a VIP customer, so "
+                    "follow-up reminders and recycling follow revenue. Nobody is made normal again."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("deal settings")
+
+    @classmethod
+    def current(cls) -> "DealSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+MAX_TARGET = Decimal("99999999999.99")  # a month's target under 10^11 CNY
+MAX_TARGET_COUNT = 1_000_000
+
+
+class Target(models.Model):
+    """A month's target (销售目标) for one salesperson or one sales group: the amount won, and
+    optionally new customers and follow-ups. Quarter and year targets are the months' sums."""
+
+    month = models.DateField(_("month"))  # always the 1st
+    salesperson = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("salesperson"), null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="+")
+    sales_group = models.ForeignKey("accounts.SalesGroup", verbose_name=_("sales group"), null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="+")
+    amount = models.DecimalField(_("amount won (CNY)"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_TARGET)])
+    new_customers = models.PositiveIntegerField(_("new customers"), null=True, blank=True,
+                                                validators=[MaxValueValidator(MAX_TARGET_COUNT)])
+    followups = models.PositiveIntegerField(_("follow-ups"), null=True, blank=True,
+                                            validators=[MaxValueValidator(MAX_TARGET_COUNT)])
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["month", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(salesperson__isnull=True) ^ Q(sales_group__isnull=True),
+                                   name="deal_target_person_or_group"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deal_target_amount_not_negative"),
+            models.UniqueConstraint(fields=["salesperson", "month"], name="deal_target_person_month",
+                                    condition=Q(salesperson__isnull=False)),
+            models.UniqueConstraint(fields=["sales_group", "month"], name="deal_target_group_month",
+                                    condition=Q(sales_group__isnull=False)),
+        ]

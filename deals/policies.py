@@ -95,3 +95,72 @@ def flags_for(user, deal) -> dict:
         "can_edit": can_edit_deal(user, deal),
         "can_pay": can_record_payments(user, deal),
     }
+
+
+# --- Targets and forecast (issue 22) ---------------------------------------------------------
+
+
+def may_manage_deal_settings(user) -> bool:
+    """Company settings of deals (e.g. "A-class customers become VIP"): admins."""
+    return roles.is_admin(user)
+
+
+def may_see_targets(user) -> bool:
+    """Everyone in sales sees progress against target: a salesperson their own (and where they
+    stand in their group, without the others' figures), a supervisor their groups', an admin all."""
+    return roles.has_sales_role(user)
+
+
+def may_set_targets(user) -> bool:
+    return roles.is_management(user)
+
+
+def sees_rankings(user) -> bool:
+    """Names and figures of colleagues: supervisors (their groups) and admins."""
+    return roles.is_management(user)
+
+
+def sees_group_ranking(user) -> bool:
+    """Every group's figures side by side: admins. A supervisor sees where their groups stand."""
+    return roles.is_admin(user)
+
+
+def target_people(user):
+    """Whose monthly target `user` may set: an admin everyone in sales, a supervisor the people
+    of their groups (not themselves), nobody else."""
+    if not may_set_targets(user):
+        return roles.sales_staff_for(user).none()
+    people = roles.sales_staff_for(user)
+    return people if user.is_admin else people.exclude(pk=user.pk).filter(
+        sales_group_id__in=roles.supervised_group_ids(user))
+
+
+def target_groups(user):
+    if not may_set_targets(user):
+        return roles.visible_sales_groups(user).none()
+    return roles.visible_sales_groups(user)
+
+
+def get_target_person_for(user, pk):
+    person = target_people(user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def get_target_group_for(user, pk):
+    group = target_groups(user).filter(pk=pk).first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def progress_people(user):
+    """Whose progress `user` sees by name: themselves, and the people they oversee."""
+    return roles.sales_staff_for(user) if roles.is_management(user) else roles.sales_staff_for(user).filter(pk=user.pk)
+
+
+def progress_groups(user):
+    """Which groups' progress `user` sees: an admin all, a supervisor theirs, a salesperson none
+    (they see their own figures and their place in the group)."""
+    return roles.visible_sales_groups(user) if roles.is_management(user) else roles.visible_sales_groups(user).none()

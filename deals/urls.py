@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deals import views
+from deals import views, views_targets
 
 app_name = "deals"
 
@@ -19,4 +19,9 @@ urlpatterns = [
     path("stages/<int:pk>/edit/", views.stage_edit, name="stage-edit"),
     path("lost-reasons/new/", views.reason_create, name="reason-create"),
     path("lost-reasons/<int:pk>/edit/", views.reason_edit, name="reason-edit"),
+    path("settings/", views_targets.deal_settings, name="settings-edit"),
+    path("targets/", views_targets.target_list, name="target-list"),
+    path("targets/people/<int:pk>/", views_targets.target_person, name="target-person"),
+    path("targets/groups/<int:pk>/", views_targets.target_group, name="target-group"),
+    path("forecast/", views_targets.forecast, name="forecast"),
 ]

@@ -17,7 +17,7 @@ from deals.forms import (
     StageChangeForm,
     StageSettingForm,
 )
-from deals.models import LostReason, Stage
+from deals.models import DealSettings, LostReason, Stage
 
 MOVED_MEANWHILE = board_moves.MOVED_MEANWHILE
 
@@ -193,6 +193,7 @@ def receivable_list(request):
 def stage_list(request):
     return render(request, "deals/stage_list.html", {
         "stages": Stage.objects.order_by("order", "id"), "reasons": LostReason.objects.order_by("order", "id"),
+        "deal_settings": DealSettings.current(),
     })
 
 

@@ -9,6 +9,7 @@ from common import pagination
 from crm import selectors
 from crm.models import Customer
 from crm.policies import visible_customers
+from deals import targets
 from reports import numbers, policies
 from workplans import selectors as plan_selectors
 
@@ -114,6 +115,7 @@ def home(user, now=None) -> dict:
         "plans": plan_selectors.todays_plans(user, now=now),
         "recent_followups": selectors.followup_list(user)[:5],
         "recycle_soon": selectors.recycle_soon(user, now=now, customers=customers),
+        "targets": targets.home_panel(user, timezone.localdate(now)),
     }
     if policies.may_see_team(user):
         scope = numbers.scope_for(user)

@@ -119,6 +119,44 @@ def admin_only(outcome):
             "backup": NOT_FOUND}
 
 
+def target_person(world, relation):
+    """People as objects, as in tests/staff/matrix.py: own = sales1, same_group = sales1b,
+    other_group = sales2, pool = the backup operator (in no group, not in sales)."""
+    cast = world.cast
+    return {"pk": {"own": cast.sales1, "same_group": cast.sales1b, "other_group": cast.sales2,
+                   "pool": cast.backup}[relation].pk}
+
+
+def target_group(world, relation):
+    return {"pk": (world.cast.group1 if relation in ("own", "same_group") else world.cast.group2).pk}
+
+
+def target_form(world=None, relation=None):
+    return {"month": timezone.localdate().strftime("%Y-%m"), "amount": "50000", "new_customers": "10",
+            "followups": "", "version": ""}
+
+
+def target_setters(outcome):
+    """Admins set everyone's target, a supervisor their groups' people and groups; others nothing."""
+    return {
+        "anonymous": LOGIN,
+        "salesperson": NOT_FOUND,
+        "supervisor": by_relation(own=outcome, same_group=outcome, other_group=NOT_FOUND, pool=NOT_FOUND),
+        "admin": by_relation(own=outcome, same_group=outcome, other_group=outcome, pool=NOT_FOUND),
+        "backup": NOT_FOUND,
+    }
+
+
+def group_target_setters(outcome):
+    return {
+        "anonymous": LOGIN,
+        "salesperson": NOT_FOUND,
+        "supervisor": by_relation(own=outcome, same_group=outcome, other_group=NOT_FOUND, pool=NOT_FOUND),
+        "admin": outcome,
+        "backup": NOT_FOUND,
+    }
+
+
 EVERYWHERE_NOT_ALLOWED = by_relation(own=NOT_ALLOWED, same_group=NOT_ALLOWED, other_group=NOT_ALLOWED,
                                      pool=NOT_ALLOWED)
 
@@ -150,4 +188,14 @@ ROWS = [
     Row("deals:reason-create", "POST", admin_only(REDIRECT), data=reason_form),
     Row("deals:reason-edit", "GET", admin_only(OK), kwargs=first_reason),
     Row("deals:reason-edit", "POST", admin_only(REDIRECT), kwargs=first_reason, data=reason_form),
+    Row("deals:settings-edit", "GET", admin_only(OK)),
+    Row("deals:settings-edit", "POST", admin_only(REDIRECT), data={"a_class_becomes_vip": "on"}),
+    Row("deals:target-list", "GET", staff(OK)),
+    Row("deals:target-list", "POST", staff(NOT_ALLOWED)),
+    Row("deals:target-person", "GET", target_setters(OK), kwargs=target_person),
+    Row("deals:target-person", "POST", target_setters(REDIRECT), kwargs=target_person, data=target_form),
+    Row("deals:target-group", "GET", group_target_setters(OK), kwargs=target_group),
+    Row("deals:target-group", "POST", group_target_setters(REDIRECT), kwargs=target_group, data=target_form),
+    Row("deals:forecast", "GET", staff(OK)),
+    Row("deals:forecast", "POST", staff(NOT_ALLOWED)),
 ]

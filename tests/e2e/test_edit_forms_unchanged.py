@@ -18,7 +18,7 @@ from crm import services
 from crm.models import Customer, CustomerChange
 from deals import defaults as deal_defaults
 from deals import services as deal_services
-from deals.models import LostReason, Stage
+from deals.models import DealSettings, LostReason, Stage
 from notifications.models import Preference, Webhook
 from tests.e2e.steps import submit
 from tests.security.resolver import url_patterns
@@ -32,11 +32,12 @@ EDIT_FORMS = {
     "staff:user-edit": "admin", "staff:group-edit": "admin", "bulletin:post-edit": "admin",
     "bulletin:reply-edit": "admin", "bulletin:suggestion-reply": "admin",
     "deals:deal-edit": "sales1", "deals:stage-edit": "admin", "deals:reason-edit": "admin",
+    "deals:settings-edit": "admin",
     "notifications:preference-edit": "sales1", "notifications:webhook-edit": "sales1",
     "notifications:group-webhook-edit": "admin",
 }
 # Edit forms of the person's own settings: no pk in the URL, both on the settings page.
-OWN_SETTINGS = {"notifications:preference-edit", "notifications:webhook-edit"}
+OWN_SETTINGS = {"notifications:preference-edit", "notifications:webhook-edit", "deals:settings-edit"}
 # Columns no person types: they move on every save (or never), whatever the form holds.
 NOT_TYPED = {"updated_at", "last_login", "search_text"}
 
@@ -71,6 +72,7 @@ def _records(cast):
     deal = deal_services.deal_create(customer=customer, by=cast.sales1, title="龙井年度采购", amount=Decimal("88000.50"),
                                      stage=deal_services.default_stage(), probability=35, expected_close_on=date(2027, 1, 3),
                                      source=Customer.Source.REFERRAL, notes="明前龙井 200 斤。")
+    company_deals = DealSettings.objects.update_or_create(pk=1, defaults={"a_class_becomes_vip": True})[0]
     preference = Preference.objects.create(user=cast.sales1, language="zh-hans", quiet_from=time(22, 0),
                                            quiet_until=time(7, 30), digest_at=time(8, 15), feed_phones=True)
     robot = Webhook.objects.create(user=cast.sales1, provider=Webhook.Provider.DINGTALK,
@@ -95,6 +97,7 @@ def _records(cast):
         "deals:deal-edit": (deal, [deal, customer]),
         "deals:stage-edit": (Stage.objects.order_by("order").first(), list(Stage.objects.all())),
         "deals:reason-edit": (LostReason.objects.order_by("order").first(), list(LostReason.objects.all())),
+        "deals:settings-edit": (company_deals, [company_deals]),
     }
 
 

@@ -11,11 +11,13 @@ from django.utils import timezone
 from accounts.models import User
 from contacts.models import Contact
 from crm.models import Custody, Customer, FollowUp
+from deals.models import Deal, Payment
 from demo import board
 from demo.contacts import seed_contacts
 from demo import plans as demo_plans
 from demo.bulk import vacuum_analyze
 from demo.customers import seed_customers
+from demo.deals import seed_deals
 from demo.followups import seed_followups
 from demo.people import seed_people
 from workplans.models import Plan
@@ -23,6 +25,7 @@ from workplans.models import Plan
 DEFAULT_PASSWORD = "crm-demo-2026"
 
 # --scale presets; an explicit --groups/--salespeople/--customers/--followups/--plans wins.
+# Deals and payments default to 2 and 1 per customer (large: 2,000,000 and 1,000,000).
 SCALES = {
     "small": {"groups": 2, "salespeople": 4, "customers": 300, "followups": None, "plans": 0},
     "medium": {"groups": 10, "salespeople": 190, "customers": 100_000, "followups": 1_000_000, "plans": 200_000},
@@ -48,9 +51,11 @@ class Command(BaseCommand):
         parser.add_argument("--plans", type=int, default=None, help="extra plans in bulk, for the benchmark (e.g. 2000000)")
         parser.add_argument("--contacts-per-customer", type=float, default=3.0,
                             help="contacts given to each customer without any, on average (3: 3,000,000 at the large scale)")
+        parser.add_argument("--deals", type=int, default=None, help="deals in all (default: 2 per customer)")
+        parser.add_argument("--payments", type=int, default=None, help="payments in all (default: 1 per customer)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
 
-    def handle(self, *args, scale, password, seed, contacts_per_customer, **options):
+    def handle(self, *args, scale, password, seed, contacts_per_customer, deals=None, payments=None, **options):
         sizes = {key: options[key] if options[key] is not None else value for key, value in SCALES[scale].items()}
         groups, salespeople, customers, plans = sizes["groups"], sizes["salespeople"], sizes["customers"], sizes["plans"]
         followups = 3 * customers if sizes["followups"] is None else sizes["followups"]
@@ -71,18 +76,22 @@ class Command(BaseCommand):
         self._phase("follow-ups")
         contacts = seed_contacts(per_customer=contacts_per_customer, progress=self._progress("contacts"))
         self._phase("contacts")
+        deals_added, paid = seed_deals(target=2 * customers if deals is None else deals,
+                                       payments=customers if payments is None else payments,
+                                       progress=self._progress("deals"))
+        self._phase("deals and payments")
         people = list(User.objects.filter(is_active=True).order_by("pk")[:50])
         board.seed(people=people, rng=rng)
         demo_plans.seed(people=people, rng=rng, now=timezone.now())
         planned = demo_plans.seed_plans(target=plans, author_ids=owner_ids, progress=self._progress("plans"))
         self._phase("plans, board and suggestions")
-        if self.big and (added or logged or planned or contacts):
-            vacuum_analyze(Customer, Custody, FollowUp, Plan, Contact)  # the visibility map lets index-only scans skip the fresh heap
+        if self.big and (added or logged or planned or contacts or deals_added):
+            vacuum_analyze(Customer, Custody, FollowUp, Plan, Contact, Deal, Payment)  # the visibility map lets index-only scans skip the fresh heap
             self._phase("VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(
             f"Demo company ready ({scale} scale): {summary['groups']} groups, {summary['supervisors']} supervisors, "
-            f"{summary['salespeople']} salespeople; {added} customers, {logged} follow-ups, {contacts} contacts and "
-            f"{planned} bulk plans added "
+            f"{summary['salespeople']} salespeople; {added} customers, {logged} follow-ups, {contacts} contacts, "
+            f"{deals_added} deals, {paid} payments and {planned} bulk plans added "
             f"in {time.monotonic() - self.started:.0f} s."
         ))
         self.stdout.write("Demo logins (password for all: %s):" % password)
