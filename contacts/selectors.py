@@ -57,7 +57,7 @@ def contacts_text(customer_ref: str = "pk") -> Subquery:
     customers; one probe of the contacts_customer index per customer)."""
     parts = [NullIf(name, Value("")) for name in ("title", "mobile", "landline", "wechat", "email")]
     line = Func(Value(" · "), F("name"), *parts, function="concat_ws", output_field=TextField())
-    text = StringAgg(line, delimiter="; ", ordering=("-is_primary", "name", "pk"))
+    text = StringAgg(line, delimiter="; ", order_by=("-is_primary", "name", "pk"))
     contacts = (Contact.objects.filter(ACTIVE, customer_id=OuterRef(customer_ref)).order_by()
                 .values("customer_id").annotate(text=text).values("text"))
     return Subquery(contacts)

@@ -13,7 +13,7 @@ from contacts.models import Contact
 from crm.models import Customer
 from crm import services as customer_services
 from crm.reassignment import reassign
-from crm.selectors import CustomerQuery, PoolQuery, customer_list, customer_list_and_walk, pool_list
+from crm.filters import CustomerFilterSet, PoolFilterSet, customer_list
 from staff.offboarding import offboard
 from tests.contacts.conftest import add_contact
 from tests.factories import CustomerFactory
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(user, q, fields=()):
-    return sorted(customer_list(user, CustomerQuery(q=q, fields=tuple(fields))).values_list("name", flat=True))
+    return sorted(customer_list(user, {"q": q, "fields": list(fields)}).values_list("name", flat=True))
 
 
 def test_a_contacts_name_finds_its_customer(cast, book):
@@ -62,13 +62,13 @@ def test_a_contact_never_reveals_a_customer_past_the_policy(cast, book):
 
 
 def test_the_pool_search_finds_a_pool_customer_by_its_contact(cast, book):
-    found = pool_list(cast.sales1, PoolQuery(q="诸葛"))
+    found = PoolFilterSet({"q": "诸葛"}, user=cast.sales1).qs
     assert [customer.name for customer in found] == ["深圳金桥"]
 
 
 def test_walking_the_list_finds_contacts_too(cast, book):
     """A search read by walking the list's own order (many matches) gives the same customers."""
-    rows, walk = customer_list_and_walk(cast.sales1, CustomerQuery(q="欧阳"))
+    rows, walk = CustomerFilterSet({"q": "欧阳"}, user=cast.sales1).rows_and_walk()
     assert [c.name for c in rows] == ["上海宏达"] and [c.name for c in walk] == ["上海宏达"]
 
 
