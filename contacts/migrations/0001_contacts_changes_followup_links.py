@@ -12,12 +12,13 @@ from django.db import migrations, models
 
 # What the search box finds a contact by (contacts.models.ContactSearchText): lower-cased, one per
 # line, each phone also as digits only (crm_normalize_phone, as the customers' search text).
+# A SQL-standard body (as crm_search_text since crm.0004): parsed once and dumped schema-qualified,
+# so a backup restores with pg_restore's empty search_path.
 SEARCH_TEXT = r"""
 CREATE OR REPLACE FUNCTION contacts_search_text(name text, mobile text, landline text, wechat text, email text)
-RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT lower(concat_ws(E'\n', name, mobile, crm_normalize_phone(mobile), landline, crm_normalize_phone(landline),
-                         wechat, email))
-$$;
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN lower(concat_ws(E'\n', name, mobile, crm_normalize_phone(mobile), landline, crm_normalize_phone(landline),
+                       wechat, email));
 """
 DROP_SEARCH_TEXT = "DROP FUNCTION IF EXISTS contacts_search_text(text, text, text, text, text);"
 

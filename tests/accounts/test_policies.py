@@ -85,12 +85,12 @@ def test_the_navigation_questions_follow_the_role(cast, who, reports, staff, aud
 
 
 @pytest.mark.parametrize(("who", "entries"), [
-    ("sales1", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list",
+    ("sales1", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list", "complaints:complaint-list",
                 "workplans:plan-list", "bulletin:post-list", "bulletin:suggestion-mine"]),
-    ("sup1", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list",
+    ("sup1", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list", "complaints:complaint-list",
               "workplans:plan-list", "bulletin:post-list", "bulletin:suggestion-list", "reports:index",
               "staff:user-list"]),
-    ("admin", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list",
+    ("admin", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list", "complaints:complaint-list",
                "workplans:plan-list", "bulletin:post-list", "bulletin:suggestion-list", "reports:index",
                "staff:user-list", "staff:audit-list", "backups:list"]),
     ("backup", ["home", "backups:list"]),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from bulletin.models import Post, Reply, Suggestion, SuggestionReply
+from contacts.models import Contact
 from crm import services
 from crm.models import Customer, CustomerChange
 from deals import defaults as deal_defaults
@@ -34,7 +35,7 @@ EDIT_FORMS = {
     "deals:deal-edit": "sales1", "deals:stage-edit": "admin", "deals:reason-edit": "admin",
     "deals:settings-edit": "admin",
     "notifications:preference-edit": "sales1", "notifications:webhook-edit": "sales1",
-    "notifications:group-webhook-edit": "admin",
+    "notifications:group-webhook-edit": "admin", "contacts:contact-edit": "sales1",
 }
 # Edit forms of the person's own settings: no pk in the URL, both on the settings page.
 OWN_SETTINGS = {"notifications:preference-edit", "notifications:webhook-edit", "deals:settings-edit"}
@@ -81,7 +82,12 @@ def _records(cast):
                                          url="https://8.8.8.8/open-apis/bot/v2/hook/abc", secret="SECgroup")
     preference.plan_lead_minutes = 25
     preference.save()
+    contact = Contact.objects.create(customer=customer, name="林经理", title="采购总监", role=Contact.Role.DECISION_MAKER,
+                                     mobile="13912345678", landline="021-62345678", wechat="lin_buyer",
+                                     email="lin@example.com", birthday=date(1980, 5, 20), notes="周三下午方便",
+                                     is_primary=True, created_by=cast.sales1)
     return {
+        "contacts:contact-edit": (contact, [contact, customer]),
         # url name: (the record, the records whose every field must stay)
         "notifications:group-webhook-edit": (cast.group1, [group_robot]),
         "notifications:preference-edit": (preference, [preference]),
