@@ -77,9 +77,9 @@ def _key(text) -> str:
     return re.sub(r"[\s*_:：.\-]+", "", str(text or "")).lower()
 
 
-def _header_lookup() -> dict:
+def _header_lookup(columns) -> dict:
     lookup = {}
-    for column in COLUMNS:
+    for column in columns:
         names = [column.field, column.chinese, *column.aliases]
         for language in ("en", "zh-hans"):
             with translation.override(language):
@@ -89,10 +89,10 @@ def _header_lookup() -> dict:
     return lookup
 
 
-def guess_columns(headers) -> list[str]:
+def guess_columns(headers, known=None) -> list[str]:
     """The field each column goes to ("" = ignored), from its header in either language (the
-    contact export's headers read back); each field at most once."""
-    lookup, used, columns = _header_lookup(), set(), []
+    exports' headers read back); each field at most once. `known`: the import's columns."""
+    lookup, used, columns = _header_lookup(known or COLUMNS), set(), []
     for header in headers:
         found = lookup.get(_key(header))
         if found is None:
@@ -105,8 +105,8 @@ def guess_columns(headers) -> list[str]:
     return columns
 
 
-def field_choices():
-    return [("", _("(ignore this column)"))] + [(column.field, str(column.label)) for column in COLUMNS]
+def field_choices(known=None):
+    return [("", _("(ignore this column)"))] + [(column.field, str(column.label)) for column in known or COLUMNS]
 
 
 def _role_lookup() -> dict:

@@ -115,12 +115,13 @@ class ContactColumnsForm(forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, headers, columns, **kwargs):
+    def __init__(self, *args, headers, columns, known=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count = len(headers)
+        self.known = known
         for index, header in enumerate(headers):
             self.fields[f"col{index}"] = forms.ChoiceField(
-                choices=contact_import.field_choices(), required=False, label=str(header or "")[:50] or _("(no header)"),
+                choices=contact_import.field_choices(known), required=False, label=str(header or "")[:50] or _("(no header)"),
                 initial=columns[index] if index < len(columns) else "")
 
     def column_fields(self):
@@ -128,7 +129,7 @@ class ContactColumnsForm(forms.Form):
 
     def clean(self):
         columns = [self.cleaned_data.get(f"col{index}") or "" for index in range(self.count)]
-        labels = dict(contact_import.field_choices())
+        labels = dict(contact_import.field_choices(self.known))
         for field in dict.fromkeys(columns):
             if field and columns.count(field) > 1:
                 raise forms.ValidationError(_("Two columns go to “%(field)s”: choose one of them, ignore the other.")

@@ -41,6 +41,10 @@ def build(world):
     relative, path = new_private_file("imports", ".csv")
     path.write_bytes("客户编号,联系人姓名\nC1,矩阵联系人\n".encode())
     world.contact_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk}, salt=contact_imports.SALT)
+    world.deal_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk, "kind": "deals"},
+                                      salt=contact_imports.SALT)
+    world.payment_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk, "kind": "payments"},
+                                         salt=contact_imports.SALT)
 
 
 def creator_only(ok):
@@ -127,3 +131,16 @@ ROWS += [
     Row("transfers:contact-import-confirm", "POST", creator_only(OK), data=contact_ticket),
     Row("transfers:contact-import-confirm", "GET", everyone(NOT_ALLOWED)),
 ]
+
+
+def ticket_of(kind):
+    return lambda world, relation: {"token": getattr(world, f"{kind}_ticket"), "action": "check", "col0": "", "col1": ""}
+
+
+for _name in ("deal", "payment"):
+    ROWS += [
+        Row(f"transfers:{_name}-import", "GET", staff(OK)),
+        Row(f"transfers:{_name}-import", "POST", staff(OK), data=upload),
+        Row(f"transfers:{_name}-import-confirm", "POST", creator_only(OK), data=ticket_of(_name)),
+        Row(f"transfers:{_name}-import-confirm", "GET", everyone(NOT_ALLOWED)),
+    ]
