@@ -46,7 +46,7 @@ def test_admin_imports_payments_and_the_preview_shows_the_one_bad_row(cast, jour
         csv.writer(handle).writerows([["商机编号", "回款日期", "回款金额", "方式"],
                                       [deal.pk, timezone.localdate().isoformat(), "400", "转账"],
                                       [deal.pk, timezone.localdate().isoformat(), "900", "现金"]])
-    me = journey("payments-import", user=cast.admin, device="phone", language="zh-hans", allowed=["xlsx", "CSV"])
+    me = journey("payments-import", user=cast.admin, device="phone", language="zh-hans", allowed=["xlsx", "CSV", "csv"])
     page = me.go(reverse("transfers:payment-import"))
     me.shot("upload")
     page.set_input_files("#id_file", str(path))
