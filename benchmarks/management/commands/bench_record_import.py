@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
+from contacts.models import Contact
 from crm.models import Customer
 from deals.models import Stage
 from transfers import contact_import, deal_import
@@ -61,14 +62,21 @@ class Command(BaseCommand):
                    [[rng.choice(numbers), f"基准商机 {index}", f"{rng.randint(1000, 900000)}.{rng.randint(0, 99):02d}",
                      rng.choice(stages), "2027-06-30"] for index in range(options["deals"])])
             _write(contacts_path, ["客户编号", "联系人姓名", "职务", "手机", "邮箱"],
-                   [[rng.choice(numbers), f"基准联系人{index}", "采购", f"199{index:08d}", f"b{index}@example.com"]
-                    for index in range(options["contacts"])])
+                   [[rng.choice(numbers), f"基准联系人{index}", "采购", phone, f"b{index}@example.com"]
+                    for index, phone in enumerate(self._free_phones(options["contacts"]))])
             for label, path, columns, check, run in [
                 ("deals", deals_path, deal_import.DEAL_COLUMNS, deal_import.check_deals, deal_import.import_deals),
                 ("contacts", contacts_path, contact_import.COLUMNS, contact_import.check_table,
                  contact_import.import_contacts),
             ]:
                 self._time(label, path, columns, check, run, admin)
+
+    def _free_phones(self, count) -> list[str]:
+        """Mobile numbers nobody holds yet (the demo's own are random): a 撞单 would refuse the file."""
+        candidates = [f"199{index:08d}" for index in range(count * 2)]
+        held = set(Customer.objects.filter(normalized_phone__in=candidates).values_list("normalized_phone", flat=True))
+        held |= set(Contact.objects.filter(normalized_mobile__in=candidates).values_list("normalized_mobile", flat=True))
+        return [phone for phone in candidates if phone not in held][:count]
 
     def _time(self, label, path, known, check, run, admin):
         def opener():
