@@ -6,7 +6,7 @@ the deal list's filter form. Cells are rendered and neutralised like the custome
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, When
+from django.db.models import Case, F, Q, When
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
@@ -19,7 +19,7 @@ from crm.models import Customer
 from deals import policies as deal_policies
 from deals import selectors as deal_selectors
 from deals.forms import DealFilterForm
-from deals.models import Payment
+from deals.models import Payment, Target
 from transfers.columns import ChoiceLabelOf, LenientDateWidget, ValuesResource, person_name_of
 
 
@@ -104,6 +104,17 @@ class PaymentResource(ValuesResource):
     ]
 
 
+class TargetResource(ValuesResource):
+    columns = [
+        ("month", gettext_lazy("Month"), F("month"), DayWidget()),
+        ("salesperson", gettext_lazy("Salesperson"), person_name_of("salesperson"), TextWidget()),
+        ("sales_group", gettext_lazy("Sales group"), F("sales_group__name"), TextWidget()),
+        ("amount", gettext_lazy("Amount won (CNY)"), F("amount"), TextWidget()),
+        ("new_customers", gettext_lazy("New customers"), F("new_customers"), TextWidget()),
+        ("followups", gettext_lazy("Follow-ups"), F("followups"), TextWidget()),
+    ]
+
+
 # --- What each export holds ------------------------------------------------------------------------
 
 
@@ -131,6 +142,15 @@ def payment_queryset(user, params: str):
     return Payment.objects.filter(deal__in=deals).order_by("received_on", "id")
 
 
+def target_queryset(user, params: str):
+    """The monthly targets `user` may set (deals.policies: an admin everyone's and every group's,
+    a supervisor their groups' and their people's), newest month first."""
+    people = deal_policies.target_people(user).values("pk")
+    groups = deal_policies.target_groups(user).values("pk")
+    return (Target.objects.filter(Q(salesperson__in=people) | Q(sales_group__in=groups))
+            .order_by("-month", "sales_group__name", "salesperson__username", "id"))
+
+
 @dataclass(frozen=True)
 class RecordExport:
     kind: str
@@ -138,6 +158,7 @@ class RecordExport:
     resource: type
     queryset: object
     list_url: str
+    allowed: object = None  # a policy the exporter must pass, besides may_export
 
 
 RECORD_EXPORTS = {
@@ -145,5 +166,7 @@ RECORD_EXPORTS = {
         RecordExport("contacts", gettext_lazy("Contacts"), ContactResource, contact_queryset, "crm:customer-list"),
         RecordExport("deals", gettext_lazy("Deals"), DealResource, deal_queryset, "deals:deal-list"),
         RecordExport("payments", gettext_lazy("Payments"), PaymentResource, payment_queryset, "deals:deal-list"),
+        RecordExport("targets", gettext_lazy("Targets"), TargetResource, target_queryset, "deals:target-list",
+                     deal_policies.may_set_targets),
     ]
 }

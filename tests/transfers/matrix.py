@@ -144,3 +144,11 @@ for _name in ("deal", "payment"):
         Row(f"transfers:{_name}-import-confirm", "POST", creator_only(OK), data=ticket_of(_name)),
         Row(f"transfers:{_name}-import-confirm", "GET", everyone(NOT_ALLOWED)),
     ]
+
+ROWS += [
+    Row("transfers:record-export", "GET", {"anonymous": LOGIN, "salesperson": NOT_FOUND, "supervisor": OK, "admin": OK,
+                                           "backup": NOT_FOUND}, kwargs=record_kind("targets")),
+    Row("transfers:record-export", "POST", {"anonymous": LOGIN, "salesperson": NOT_FOUND, "supervisor": OK, "admin": OK,
+                                            "backup": NOT_FOUND}, kwargs=record_kind("targets"),
+        data={"params": "", "format": "csv"}),
+]

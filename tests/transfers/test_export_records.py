@@ -97,3 +97,23 @@ def test_each_role_exports_the_payments_of_deals_they_see(cast, client_for, deal
     assert {row[8] for row in rows[1:]} == expected
     if who == "sales1":
         assert rows[1][0] == str(deals.pk) and rows[1][6] == "300.00"
+
+
+@pytest.fixture
+def targets(cast):
+    from deals.targets import target_set
+
+    month = timezone.localdate().replace(day=1)
+    target_set(by=cast.admin, month=month, amount=Decimal("5000"), salesperson=cast.sales1)
+    target_set(by=cast.admin, month=month, amount=Decimal("7000"), salesperson=cast.sales2)
+    target_set(by=cast.admin, month=month, amount=Decimal("9"), sales_group=cast.sales1.sales_group)
+
+
+@pytest.mark.parametrize("who, expected", [("admin", {"5000.00", "7000.00", "9.00"}), ("sup1", {"5000.00", "9.00"})])
+def test_targets_export_holds_the_targets_one_may_set(cast, client_for, targets, who, expected):
+    rows = read_xlsx(body(export(client_for(getattr(cast, who)), _url("targets"))))
+    assert {row[3] for row in rows[1:]} == expected
+
+
+def test_a_salesperson_cannot_export_targets(cast, client_for, targets):
+    assert export(client_for(cast.sales1), _url("targets")).status_code == 404

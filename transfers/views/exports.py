@@ -114,7 +114,7 @@ def record_export(request, kind):
     exports; written at once (these lists are a person's own scope, and no background job kind
     exists for them)."""
     export = RECORD_EXPORTS.get(kind)
-    if export is None:
+    if export is None or (export.allowed is not None and not export.allowed(request.user)):
         raise Http404
     if request.method == "GET":
         fmt, params = _format(request.GET), _list_params(request.GET)
