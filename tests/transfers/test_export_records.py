@@ -117,3 +117,23 @@ def test_targets_export_holds_the_targets_one_may_set(cast, client_for, targets,
 
 def test_a_salesperson_cannot_export_targets(cast, client_for, targets):
     assert export(client_for(cast.sales1), _url("targets")).status_code == 404
+
+
+def test_no_export_leaks_another_groups_records_whatever_the_filters_say(cast, client_for, customers, deals, contacts):
+    """sales2's customer, contact, deal and payment carry a marker; sales1 and sup1 export every
+    kind with filters naming sales2, their group and their records: the marker never appears."""
+    mark = "Zq7LEAKxW"
+    contact_services.contact_add(customer=customers.other_group, data={"name": f"人{mark}", "mobile": ""}, by=cast.sales2)
+    make_deal(customer=customers.other_group, title=f"单{mark}")
+    filters = {"owner": cast.sales2.pk, "group": cast.sales2.sales_group_id, "q": "李四海", "state": ""}
+    for who in (cast.sales1, cast.sup1):
+        client = client_for(who)
+        for kind in ("contacts", "deals", "payments", "targets"):
+            for fmt in ("csv", "xlsx"):
+                response = export(client, _url(kind), {**filters, "format": fmt})
+                if response.status_code == 404:
+                    continue
+                content = body(response)
+                text = content.decode("utf-8", "ignore") if fmt == "csv" else "".join(
+                    "\t".join(str(cell) for cell in row) for row in read_xlsx(content))
+                assert mark not in text and "李四海" not in text, (who, kind, fmt)
