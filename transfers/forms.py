@@ -92,7 +92,7 @@ class SavedMappingForm(forms.Form):
         self.fields["mapping"].queryset = policies.visible_column_mappings(user)
 
 
-class ContactUploadForm(forms.Form):
+class RecordUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel (.xlsx) or CSV file"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
 
@@ -110,7 +110,7 @@ class ContactUploadForm(forms.Form):
         return upload
 
 
-class ContactColumnsForm(forms.Form):
+class RecordColumnsForm(forms.Form):
     """The contacts import's columns: the field each column of the file goes to."""
 
     token = forms.CharField(widget=forms.HiddenInput)

@@ -17,7 +17,7 @@ from transfers import services as import_services
 from transfers.exports import export_source
 from transfers.jobs import new_private_file
 from transfers.models import ColumnMapping, ExportJob
-from transfers.views import contact_imports
+from transfers.views import record_imports
 
 CSV = "客户名称,电话\n矩阵导入,13822220000\n".encode()
 BAD_CSV = "客户名称,电话\n矩阵导入,12\n".encode()
@@ -40,11 +40,11 @@ def build(world):
     world.export_job = exports.export_job_run(job=job, resource=resource, queryset=queryset)
     relative, path = new_private_file("imports", ".csv")
     path.write_bytes("客户编号,联系人姓名\nC1,矩阵联系人\n".encode())
-    world.contact_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk}, salt=contact_imports.SALT)
+    world.contact_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk}, salt=record_imports.SALT)
     world.deal_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk, "kind": "deals"},
-                                      salt=contact_imports.SALT)
+                                      salt=record_imports.SALT)
     world.payment_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk, "kind": "payments"},
-                                         salt=contact_imports.SALT)
+                                         salt=record_imports.SALT)
 
 
 def creator_only(ok):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.policies import require
 from transfers import contact_import, deal_import, policies
-from transfers.forms import ContactColumnsForm, ContactUploadForm
+from transfers.forms import RecordColumnsForm, RecordUploadForm
 from transfers.jobs import new_private_file, private_path, suffix_of
 from transfers.reader import ImportFileError, open_table
 
@@ -64,7 +64,7 @@ def _preview(request, kind, *, token, relative, name, columns=None, error=""):
         columns = contact_import.guess_columns(table.headers, kind.columns)
     columns = (columns + [""] * len(table.headers))[:len(table.headers)]
     checked = kind.check(table=table, columns=columns, by=request.user)
-    form = ContactColumnsForm(initial={"token": token}, headers=table.headers, columns=columns, known=kind.columns)
+    form = RecordColumnsForm(initial={"token": token}, headers=table.headers, columns=columns, known=kind.columns)
     return render(request, "transfers/contact_import.html", {
         "checked": checked, "columns_form": form, "name": name, "error": error, "kind": kind,
         "confirm_url": reverse(f"transfers:{CONFIRM_URLS[kind.name]}"),
@@ -75,7 +75,7 @@ def _preview(request, kind, *, token, relative, name, columns=None, error=""):
 @may_import
 def record_import_upload(request, kind):
     kind = KINDS[kind]
-    form = ContactUploadForm(request.POST or None, request.FILES or None)
+    form = RecordUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         relative, path = new_private_file("imports", suffix_of(upload.name))
@@ -111,7 +111,7 @@ def record_import_confirm(request, kind):
     kind = KINDS[kind]
     relative, name = ticket["path"], ticket["name"]
     table = _opener(kind, relative, name)()
-    form = ContactColumnsForm(request.POST, headers=table.headers, columns=[], known=kind.columns)
+    form = RecordColumnsForm(request.POST, headers=table.headers, columns=[], known=kind.columns)
     if not form.is_valid():
         return _preview(request, kind, token=token, relative=relative, name=name,
                         error=" ".join(form.non_field_errors()))
