@@ -56,9 +56,10 @@ def export_job_create(*, params: str, fmt: str, by, kind=ExportJob.Kind.CUSTOMER
 
 
 def export_write(*, resource, queryset, fmt: str, target, by, kind="customers", progress=None, every=5000,
-                 ip=None) -> int:
+                 ip=None, label=None) -> int:
     """Write `queryset` (already scoped by the policy) to `target`; recorded in the audit trail."""
-    writer = XlsxWriter(target, sheet_name=str(ExportJob.Kind(kind).label)) if fmt == ExportJob.Format.XLSX \
+    sheet_name = str(label if label is not None else ExportJob.Kind(kind).label)
+    writer = XlsxWriter(target, sheet_name=sheet_name) if fmt == ExportJob.Format.XLSX \
         else CsvWriter(target)
     count = 0
     try:

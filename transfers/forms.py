@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.fields import PersonChoiceField
-from transfers import policies
+from transfers import contact_import, policies
 from transfers.classify import field_choices
 from transfers.models import ImportJob
 from transfers.reader import ImportFileError, check_size
@@ -90,3 +90,49 @@ class SavedMappingForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mapping"].queryset = policies.visible_column_mappings(user)
+
+
+class RecordUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel (.xlsx) or CSV file"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error), code="too_large") from None
+        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv", ".txt"):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."), code="format")
+        if not upload.size:
+            raise forms.ValidationError(_("The file is empty: it needs a header row and at least one contact."),
+                                        code="empty")
+        return upload
+
+
+class RecordColumnsForm(forms.Form):
+    """The contacts import's columns: the field each column of the file goes to."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, headers, columns, known=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = len(headers)
+        self.known = known
+        for index, header in enumerate(headers):
+            self.fields[f"col{index}"] = forms.ChoiceField(
+                choices=contact_import.field_choices(known), required=False, label=str(header or "")[:50] or _("(no header)"),
+                initial=columns[index] if index < len(columns) else "")
+
+    def column_fields(self):
+        return [self[f"col{index}"] for index in range(self.count)]
+
+    def clean(self):
+        columns = [self.cleaned_data.get(f"col{index}") or "" for index in range(self.count)]
+        labels = dict(contact_import.field_choices(self.known))
+        for field in dict.fromkeys(columns):
+            if field and columns.count(field) > 1:
+                raise forms.ValidationError(_("Two columns go to “%(field)s”: choose one of them, ignore the other.")
+                                            % {"field": labels[field]}, code="twice")
+        self.cleaned_data["columns"] = columns
+        return self.cleaned_data

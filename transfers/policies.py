@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from accounts import policies as roles
 from accounts.models import User
 from crm import policies as customer_policies
+from crm.models import Customer
 from transfers.models import ColumnMapping, ExportJob, ImportJob
 
 
@@ -63,3 +64,14 @@ def get_column_mapping_for(user, pk) -> ColumnMapping:
 
 def get_export_job_for(user, pk) -> ExportJob:
     return get_object_or_404(ExportJob, pk=pk, created_by_id=user.pk)
+
+
+def contact_import_customers(user) -> QuerySet[Customer]:
+    """The customers whose contacts `user` may import: those they may change (crm.policies.
+    can_edit): their own; a supervisor's groups' people's; an admin's every owned customer.
+    Never the pool's, never one only shared with them."""
+    if not may_import(user):
+        return Customer.objects.none()
+    if roles.is_admin(user):
+        return Customer.objects.filter(owner__isnull=False)
+    return Customer.objects.filter(owner_id__in=customer_policies.overseen_owner_ids(user))

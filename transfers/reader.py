@@ -56,15 +56,16 @@ def check_size(size: int) -> None:
         )
 
 
-def open_table(path, name: str) -> Table:
-    """Open an uploaded .xlsx or .csv (UTF-8 or GBK/GB18030) after the safety checks."""
+def open_table(path, name: str, sheet_names=()) -> Table:
+    """Open an uploaded .xlsx or .csv (UTF-8 or GBK/GB18030) after the safety checks: the first
+    sheet, or the sheet named one of `sheet_names` (compared in lower case) when there is one."""
     with open(path, "rb") as handle:
         head = handle.read(4)
         handle.seek(0, io.SEEK_END)
         check_size(handle.tell())
     lowered = name.lower()
     if head.startswith(b"PK") or lowered.endswith((".xlsx", ".xlsm")):
-        return _open_xlsx(path)
+        return _open_xlsx(path, sheet_names)
     if lowered.endswith((".csv", ".txt")):
         return _open_csv(path)
     if lowered.endswith(".xls") or head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -233,12 +234,16 @@ def _date_styles(archive) -> set:
     return dates
 
 
-def _first_sheet_path(archive) -> str:
+def _first_sheet_path(archive, sheet_names=()) -> str:
     workbook = _read_part(archive, "xl/workbook.xml")
     rels = _read_part(archive, "xl/_rels/workbook.xml.rels")
     if workbook is None or rels is None:
         raise ImportFileError(_("The file is not an Excel workbook (.xlsx)."))
     sheet = workbook.find(f"{NS}sheets/{NS}sheet")
+    for named in workbook.iterfind(f"{NS}sheets/{NS}sheet"):
+        if (named.get("name") or "").strip().lower() in sheet_names:
+            sheet = named
+            break
     if sheet is None:
         raise ImportFileError(_("The workbook has no sheet."))
     rel_id = sheet.get(REL_NS + "id")
@@ -275,11 +280,11 @@ def _number(text: str):
     return str(int(value)) if value.is_integer() and abs(value) < 1e16 else text
 
 
-def _open_xlsx(path) -> Table:
+def _open_xlsx(path, sheet_names=()) -> Table:
     try:
         archive = zipfile.ZipFile(path)
         _check_archive(archive)
-        sheet_path = _first_sheet_path(archive)
+        sheet_path = _first_sheet_path(archive, sheet_names)
         declared = _declared_rows(archive, sheet_path)
         if declared > settings.IMPORT_MAX_ROWS + 1:
             raise _row_limit_error()

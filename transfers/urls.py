@@ -3,7 +3,7 @@ in the `transfers` namespace."""
 
 from django.urls import path
 
-from transfers.views import exports, imports
+from transfers.views import record_imports, exports, imports
 
 app_name = "transfers"
 
@@ -17,9 +17,21 @@ urlpatterns = [
     path("customers/import/<int:pk>/status/", imports.customer_import_status, name="customer-import-status"),
     path("customers/import/<int:pk>/errors/", imports.customer_import_errors, name="customer-import-errors"),
     path("customers/import/<int:pk>/retry/", imports.customer_import_retry, name="customer-import-retry"),
+    path("customers/import/contacts/", record_imports.record_import_upload, {"kind": "contacts"},
+         name="contact-import"),
+    path("customers/import/contacts/confirm/", record_imports.record_import_confirm, {"kind": "contacts"},
+         name="contact-import-confirm"),
+    path("customers/import/deals/", record_imports.record_import_upload, {"kind": "deals"}, name="deal-import"),
+    path("customers/import/deals/confirm/", record_imports.record_import_confirm, {"kind": "deals"},
+         name="deal-import-confirm"),
+    path("customers/import/payments/", record_imports.record_import_upload, {"kind": "payments"},
+         name="payment-import"),
+    path("customers/import/payments/confirm/", record_imports.record_import_confirm, {"kind": "payments"},
+         name="payment-import-confirm"),
     path("customers/export/", exports.customer_export, name="customer-export"),
     path("customers/export/followups/", exports.followup_export, name="followup-export"),
     path("customers/export/plans/", exports.plan_export, name="plan-export"),
+    path("customers/export/records/<slug:kind>/", exports.record_export, name="record-export"),
     path("customers/export/<int:pk>/", exports.export_status, name="export-status"),
     path("customers/export/<int:pk>/download/", exports.export_download, name="export-download"),
 ]

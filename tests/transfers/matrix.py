@@ -6,6 +6,8 @@ admin included. The backup operator gets 404 everywhere; anonymous visitors go t
 
 import io
 
+from django.core import signing
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 
@@ -13,7 +15,9 @@ from tests.authz import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyo
 from transfers import exports
 from transfers import services as import_services
 from transfers.exports import export_source
+from transfers.jobs import new_private_file
 from transfers.models import ColumnMapping, ExportJob
+from transfers.views import record_imports
 
 CSV = "客户名称,电话\n矩阵导入,13822220000\n".encode()
 BAD_CSV = "客户名称,电话\n矩阵导入,12\n".encode()
@@ -34,6 +38,13 @@ def build(world):
     job = exports.export_job_create(params=QueryDict("").urlencode(), fmt=ExportJob.Format.XLSX, by=sales1)
     resource, queryset = export_source(job.kind, sales1, "")
     world.export_job = exports.export_job_run(job=job, resource=resource, queryset=queryset)
+    relative, path = new_private_file("imports", ".csv")
+    path.write_bytes("客户编号,联系人姓名\nC1,矩阵联系人\n".encode())
+    world.contact_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk}, salt=record_imports.SALT)
+    world.deal_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk, "kind": "deals"},
+                                      salt=record_imports.SALT)
+    world.payment_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk, "kind": "payments"},
+                                         salt=record_imports.SALT)
 
 
 def creator_only(ok):
@@ -93,4 +104,51 @@ ROWS += [
     Row("transfers:followup-export", "POST", staff(OK), data={"params": "window=week", "format": "xlsx"}),
     Row("transfers:plan-export", "GET", staff(OK)),
     Row("transfers:plan-export", "POST", staff(OK), data={"params": "when=any", "format": "csv"}),
+]
+
+
+
+def record_kind(kind):
+    return lambda world, relation: {"kind": kind}
+
+
+for _kind, _params in [("contacts", "q=李"), ("deals", "state=open"), ("payments", "")]:
+    ROWS += [
+        Row("transfers:record-export", "GET", staff(OK), kwargs=record_kind(_kind)),
+        Row("transfers:record-export", "POST", staff(OK), kwargs=record_kind(_kind),
+            data={"params": _params, "format": "xlsx"}),
+    ]
+
+
+def contact_ticket(world, relation):
+    return {"token": world.contact_ticket, "action": "check", "col0": "customer_number", "col1": "name"}
+
+
+ROWS += [
+    Row("transfers:contact-import", "GET", staff(OK)),
+    Row("transfers:contact-import", "POST", staff(OK), data=upload),  # the preview page: nothing written
+    # The preview's ticket is its uploader's alone: anyone else's POST is the 404 of a forged one.
+    Row("transfers:contact-import-confirm", "POST", creator_only(OK), data=contact_ticket),
+    Row("transfers:contact-import-confirm", "GET", everyone(NOT_ALLOWED)),
+]
+
+
+def ticket_of(kind):
+    return lambda world, relation: {"token": getattr(world, f"{kind}_ticket"), "action": "check", "col0": "", "col1": ""}
+
+
+for _name in ("deal", "payment"):
+    ROWS += [
+        Row(f"transfers:{_name}-import", "GET", staff(OK)),
+        Row(f"transfers:{_name}-import", "POST", staff(OK), data=upload),
+        Row(f"transfers:{_name}-import-confirm", "POST", creator_only(OK), data=ticket_of(_name)),
+        Row(f"transfers:{_name}-import-confirm", "GET", everyone(NOT_ALLOWED)),
+    ]
+
+ROWS += [
+    Row("transfers:record-export", "GET", {"anonymous": LOGIN, "salesperson": NOT_FOUND, "supervisor": OK, "admin": OK,
+                                           "backup": NOT_FOUND}, kwargs=record_kind("targets")),
+    Row("transfers:record-export", "POST", {"anonymous": LOGIN, "salesperson": NOT_FOUND, "supervisor": OK, "admin": OK,
+                                            "backup": NOT_FOUND}, kwargs=record_kind("targets"),
+        data={"params": "", "format": "csv"}),
 ]

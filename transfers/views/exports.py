@@ -15,6 +15,7 @@ from transfers import exports, policies
 from transfers.exports import export_source
 from transfers.jobs import private_path
 from transfers.models import ExportJob
+from transfers.record_exports import RECORD_EXPORTS
 from transfers.tasks import run_export
 
 may_export = require(policies.may_export)
@@ -104,3 +105,27 @@ def export_download(request, pk):
         raise Http404
     return FileResponse(open(private_path(job.result_path), "rb"), as_attachment=True,
                         filename=job.filename, content_type=CONTENT_TYPES[job.format])
+
+
+@require_http_methods(["GET", "POST"])
+@may_export
+def record_export(request, kind):
+    """Contacts, deals and payments (record_exports.RECORD_EXPORTS): the same page as the other
+    exports; written at once (these lists are a person's own scope, and no background job kind
+    exists for them)."""
+    export = RECORD_EXPORTS.get(kind)
+    if export is None or (export.allowed is not None and not export.allowed(request.user)):
+        raise Http404
+    if request.method == "GET":
+        fmt, params = _format(request.GET), _list_params(request.GET)
+        return render(request, "transfers/export_confirm.html", {
+            "count": export.queryset(request.user, params).count(), "format": fmt, "params": params,
+            "list_url": export.list_url, "kind": export, "background": False,
+        })
+    fmt, params = _format(request.POST), _list_params(QueryDict(request.POST.get("params", "")))
+    target = tempfile.TemporaryFile()
+    exports.export_write(resource=export.resource(), queryset=export.queryset(request.user, params), fmt=fmt,
+                         target=target, by=request.user, kind=kind, ip=client_ip(request), label=export.label)
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, filename=exports.export_filename(fmt, kind),
+                        content_type=CONTENT_TYPES[fmt])
