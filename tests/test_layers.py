@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "common": 1,
     "accounts": 2,
+    "companylists": 2,
     "crm": 3,
     **dict.fromkeys(["workplans", "bulletin", "deals", "customfields", "contacts", "complaints"], 4),
     **dict.fromkeys(["transfers", "reports", "staff", "backups", "notifications", "attachments", "reminders", "benchmarks",

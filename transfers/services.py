@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from common.bulk import analyze
 from common.phones import normalize_phone
+from companylists import grades
 from crm import ownership
 from crm import services as crm_services
 from crm.models import Custody, Customer, CustomerChange
@@ -311,7 +312,7 @@ def _stage(rows, *, owner) -> None:
     """The new customers of one chunk into the stage, with their final values."""
     if not rows:
         return
-    cadence = {grade: default_next_contact(grade) for grade in Customer.Grade.values}
+    cadence = {grade: default_next_contact(grade) for grade in grades.keys()}
 
     def staged():
         for row in rows:
