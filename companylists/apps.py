@@ -10,4 +10,9 @@ class CompanyListsConfig(AppConfig):
         from accounts.context_processors import register_navigation
         from companylists import policies
 
-        register_navigation("companylists:grades", _("Grades"), policies.may_edit_lists, after="staff:audit-list")
+        register_navigation(
+            "companylists:grades",
+            _("Grades"),
+            policies.may_edit_lists,
+            after="staff:audit-list",
+        )

@@ -15,7 +15,14 @@ def _clean_text(value: str) -> str:
 class GradeForm(forms.ModelForm):
     class Meta:
         model = Grade
-        fields = ["key", "label_zh_hans", "label_en", "cadence_days", "recycle_days", "is_key_grade"]
+        fields = [
+            "key",
+            "label_zh_hans",
+            "label_en",
+            "cadence_days",
+            "recycle_days",
+            "is_key_grade",
+        ]
         widgets = {
             "cadence_days": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
             "recycle_days": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),

@@ -29,7 +29,11 @@ class GradeInfo:
 
     @property
     def label(self) -> str:
-        return self.label_zh_hans if (get_language() or "").lower().startswith("zh") else self.label_en
+        return (
+            self.label_zh_hans
+            if (get_language() or "").lower().startswith("zh")
+            else self.label_en
+        )
 
 
 def all_grades() -> list[GradeInfo]:
@@ -37,7 +41,15 @@ def all_grades() -> list[GradeInfo]:
     found = cache.get(CACHE_KEY)
     if found is None:
         found = [
-            GradeInfo(g.key, g.label_zh_hans, g.label_en, g.active, g.cadence_days, g.recycle_days, g.is_key_grade)
+            GradeInfo(
+                g.key,
+                g.label_zh_hans,
+                g.label_en,
+                g.active,
+                g.cadence_days,
+                g.recycle_days,
+                g.is_key_grade,
+            )
             for g in Grade.objects.order_by("order", "id")
         ]
         cache.set(CACHE_KEY, found, STALE_SECONDS)
@@ -46,8 +58,14 @@ def all_grades() -> list[GradeInfo]:
 
 def prime(rows: list[dict]) -> None:
     """Cache these grades as the list (tests start from the seeded list without a query)."""
-    cache.set(CACHE_KEY, [GradeInfo(**{field: row[field] for field in GradeInfo.__dataclass_fields__}) for row in rows],
-              STALE_SECONDS)
+    cache.set(
+        CACHE_KEY,
+        [
+            GradeInfo(**{field: row[field] for field in GradeInfo.__dataclass_fields__})
+            for row in rows
+        ],
+        STALE_SECONDS,
+    )
 
 
 def forget() -> None:
@@ -101,4 +119,7 @@ def choices(*, current: str = "") -> list[tuple[str, str]]:
 
 def filter_choices() -> list[tuple[str, str]]:
     """Choices for a list filter: every grade, retired ones marked, so old records stay findable."""
-    return [(g.key, g.label if g.active else _("%(label)s (retired)") % {"label": g.label}) for g in all_grades()]
+    return [
+        (g.key, g.label if g.active else _("%(label)s (retired)") % {"label": g.label})
+        for g in all_grades()
+    ]

@@ -1,7 +1,6 @@
 """Writes of the company's lists: in a transaction, by a user, the cache dropped after commit."""
 
 from django.db import transaction
-from django.db.models import F
 
 from accounts import audit
 from companylists import grades, usage
@@ -9,7 +8,9 @@ from companylists.models import Grade
 
 
 def _saved(action: str, grade: Grade, *, by, request=None) -> None:
-    audit.record(actor=by, action=action, summary=grade.key, request=request, key=grade.key)
+    audit.record(
+        actor=by, action=action, summary=grade.key, request=request, key=grade.key
+    )
     transaction.on_commit(grades.forget)
     grades.forget()
 
@@ -18,9 +19,14 @@ def _saved(action: str, grade: Grade, *, by, request=None) -> None:
 def grade_save(grade: Grade, *, by, request=None) -> Grade:
     """Create or edit a grade. Marking it the key grade unmarks the previous one."""
     if grade.is_key_grade:
-        Grade.objects.filter(is_key_grade=True).exclude(pk=grade.pk).update(is_key_grade=False)
+        Grade.objects.filter(is_key_grade=True).exclude(pk=grade.pk).update(
+            is_key_grade=False
+        )
     if grade.pk is None:
-        grade.order = (Grade.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+        grade.order = (
+            Grade.objects.order_by("-order").values_list("order", flat=True).first()
+            or 0
+        ) + 1
     grade.save()
     _saved("grades.save", grade, by=by, request=request)
     return grade
@@ -30,11 +36,19 @@ def grade_save(grade: Grade, *, by, request=None) -> Grade:
 def grade_set_active(grade: Grade, *, active: bool, by, request=None) -> Grade:
     """Retire (not offered for new choices, still shown on old records) or reactivate a grade.
     The last active grade cannot be retired: a new customer needs one."""
-    if not active and not Grade.objects.filter(active=True).exclude(pk=grade.pk).exists():
+    if (
+        not active
+        and not Grade.objects.filter(active=True).exclude(pk=grade.pk).exists()
+    ):
         raise ValueError("last active grade")
     grade.active = active
     grade.save(update_fields=["active"])
-    _saved("grades.retire" if not active else "grades.reactivate", grade, by=by, request=request)
+    _saved(
+        "grades.retire" if not active else "grades.reactivate",
+        grade,
+        by=by,
+        request=request,
+    )
     return grade
 
 
@@ -59,7 +73,10 @@ def grade_delete(grade: Grade, *, by, request=None) -> int:
     used = usage.count("grade", grade.key)
     if used:
         return used
-    if grade.active and not Grade.objects.filter(active=True).exclude(pk=grade.pk).exists():
+    if (
+        grade.active
+        and not Grade.objects.filter(active=True).exclude(pk=grade.pk).exists()
+    ):
         raise ValueError("last active grade")
     grade.delete()
     _saved("grades.delete", grade, by=by, request=request)

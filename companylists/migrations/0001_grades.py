@@ -5,31 +5,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Grade',
+            name="Grade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='Stored on the customers; cannot be changed later.', max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9_-]+$', 'Use lower-case letters, digits, - and _ only.')], verbose_name='key')),
-                ('label_zh_hans', models.CharField(max_length=50, verbose_name='label (Chinese)')),
-                ('label_en', models.CharField(max_length=50, verbose_name='label (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('cadence_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3650)], verbose_name='follow-up every (days)')),
-                ('recycle_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3650)], verbose_name='back to the pool after (days without contact)')),
-                ('is_key_grade', models.BooleanField(default=False, help_text="A-class key accounts become this grade; the dashboards' overdue key customers are of it.", verbose_name='key grade')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="Stored on the customers; cannot be changed later.",
+                        max_length=10,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9_-]+$",
+                                "Use lower-case letters, digits, - and _ only.",
+                            )
+                        ],
+                        verbose_name="key",
+                    ),
+                ),
+                (
+                    "label_zh_hans",
+                    models.CharField(max_length=50, verbose_name="label (Chinese)"),
+                ),
+                (
+                    "label_en",
+                    models.CharField(max_length=50, verbose_name="label (English)"),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "cadence_days",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(3650),
+                        ],
+                        verbose_name="follow-up every (days)",
+                    ),
+                ),
+                (
+                    "recycle_days",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(3650),
+                        ],
+                        verbose_name="back to the pool after (days without contact)",
+                    ),
+                ),
+                (
+                    "is_key_grade",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A-class key accounts become this grade; the dashboards' overdue key customers are of it.",
+                        verbose_name="key grade",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grade',
-                'verbose_name_plural': 'grades',
-                'ordering': ['order', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_key_grade', True)), fields=('is_key_grade',), name='companylists_one_key_grade'), models.CheckConstraint(condition=models.Q(('cadence_days__gte', 1), ('recycle_days__gte', 1)), name='companylists_grade_days_positive')],
+                "verbose_name": "grade",
+                "verbose_name_plural": "grades",
+                "ordering": ["order", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_key_grade", True)),
+                        fields=("is_key_grade",),
+                        name="companylists_one_key_grade",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("cadence_days__gte", 1), ("recycle_days__gte", 1)
+                        ),
+                        name="companylists_grade_days_positive",
+                    ),
+                ],
             },
         ),
     ]
