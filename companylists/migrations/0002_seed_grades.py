@@ -7,10 +7,7 @@ from companylists import seeds
 
 
 def seed(apps, schema_editor):
-    Grade = apps.get_model("companylists", "Grade")
-    for values in seeds.grades():
-        key = values.pop("key")
-        Grade.objects.get_or_create(key=key, defaults=values)
+    seeds.install(apps.get_model("companylists", "Grade"))
 
 
 class Migration(migrations.Migration):
