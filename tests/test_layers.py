@@ -1,6 +1,6 @@
 """Imports point down the layers (docs/architecture.md, shared DESIGN.md):
 
-1 common (the shared package) → 2 accounts → 3 crm (the customer core) → 4 feature apps
+1 common (the shared package) → 2 accounts, companylists → 3 crm (the customer core) → 4 feature apps
 (workplans, bulletin, deals, customfields, contacts; never each other) → 5 cross-app apps
 (transfers, reports, staff, backups, notifications, reminders, benchmarks, demo) and config.
 
