@@ -282,3 +282,21 @@ def test_the_customer_list_reads_the_grades_from_the_cache_not_per_row(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("crm:customer-list"), {"view": "overdue"})
     assert response.status_code == 200 and response.content.decode().count("VIP") >= 5
+
+
+def test_import_takes_a_grade_by_key_or_label_and_refuses_a_retired_one_export_writes_its_label(cast):
+    from django.utils import translation
+
+    from transfers.columns import ChoiceLabelWidget
+
+    grade = _add_grade(cast.admin)
+    assert ChoiceLabelWidget("grade").clean("A类") == "a"
+    assert ChoiceLabelWidget("grade").clean("class a") == "a"
+    assert ChoiceLabelWidget("grade").clean("a") == "a"
+    assert ChoiceLabelWidget("grade").clean("") == "normal"
+    services.grade_set_active(grade, active=False, by=cast.admin)
+    with pytest.raises(ValueError, match="is not one of: Normal, VIP"):
+        ChoiceLabelWidget("grade").clean("A类")
+    with translation.override("zh-hans"):
+        assert ChoiceLabelWidget("grade").render("a") == "A类"
+    assert ChoiceLabelWidget("grade").render("a") == "Class A"
