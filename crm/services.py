@@ -557,7 +557,7 @@ def _recycle_rules(now):
     # rule also takes a key no longer in the list.
     listed = grades.all_grades()
     default, known = grades.default_key(), [grade.key for grade in listed]
-    for grade in listed:
+    for grade in sorted(listed, key=lambda grade: grade.key == default):  # the catch-all default last
         condition, params = "grade = %s", [grade.key]
         if grade.key == default:
             condition, params = "(grade = %s OR NOT grade = ANY(%s))", [grade.key, known]
