@@ -273,6 +273,8 @@ class CustomerChange(models.Model):
             return value
         if isinstance(field, models.BooleanField):
             return str({"True": _("Yes"), "False": _("No")}.get(value, value))
+        if self.field == "grade":  # the company's grades (companylists), a retired one too
+            return grades.label(value)
         return str(dict(field.flatchoices).get(value, value))
 
     @property
