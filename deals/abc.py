@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from common import locks
 from companylists import grades
-from crm.models import Customer
 from deals.models import DealSettings
 
 LOCK = "deals.classify-customers"

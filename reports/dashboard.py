@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from common import pagination
 from crm import selectors
-from crm.models import Customer
 from companylists import grades
 from crm.policies import visible_customers
 from deals import targets

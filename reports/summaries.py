@@ -12,7 +12,6 @@ from django.db import connection, transaction
 from common import bulk, locks, timewindows
 from companylists import grades
 from crm.cadence import cadence_days
-from crm.models import Customer
 from reports import deal_summaries
 from reports.models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh
 
