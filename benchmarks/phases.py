@@ -23,6 +23,8 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from companylists import grades
+from companylists.models import Grade
 from crm.models import Customer
 
 PHASES = ("warm", "morning", "recycled")
@@ -60,12 +62,16 @@ def entered(name: str, *, recycle_share: float):
             owned_before = Customer.objects.filter(owner__isnull=False).count()
             days = days_due(recycle_share)
             # One connection (the transaction's): the recycle's worker threads would not see it.
-            with override_settings(POOL_RECYCLE_DAYS_NORMAL=days, POOL_RECYCLE_DAYS_VIP=days, POOL_RECYCLE_WORKERS=1):
+            # Every grade recycles after `days` (the company's grade list, rolled back with the rest).
+            Grade.objects.update(recycle_days=days)
+            grades.forget()
+            with override_settings(POOL_RECYCLE_WORKERS=1):
                 run_job(phase, "recycle_pool")
             run_job(phase, "refresh_reports")
             phase.moved = owned_before - Customer.objects.filter(owner__isnull=False).count()
             yield phase
             transaction.set_rollback(True)
+        grades.forget()  # the grades as they were
     else:
         raise ValueError(f"Unknown phase {name!r}: choose from {', '.join(PHASES)}.")
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("transfers.urls")),
     path("", include("backups.urls")),
+    path("", include("companylists.urls")),
     path("deals/", include("deals.urls")),
     path("complaints/", include("complaints.urls")),
     path("attachments/", include("attachments.urls")),

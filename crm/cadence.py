@@ -1,18 +1,16 @@
-"""How often a customer is to be contacted, by grade (SPEC §2; CRM_CADENCE_*_DAYS)."""
+"""How often a customer is to be contacted, by grade (SPEC §2, §9): the company's grade list
+(companylists.Grade, edited on its settings page; CRM_CADENCE_*_DAYS only seeded it)."""
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
-from crm.models import Customer
+from companylists.grades import cadence_days
 
-
-def cadence_days(grade: str) -> int:
-    return settings.CRM_FOLLOWUP_CADENCE_DAYS.get(grade, settings.CRM_FOLLOWUP_CADENCE_DAYS[Customer.Grade.NORMAL])
+__all__ = ["cadence_days", "default_next_contact"]
 
 
 def default_next_contact(grade: str, *, after=None):
-    """The next contact date a grade's cadence asks for (VIP every 7 days, normal every 30)."""
+    """The next contact date a grade's cadence asks for (seeded: VIP every 7 days, normal every 30)."""
     start = timezone.localdate(after) if after else timezone.localdate()
     return start + timedelta(days=cadence_days(grade))

@@ -15,6 +15,7 @@ from accounts.fields import PersonChoiceField
 from common import timewindows
 from common.filters import ListFilterSet, noop
 from common.timewindows import CustomWindowForm
+from companylists import grades
 from crm import policies, search, selectors
 from crm.models import Customer, CustomerUserObjectPermission, FollowUp
 from crm.search import SEARCH_FIELDS
@@ -47,7 +48,7 @@ class CustomerFilterSet(ListFilterSet):
     group = ModelChoiceFilter(field_name="owner__sales_group", queryset=None, label=_("Sales group"),
                               empty_label=_("All groups"))
     type = ChoiceFilter(choices=Customer.Type.choices, empty_label=_("Any type"), label=_("Type"))
-    grade = ChoiceFilter(choices=Customer.Grade.choices, empty_label=_("Any grade"), label=_("Grade"))
+    grade = ChoiceFilter(choices=(), empty_label=_("Any grade"), label=_("Grade"))
     revenue_class = ChoiceFilter(choices=[*Customer.RevenueClass.choices, (NO_REVENUE, _("No won revenue"))],
                                  empty_label=_("Any revenue class"), label=_("Revenue class"),
                                  method="filter_revenue_class")
@@ -67,6 +68,7 @@ class CustomerFilterSet(ListFilterSet):
             self.queryset = policies.visible_customers(self.user)
 
     def scope(self):
+        self.filters["grade"].extra["choices"] = grades.filter_choices()  # the company's list, retired ones too
         if policies.may_filter_by_person(self.user):
             self.filters["owner"].queryset = roles.sales_staff_for(self.user)
         else:
@@ -169,7 +171,7 @@ class PoolFilterSet(ListFilterSet):
     WINDOWS = [("day", _("Within a day")), ("3days", _("Within 3 days")), ("week", _("Within a week")),
                ("month", _("Within a month")), ("year", _("Within a year")), ("custom", _("Custom"))]
     window = ChoiceFilter(choices=WINDOWS, empty_label=_("All"), method=noop)
-    grade = ChoiceFilter(choices=Customer.Grade.choices, empty_label=_("Any grade"), label=_("Grade"))
+    grade = ChoiceFilter(choices=(), empty_label=_("Any grade"), label=_("Grade"))
     type = ChoiceFilter(choices=Customer.Type.choices, empty_label=_("Any type"), label=_("Type"))
     source = ChoiceFilter(choices=Customer.Source.choices, empty_label=_("Any source"), label=_("Source"))
     industry = CharFilter(max_length=100, label=_("Industry"), method="filter_industry")
@@ -189,6 +191,7 @@ class PoolFilterSet(ListFilterSet):
             self.queryset = policies.pool_customers(self.user)
 
     def scope(self):
+        self.filters["grade"].extra["choices"] = grades.filter_choices()
         self.filters["previous_owner"].queryset = policies.pool_previous_owner_choices(self.user)
 
     def time_window(self):

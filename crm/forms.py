@@ -12,6 +12,7 @@ from accounts.fields import PersonChoiceField, person_choices
 from common.pagination import PER_PAGE_CHOICES
 from common.phones import validate_phone
 from common.timewindows import DayField, MomentField, local_midnight
+from companylists import grades
 from crm import photos, policies
 from crm.filters import CustomerFilterSet
 from crm.models import Customer
@@ -69,6 +70,10 @@ class CustomerForm(forms.ModelForm):
         if not (self.is_bound and self.data.get("same_name_confirmed")):
             del self.fields["same_name_confirmed"]
         self.fields["next_contact_on"].help_text = _("Left empty, it follows the grade's follow-up cadence.")
+        # The company's active grades, and a retired one this customer still has.
+        self.fields["grade"] = forms.ChoiceField(
+            choices=grades.choices(current="" if creating else self.instance.grade), label=_("Grade"),
+            initial=grades.default_key() if creating else self.instance.grade)
 
     def ask_about_namesakes(self, messages) -> None:
         """Another customer has this name: say who holds it and offer the box that confirms this is
@@ -135,7 +140,11 @@ class CustomerTypeForm(forms.Form):
 
 
 class CustomerGradeForm(forms.Form):
-    grade = forms.ChoiceField(choices=Customer.Grade.choices, label=_("Grade"))
+    grade = forms.ChoiceField(choices=(), label=_("Grade"))
+
+    def __init__(self, *args, current="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = grades.choices(current=current)
 
 
 class GiveUpForm(forms.Form):

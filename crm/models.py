@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import UserObjectPermissionBase
 
+from companylists import grades
 from crm import photos
 
 # Columns the search box looks in (SPEC §1.A.16-17), in the order of the search text.
@@ -55,7 +56,7 @@ class Customer(models.Model):
         INTENTION = "intention", _("Intention customer")
         SUSPENDED = "suspended", _("Suspended")
 
-    class Grade(models.TextChoices):
+    class Grade(models.TextChoices):  # the seeded keys; the list itself is companylists.Grade
         NORMAL = "normal", _("Normal")
         VIP = "vip", _("VIP")
 
@@ -95,7 +96,7 @@ class Customer(models.Model):
     notes = models.TextField(_("negotiation notes"), blank=True, max_length=20000)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SELF)
-    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, default=Grade.NORMAL)
+    grade = models.CharField(_("grade"), max_length=10, default=Grade.NORMAL)  # a key of companylists.Grade
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN, blank=True)
     photo = models.ImageField(_("photo"), upload_to=photos.upload_path, blank=True)  # a random name (crm/photos.py)
     owner = models.ForeignKey(
@@ -187,6 +188,15 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.number})" if self.number else self.name
 
+    def get_grade_display(self) -> str:
+        """The grade's label in the reader's language (the company's list; a retired grade too)."""
+        return grades.label(self.grade)
+
+    @property
+    def has_key_grade(self) -> bool:
+        """Of the key grade (seeded: VIP), the one the badges and "overdue VIPs" mean."""
+        return self.grade == grades.key_grade()
+
     def get_absolute_url(self) -> str:
         return reverse("crm:customer-detail", args=[self.pk])
 
@@ -263,6 +273,8 @@ class CustomerChange(models.Model):
             return value
         if isinstance(field, models.BooleanField):
             return str({"True": _("Yes"), "False": _("No")}.get(value, value))
+        if self.field == "grade":  # the company's grades (companylists), a retired one too
+            return grades.label(value)
         return str(dict(field.flatchoices).get(value, value))
 
     @property

@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from companylists import grades
 from crm.cadence import default_next_contact
 from crm.models import Custody, Customer, CustomerUserObjectPermission
 
@@ -149,13 +150,15 @@ def _write(rows, *, to, reason, by, note, now, from_pool) -> None:
     if to is None:
         changes += ["pooled_at = %(now)s", "pool_reason = %(note)s", "locked = false"]
     elif from_pool:
-        cadence = " ".join(f"WHEN %(grade_{g})s THEN %(next_{g})s::date" for g in Customer.Grade.values)
+        # One WHEN per grade of the company's (cached, small) list, numbered: keys are data.
+        listed = grades.all_grades()
+        cadence = " ".join(f"WHEN %(grade_{i})s THEN %(next_{i})s::date" for i in range(len(listed)))
         changes += ["pooled_at = NULL", "pool_reason = ''",
                     f"next_contact_on = CASE c.grade {cadence} ELSE %(next)s::date END"]
-        for grade in Customer.Grade.values:
-            values[f"grade_{grade}"] = grade
-            values[f"next_{grade}"] = default_next_contact(grade, after=now)
-        values["next"] = default_next_contact(Customer.Grade.NORMAL, after=now)
+        for i, grade in enumerate(listed):
+            values[f"grade_{i}"] = grade.key
+            values[f"next_{i}"] = default_next_contact(grade.key, after=now)
+        values["next"] = default_next_contact(grades.default_key(), after=now)
     sql = f"""
     WITH plan AS (SELECT * FROM unnest(%(ids)s::bigint[], %(from)s::bigint[]) AS p(id, from_owner)),
     moved AS (

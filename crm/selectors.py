@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import timewindows
+from companylists import grades
 from crm import holds, policies
 from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch
-from crm.services import cadence_days
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,12 @@ def _due_by(window_fn):
 
 def overdue_q(now=None) -> Q:
     """Overdue by the grade's cadence: the next contact date has passed, or there is none and
-    the last contact (or the creation) is older than the grade's cadence (VIP 7 days, normal 30)."""
+    the last contact (or the creation) is older than the grade's cadence (companylists.Grade: seeded VIP 7 days, normal 30)."""
     now = now or timezone.now()
     undated = Q()
-    for grade in Customer.Grade.values:
-        cutoff = now - timedelta(days=cadence_days(grade))
-        undated |= Q(grade=grade) & (Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, created_at__lt=cutoff))
+    for grade in grades.all_grades():  # a handful of grades, from the cached list
+        cutoff = now - timedelta(days=grade.cadence_days)
+        undated |= Q(grade=grade.key) & (Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, created_at__lt=cutoff))
     return Q(next_contact_on__lt=timewindows.today(now)) | (Q(next_contact_on__isnull=True) & undated)
 
 
@@ -215,7 +215,7 @@ def with_previous_owners(customers) -> list[Customer]:
 
 def recycle_days(grade: str) -> int:
     """Days without a contact after which recycle_pool returns a customer of this grade."""
-    return settings.POOL_RECYCLE_DAYS_VIP if grade == Customer.Grade.VIP else settings.POOL_RECYCLE_DAYS_NORMAL
+    return grades.recycle_days(grade)
 
 
 def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20, customers=None) -> list[Customer]:
@@ -226,11 +226,10 @@ def recycle_soon(user, *, within_days=3, now=None, owner_ids=None, limit=20, cus
     now = now or timezone.now()
     horizon = now + timedelta(days=within_days)
     due = Q()
-    for grade in Customer.Grade.values:
-        cutoff = horizon - timedelta(days=recycle_days(grade))
-        due |= Q(grade=grade, contact_or_created__lt=cutoff)
+    for grade in grades.all_grades():
+        due |= Q(grade=grade.key, contact_or_created__lt=horizon - timedelta(days=grade.recycle_days))
     # The latest cutoff, said once, lets the index crm_cust_owner_recycle narrow the rows.
-    due &= Q(contact_or_created__lt=max(horizon - timedelta(days=recycle_days(g)) for g in Customer.Grade.values))
+    due &= Q(contact_or_created__lt=horizon - timedelta(days=min(g.recycle_days for g in grades.all_grades())))
     customers = (
         (policies.visible_customers(user) if customers is None else customers)
         .filter(owner_id__in=owner_ids or [user.pk], locked=False)

@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts import audit
 from common import bulk, locks, timewindows
 from common.phones import normalize_phone
+from companylists import grades
 from crm import followup_extras, holds, ownership, policies
 from crm.cadence import cadence_days, default_next_contact  # noqa: F401 - the customer services' vocabulary
 from crm.models import (
@@ -193,7 +194,7 @@ def customer_create(*, data: dict, owner, by, override_duplicates=False, same_na
     _check_duplicates(data=data, viewer=by, override=override_duplicates, same_name_confirmed=same_name_confirmed)
     fields = dict(data)
     if not fields.get("next_contact_on"):
-        fields["next_contact_on"] = default_next_contact(fields.get("grade") or Customer.Grade.NORMAL)
+        fields["next_contact_on"] = default_next_contact(fields.get("grade") or grades.default_key())
     return ownership.create(fields=fields, to=owner, by=by)
 
 
@@ -552,12 +553,17 @@ def _recycle_rules(now):
         yield "probation", _PROBATION_SQL.format(holds=holds.not_held("c.id")), [now - timedelta(hours=hours)], reason
     else:
         yield "probation", None, None, ""
-    for grade, condition, days in [
-        (Customer.Grade.VIP, "grade = 'vip'", settings.POOL_RECYCLE_DAYS_VIP),
-        (Customer.Grade.NORMAL, "grade <> 'vip'", settings.POOL_RECYCLE_DAYS_NORMAL),
-    ]:
-        reason = _("No contact for %(days)d days: recycled automatically") % {"days": days}
-        yield grade, _NEGLECTED_SQL.format(grade_condition=condition, holds=holds.not_held("crm_customer.id")), [now - timedelta(days=days)], reason
+    # One rule per grade of the company's list (companylists.Grade, cached); the default grade's
+    # rule also takes a key no longer in the list.
+    listed = grades.all_grades()
+    default, known = grades.default_key(), [grade.key for grade in listed]
+    for grade in sorted(listed, key=lambda grade: grade.key == default):  # the catch-all default last
+        condition, params = "grade = %s", [grade.key]
+        if grade.key == default:
+            condition, params = "(grade = %s OR NOT grade = ANY(%s))", [grade.key, known]
+        reason = _("No contact for %(days)d days: recycled automatically") % {"days": grade.recycle_days}
+        sql = _NEGLECTED_SQL.format(grade_condition=condition, holds=holds.not_held("crm_customer.id"))
+        yield grade.key, sql, [*params, now - timedelta(days=grade.recycle_days)], reason
 
 
 def _recycle_share(sql, params, share, *, reason, of) -> int:

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from common import locks
-from crm.models import Customer
+from companylists import grades
 from deals.models import DealSettings
 
 LOCK = "deals.classify-customers"
@@ -108,10 +108,11 @@ def classify(*, today: date | None = None, now=None) -> Result | None:
             cursor.execute(_CLEAR)
             cleared = cursor.rowcount
             promoted = 0
-            if DealSettings.current().a_class_becomes_vip:
+            key_grade = grades.key_grade()  # the settings page's key grade (seeded: VIP)
+            if DealSettings.current().a_class_becomes_vip and key_grade:
                 cursor.execute(_PROMOTE, {
-                    "vip": Customer.Grade.VIP, "now": now, "zone": settings.TIME_ZONE,
-                    "days": settings.CRM_FOLLOWUP_CADENCE_DAYS[Customer.Grade.VIP],
+                    "vip": key_grade, "now": now, "zone": settings.TIME_ZONE,
+                    "days": grades.cadence_days(key_grade),
                 })
                 promoted = cursor.rowcount
             cursor.execute("SELECT class, COUNT(*), SUM(amount) FROM deals_abc GROUP BY class")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.policies import supervised_group_ids
 from common import locks, timewindows
+from companylists import grades
 from crm.models import Custody, Customer
 from crm.selectors import overdue_q, probation_soon, recycle_soon
 from notifications import services
@@ -65,7 +66,7 @@ def group_digest_of(supervisor, groups, *, now) -> dict:
               User.objects.filter(sales_group_id__in=groups).only("pk", "full_name", "first_name", "last_name", "username")}
     ids = list(people)
     days = settings.NOTIFY_RECYCLE_WARN_DAYS
-    vips = (Customer.objects.filter(owner_id__in=ids, grade=Customer.Grade.VIP).filter(overdue_q(now))
+    vips = (Customer.objects.filter(owner_id__in=ids, grade=grades.key_grade()).filter(overdue_q(now))
             .order_by("next_contact_on", "pk"))
     vip_names = [f"{name}（{people[owner]}）" for name, owner in vips.values_list("name", "owner_id")[:NAMES_SHOWN]]
     leaving = {customer.pk: customer for customer in probation_soon(within_days=days, now=now, owner_ids=ids)}

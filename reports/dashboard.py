@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from common import pagination
 from crm import selectors
-from crm.models import Customer
+from companylists import grades
 from crm.policies import visible_customers
 from deals import targets
 from reports import numbers, policies
@@ -43,7 +43,7 @@ def view_list(rows: dict, counts: dict, key: str) -> CustomerList:
 
 
 def _overdue_vip(rows):
-    return rows["overdue"].filter(grade=Customer.Grade.VIP)
+    return rows["overdue"].filter(grade=grades.key_grade())
 
 
 def _overdue_plans(user, now):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.policies import visible_sales_groups, visible_users
 from common import timewindows
+from companylists import grades
 from crm.models import Custody, Customer, CustomerChange, FollowUp
 from crm.selectors import overdue_q  # the customer list's "overdue" view: one definition
 from reports import policies
@@ -184,6 +185,8 @@ def by_field(scope: Scope, name: str, *, now=None, top=None) -> list[tuple[str, 
     (the choices' own order for fields with choices); `top` folds the rest into ""."""
     rows = [(row[name], row["customers"]) for row in stock(scope, [name], now=now, with_overdue=False)]
     choices = Customer._meta.get_field(name).choices
+    if name == "grade":  # the company's grades, in its order (a retired one while customers have it)
+        choices = [(grade.key, grade.label) for grade in grades.all_grades()]
     if choices:
         counts = dict(rows)
         return [(value, counts.get(value, 0)) for value, _label in choices if value or counts.get(value)]

@@ -8,6 +8,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from companylists import grades
 from crm.models import Custody, Customer
 from complaints.models import Category, Severity
 from reports import complaint_numbers, numbers
@@ -174,6 +175,8 @@ def _breakdown(scope, days):
 def _label_of(field, value) -> str:
     if value == "\x00other":
         return _("Other industries")
+    if field.name == "grade":
+        return grades.label(value)
     if field.choices:
         return str(dict(field.choices).get(value, value))
     return value or _("Not given")

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from common import bulk, locks, timewindows
+from companylists import grades
 from crm.cadence import cadence_days
-from crm.models import Customer
 from reports import deal_summaries
 from reports.models import CustodyDay, CustomerStock, FollowUpDay, HoldingMonth, ReportRefresh
 
@@ -24,7 +24,8 @@ INSERT INTO crm_customerstock (owner_id, type, grade, source, industry, customer
 SELECT owner_id, type, grade, source, industry, count(*),
        count(*) FILTER (WHERE next_contact_on < %(today)s
                         OR (next_contact_on IS NULL AND COALESCE(last_contact_at, created_at)
-                            < CASE WHEN grade = 'vip' THEN %(vip_cutoff)s ELSE %(normal_cutoff)s END))
+                            < COALESCE((SELECT cutoff FROM unnest(%(grade_keys)s::text[], %(grade_cutoffs)s::timestamptz[])
+                                                   AS g(key, cutoff) WHERE g.key = grade), %(default_cutoff)s)))
 FROM crm_customer WHERE owner_id IS NOT NULL
 GROUP BY 1, 2, 3, 4, 5
 """
@@ -85,8 +86,10 @@ def _rebuild(now) -> ReportRefresh | None:
         now = now or cursor.fetchone()[0]
         params = {
             "today": timewindows.today(now),
-            "vip_cutoff": now - timedelta(days=cadence_days(Customer.Grade.VIP)),
-            "normal_cutoff": now - timedelta(days=cadence_days(Customer.Grade.NORMAL)),
+            # Each grade's cutoff by its cadence (the company's grade list), the default grade's for others.
+            "grade_keys": [grade.key for grade in grades.all_grades()],
+            "grade_cutoffs": [now - timedelta(days=grade.cadence_days) for grade in grades.all_grades()],
+            "default_cutoff": now - timedelta(days=cadence_days(grades.default_key())),
             "tz": settings.TIME_ZONE,
             "now": now,
         }

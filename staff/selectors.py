@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import SalesGroupUserObjectPermission
 from accounts.policies import SUPERVISE_GROUP, visible_sales_groups
 from common import timewindows
+from companylists import grades
 from crm import policies
 from crm.models import Custody, Customer
 from crm.selectors import QUERY_VIEWS
@@ -32,7 +33,7 @@ def staff_page(viewer, person, *, now=None) -> dict:
     customers = policies.visible_customers(viewer).filter(owner=person)
     headline = customers.aggregate(
         total=Count("id"),
-        vip=Count("id", filter=Q(grade=Customer.Grade.VIP)),
+        vip=Count("id", filter=Q(grade=grades.key_grade())),
         prospects=Count("id", filter=Q(type=Customer.Type.PROSPECT)),
         intentions=Count("id", filter=Q(type=Customer.Type.INTENTION)),
         suspended=Count("id", filter=Q(type=Customer.Type.SUSPENDED)),

@@ -52,6 +52,17 @@ def files_inside_the_repository(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def seeded_grades_cached():
+    """Every test starts with the seeded grade list cached (as a warm server: no query for it),
+    and a test's edits of the list do not outlive its rolled-back transaction."""
+    from companylists import grades, seeds
+
+    grades.prime(seeds.grades())
+    yield
+    grades.forget()
+
+
+@pytest.fixture(autouse=True)
 def english_between_tests():
     """A request in Chinese leaves Chinese active in the thread; every test starts in English."""
     translation.activate("en")

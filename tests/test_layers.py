@@ -1,6 +1,6 @@
 """Imports point down the layers (docs/architecture.md, shared DESIGN.md):
 
-1 common (the shared package) → 2 accounts → 3 crm (the customer core) → 4 feature apps
+1 common (the shared package) → 2 accounts, companylists → 3 crm (the customer core) → 4 feature apps
 (workplans, bulletin, deals, customfields, contacts; never each other) → 5 cross-app apps
 (transfers, reports, staff, backups, notifications, reminders, benchmarks, demo) and config.
 
@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "common": 1,
     "accounts": 2,
+    "companylists": 2,
     "crm": 3,
     **dict.fromkeys(["workplans", "bulletin", "deals", "customfields", "contacts", "complaints"], 4),
     **dict.fromkeys(["transfers", "reports", "staff", "backups", "notifications", "attachments", "reminders", "benchmarks",

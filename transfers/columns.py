@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields as ie_fields
 from import_export import resources, widgets
 
+from companylists import grades
 from contacts import selectors as contact_selectors
 from crm.models import Customer
 
@@ -86,7 +87,30 @@ def shown(value, limit=PREVIEW_CHARS) -> str:
         return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
     text = str(value)[:limit + 1].replace("\x00", "")
     return text if len(text) <= limit else text[:limit] + "…"
-CHOICE_FIELDS = {"type": Customer.Type, "grade": Customer.Grade, "source": Customer.Source, "gender": Customer.Gender}
+class CompanyGrades:
+    """The company's grades (companylists) as a column's choices: an import takes an active grade
+    by its key or its label in either language (a retired one is refused, with the offered ones
+    named); an export writes any grade's label, a retired one's too."""
+
+    class Label:
+        """A grade's label read in the language active when it is turned into text."""
+
+        def __init__(self, grade):
+            self.grade = grade
+
+        def __str__(self):
+            return self.grade.label
+
+    @property
+    def choices(self):
+        return [(grade.key, self.Label(grade)) for grade in grades.all_grades() if grade.active]
+
+    @property
+    def all_choices(self):
+        return [(grade.key, self.Label(grade)) for grade in grades.all_grades()]
+
+
+CHOICE_FIELDS = {"type": Customer.Type, "grade": CompanyGrades(), "source": Customer.Source, "gender": Customer.Gender}
 EXTRA_CHOICE_WORDS = {
     "gender": {"男": "male", "女": "female", "先生": "male", "女士": "female", "m": "male", "f": "female"},
     "type": {"准客户": "prospect", "意向客户": "intention", "暂停客户": "suspended", "意向": "intention", "暂停": "suspended"},
@@ -192,7 +216,7 @@ class ChoiceLabelWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
-            return Customer._meta.get_field(self.field_name).default
+            return grades.default_key() if self.field_name == "grade" else Customer._meta.get_field(self.field_name).default
         if self.lookup is None:
             self.lookup = _choice_lookup(self.field_name)
         found = self.lookup.get(text.lower())
@@ -205,7 +229,7 @@ class ChoiceLabelWidget(widgets.Widget):
         if not value:
             return ""
         if self.labels is None:
-            self.labels = {key: str(label) for key, label in self.choices.choices}
+            self.labels = {key: str(label) for key, label in getattr(self.choices, "all_choices", self.choices.choices)}
         return self.labels.get(value, value)
 
 

@@ -107,7 +107,7 @@ def customer_detail(request, pk):
         "log": selectors.customer_log(customer, limit=LOG_LIMIT),
         "log_limit": LOG_LIMIT,
         "type_form": CustomerTypeForm(initial={"type": customer.type}),
-        "grade_form": CustomerGradeForm(initial={"grade": customer.grade}),
+        "grade_form": CustomerGradeForm(initial={"grade": customer.grade}, current=customer.grade),
         "today": timezone.localdate(),
         "sections": sections.customer_sections(user, customer),
     })
@@ -173,7 +173,7 @@ def customer_change_type(request, pk):
 @sales_only
 def customer_change_grade(request, pk):
     customer = policies.get_customer_for(request.user, pk, write=True)
-    form = CustomerGradeForm(request.POST)
+    form = CustomerGradeForm(request.POST, current=customer.grade)
     if form.is_valid():
         services.customer_change_grade(customer=customer, grade=form.cleaned_data["grade"], by=request.user)
         messages.success(request, _("Grade changed."))

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from bulletin.models import Post, Reply, Suggestion, SuggestionReply
+from companylists import seeds
+from companylists.models import Grade
 from contacts.models import Contact
 from crm import services
 from crm.models import Customer, CustomerChange
@@ -36,6 +38,7 @@ EDIT_FORMS = {
     "deals:settings-edit": "admin",
     "notifications:preference-edit": "sales1", "notifications:webhook-edit": "sales1",
     "notifications:group-webhook-edit": "admin", "contacts:contact-edit": "sales1",
+    "companylists:grade-edit": "admin",
 }
 # Edit forms of the person's own settings: no pk in the URL, both on the settings page.
 OWN_SETTINGS = {"notifications:preference-edit", "notifications:webhook-edit", "deals:settings-edit"}
@@ -86,7 +89,10 @@ def _records(cast):
                                      mobile="13912345678", landline="021-62345678", wechat="lin_buyer",
                                      email="lin@example.com", birthday=date(1980, 5, 20), notes="周三下午方便",
                                      is_primary=True, created_by=cast.sales1)
+    seeds.install(Grade)  # emptied by the transactional test before
+    grade = Grade.objects.get(key="vip")
     return {
+        "companylists:grade-edit": (grade, list(Grade.objects.all())),
         "contacts:contact-edit": (contact, [contact, customer]),
         # url name: (the record, the records whose every field must stay)
         "notifications:group-webhook-edit": (cast.group1, [group_robot]),

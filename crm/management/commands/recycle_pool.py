@@ -7,11 +7,12 @@ run on two servers at once: a PostgreSQL advisory lock lets one run work, the ot
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from companylists import grades
 from crm import services
 
 
 class Command(BaseCommand):
-    help = ("Return to the pool every customer not contacted for POOL_RECYCLE_DAYS_NORMAL/VIP days, "
+    help = ("Return to the pool every customer not contacted for its grade's recycle days (settings: grades), "
             "or within POOL_CLAIM_PROBATION_HOURS of being claimed.")
 
     def handle(self, *args, **options):
@@ -21,7 +22,6 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"Recycled {sum(done.values())} customers to the pool: "
-            f"{done['vip']} VIP (no contact for {settings.POOL_RECYCLE_DAYS_VIP} days), "
-            f"{done['normal']} normal (no contact for {settings.POOL_RECYCLE_DAYS_NORMAL} days), "
-            f"{done['probation']} claimed but not contacted within {settings.POOL_CLAIM_PROBATION_HOURS} hours."
+            + "".join(f"{done.get(g.key, 0)} {g.label_en} (no contact for {g.recycle_days} days), " for g in grades.all_grades())
+            + f"{done['probation']} claimed but not contacted within {settings.POOL_CLAIM_PROBATION_HOURS} hours."
         )

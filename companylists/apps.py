@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CompanyListsConfig(AppConfig):
+    name = "companylists"
+    verbose_name = _("Company lists")
+
+    def ready(self):
+        from accounts.context_processors import register_navigation
+        from companylists import policies
+
+        register_navigation(
+            "companylists:grades",
+            _("Grades"),
+            policies.may_edit_lists,
+            after="staff:audit-list",
+        )

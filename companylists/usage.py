@@ -1,0 +1,16 @@
+"""How many records use a list's key: the apps that store keys register a counter (a hook, as
+companylists sits below them). A key in use can be retired, never deleted."""
+
+from collections.abc import Callable
+
+_COUNTERS: dict[str, list[Callable[[str], int]]] = {}
+
+
+def register_usage(list_name: str, counter: Callable[[str], int]) -> None:
+    """`counter(key)` returns how many of the app's records store `key` in `list_name`."""
+    if counter not in _COUNTERS.setdefault(list_name, []):
+        _COUNTERS[list_name].append(counter)
+
+
+def count(list_name: str, key: str) -> int:
+    return sum(counter(key) for counter in _COUNTERS.get(list_name, []))
