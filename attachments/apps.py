@@ -7,10 +7,10 @@ class AttachmentsConfig(AppConfig):
     verbose_name = _("Attachments")
 
     def ready(self):
-        from crm.sections import register_customer_section, register_followup_section
-        from complaints.hooks import register_complaint_files, register_complaint_section
-        from deals.panels import register_deal_section
         from attachments import audit_summaries, detection, sections, services  # noqa: F401  (the trail's summaries)
+        from complaints.hooks import register_complaint_files, register_complaint_section
+        from crm.sections import register_customer_section, register_followup_section
+        from deals.panels import register_deal_section
 
         register_customer_section("attachments/_section.html", sections.customer_section)
         register_followup_section("attachments/_section.html", sections.followup_section)

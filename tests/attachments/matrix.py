@@ -10,8 +10,8 @@ back: the admin's alone), each with one file and one removed file.
 from deals import defaults
 from deals.models import Deal, LostReason, Stage
 from tests.attachments.helpers import png, records_for, stored, upload
-from tests.complaints.helpers import log
 from tests.authz import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, by_relation
+from tests.complaints.helpers import log
 
 OWNERS = {"own": "sales1", "same_group": "sales1b", "other_group": "sales2", "pool": None}
 KINDS = ("customer", "followup", "deal", "complaint")
