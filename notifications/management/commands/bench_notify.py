@@ -5,7 +5,9 @@ everything it creates rolled back at the end:
   for 500 people; the supervisors' group digests and one run of the plan reminders beside it;
 - the bell's unread count, what every page adds: ≤ 1 query and ≤ 2 ms (a person with
   --notifications notifications, half unread);
-- a 3-month calendar feed (the person with the most plans in it): ≤ 200 ms.
+- a 3-month calendar feed (the person with the most plans in it): ≤ 200 ms;
+- the birthday and anniversary queries of one day (company-wide, what the morning job and the
+  digest run once) and the reminders of everyone for a day with birthdays.
 """
 
 import statistics
@@ -16,13 +18,15 @@ from datetime import time as clock
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
 from common import timewindows
-from notifications import feed
+from contacts.models import ACTIVE, Contact
+from notifications import birthdays, feed
 from notifications.context_processors import bell
 from notifications.group_digest import send_group_digests
 from notifications.jobs import _recipients, send_digests
@@ -60,11 +64,36 @@ class Command(BaseCommand):
             lines.append(f"group digests: {told} supervisors in {seconds:.1f} s")
             reminded, seconds = _timed(lambda: remind_plans())
             lines.append(f"plan reminders (one run): {reminded.starting} starting, {reminded.overdue} overdue in {seconds:.2f} s")
+            lines += self._birthdays(late, repeat)
             lines += self._bell(notifications, repeat)
             lines += self._feed(repeat)
             transaction.set_rollback(True)
         for line in lines:
             self.stdout.write(line)
+
+    def _birthdays(self, late, repeat):
+        """The day of the year with the most contacts' birthdays (the worst morning)."""
+        busiest = (Contact.objects.filter(ACTIVE, birthday__isnull=False)
+                   .annotate(month=ExtractMonth("birthday"), day=ExtractDay("birthday"))
+                   .values("month", "day").annotate(n=Count("pk")).order_by("-n").first())
+        if busiest is None:
+            return ["birthdays: no contact has a birthday (seed_demo with contacts)"]
+        day = timewindows.today(late).replace(month=busiest["month"], day=min(busiest["day"], 28))
+        lines = []
+        for name, query in (("birthdays", birthdays.birthdays_by_owner), ("anniversaries", birthdays.anniversaries_by_owner)):
+            timings = []
+            for _ in range(repeat):
+                found, seconds = _timed(lambda query=query: query(day))
+                timings.append(seconds * 1000)
+            timings.sort()
+            lines.append(f"{name} of {day.isoformat()}: {sum(len(items) for items in found.values())} for "
+                         f"{len(found)} people, p50 {statistics.median(timings):.0f} ms, "
+                         f"p95 {timings[int(len(timings) * 0.95) - 1]:.0f} ms")
+        morning = timezone.make_aware(datetime.combine(day, clock(23, 50)))
+        told, seconds = _timed(lambda: birthdays.remind_birthdays(now=morning))
+        lines.append(f"birthday and anniversary reminders of everyone on {day.isoformat()}: {told} notifications "
+                     f"in {seconds:.1f} s")
+        return lines
 
     def _bell(self, count, repeat):
         person = _recipients().last()
