@@ -37,8 +37,10 @@ class ComplaintForm(forms.ModelForm):
             self.fields["photo"] = forms.FileField(
                 label=_("Photo (optional)"), required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
-            self.fields["file"] = forms.FileField(label=_("File (optional)"), required=False,
-                                                  widget=forms.ClearableFileInput(attrs={"accept": accept}))
+            self.fields["file"] = forms.FileField(
+                label=_("File (optional)"), required=False, widget=forms.ClearableFileInput(attrs={"accept": accept}),
+                help_text=_("Photos, PDF, Word, Excel or PowerPoint. If a file is refused, nothing is saved: "
+                            "the complaint is logged with its files or not at all."))
 
     def files_given(self) -> list:
         return [self.cleaned_data[name] for name in ("photo", "file") if self.cleaned_data.get(name)]
