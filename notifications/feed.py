@@ -68,18 +68,17 @@ def _add_birthdays(calendar, person, *, today, now, site, domain) -> None:
     """Birthdays of the contacts at the customers they hold, and those customers' anniversaries
     (notifications.birthdays), as yearly all-day events (RRULE) starting this year: a phone
     shows them every year, and the feed stays small. Never a phone number."""
+    customer_url = f"{site}{reverse('crm:customer-detail', args=[0])}".replace("/0/", "/{}/")  # reversed once
     contacts = (Contact.objects.filter(ACTIVE, customer__owner=person, birthday__isnull=False)
-                .select_related("customer").only("pk", "name", "birthday", "customer__name").order_by("pk"))
-    for contact in contacts:
-        _yearly(calendar, f"birthday-{contact.pk}@{domain}", contact.birthday, now=now,
-                summary=f"🎂 {contact.name} ({contact.customer.name})",
-                url=f"{site}{reverse('crm:customer-detail', args=[contact.customer_id])}")
+                .values_list("pk", "name", "birthday", "customer_id", "customer__name").order_by("pk"))
+    for pk, name, birthday, customer_id, customer_name in contacts:
+        _yearly(calendar, f"birthday-{pk}@{domain}", birthday, now=now, summary=f"🎂 {name} ({customer_name})",
+                url=customer_url.format(customer_id))
     firsts = (Deal.objects.filter(customer__owner=person, won_on__isnull=False)
               .values("customer_id", "customer__name").annotate(first=Min("won_on")).order_by("customer_id"))
     for row in firsts:
         _yearly(calendar, f"anniversary-{row['customer_id']}@{domain}", row["first"], now=now,
-                summary=f"🤝 {row['customer__name']}",
-                url=f"{site}{reverse('crm:customer-detail', args=[row['customer_id']])}")
+                summary=f"🤝 {row['customer__name']}", url=customer_url.format(row["customer_id"]))
 
 
 def _yearly(calendar, uid, day, *, now, summary, url) -> None:
