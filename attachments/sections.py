@@ -1,5 +1,5 @@
-"""The files panel on a customer's, a follow-up's and a deal's page (through each app's section
-hook: crm and deals never import attachments)."""
+"""The files panel on a customer's, a follow-up's, a deal's and a complaint's page (through each
+app's section hook: crm, deals and complaints never import attachments)."""
 
 from django.conf import settings
 
@@ -31,3 +31,7 @@ def followup_section(user, followup) -> dict | None:
 
 def deal_section(user, deal) -> dict | None:
     return _section(user, "deal", deal)
+
+
+def complaint_section(user, complaint) -> dict | None:
+    return _section(user, "complaint", complaint)

@@ -39,14 +39,19 @@ def _sha256(uploaded) -> str:
     return digest.hexdigest()
 
 
+def _checked(uploaded) -> detection.Detected:
+    """The type found in the bytes; a ValidationError when too large or not an accepted type."""
+    limit = settings.ATTACHMENTS_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(_("The file is too large: at most %(limit)s.") % {"limit": filesizeformat(limit)})
+    return detection.detect(uploaded, uploaded.name)
+
+
 def attachment_upload(*, kind: str, record, uploaded, by) -> Attachment:
     """Store `uploaded` on `record` (which `by` may attach to: the caller asked the policy).
     Refused with a ValidationError, nothing stored, when it is too large or not an accepted type.
     The bytes go to an incoming name first and reach their final name when the row commits."""
-    limit = settings.ATTACHMENTS_MAX_BYTES
-    if uploaded.size > limit:
-        raise ValidationError(_("The file is too large: at most %(limit)s.") % {"limit": filesizeformat(limit)})
-    detected = detection.detect(uploaded, uploaded.name)
+    detected = _checked(uploaded)
     digest = _sha256(uploaded)
     incoming, final = storage.new_names(detected.extension)
     files = storage.attachment_storage()
@@ -62,6 +67,17 @@ def attachment_upload(*, kind: str, record, uploaded, by) -> Attachment:
         files.delete(saved)
         raise
     return attachment
+
+
+def complaint_files_attach(complaint, files, *, by) -> None:
+    """The files given when logging a complaint (complaints.hooks), inside its transaction: every
+    file is checked before any is stored, so one refused file refuses them all and the complaint
+    (the caller rolls back). Bytes of a later failure are left as incoming files, which the
+    nightly sweep (attachments_clean) deletes since no row names them."""
+    for uploaded in files:
+        _checked(uploaded)
+    for uploaded in files:
+        attachment_upload(kind="complaint", record=complaint, uploaded=uploaded, by=by)
 
 
 def attachment_remove(*, attachment: Attachment, by) -> None:

@@ -1,5 +1,4 @@
-"""What a file can be attached to. One entry per kind of record; adding a kind (complaints, next)
-is one entry here: how to fetch it for a user (its own app's policy: 404 when invisible), who
+"""What a file can be attached to. One entry per kind of record; adding a kind is one entry here: how to fetch it for a user (its own app's policy: 404 when invisible), who
 may attach to it and remove from it, its customer, and its page.
 
 Attachments is a layer-5 app because it reads crm and deals (docs/architecture.md): a feature
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from complaints import policies as complaint_policies
 from crm import policies as crm_policies
 from deals import policies as deal_policies
 
@@ -32,6 +32,8 @@ TARGETS = {
                        crm_policies.can_change_followup, lambda followup: followup.customer_id),
     "deal": Target("deal", _("deal"), deal_policies.get_deal_for, deal_policies.can_edit_deal,
                    lambda deal: deal.customer_id),
+    "complaint": Target("complaint", _("complaint"), complaint_policies.get_complaint_for,
+                        complaint_policies.may_attach_files, lambda complaint: complaint.customer_id),
 }
 
 

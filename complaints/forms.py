@@ -29,6 +29,22 @@ class ComplaintForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5, "maxlength": MAX_TEXT})}
         error_messages = {"description": {"max_length": TOO_LONG}}
 
+    def __init__(self, *args, accept=None, **kwargs):
+        """`accept`: the types an app storing files takes (complaints.hooks.file_accept), which
+        adds a photo (the phone's camera) and a file; None: no file fields."""
+        super().__init__(*args, **kwargs)
+        if accept is not None:
+            self.fields["photo"] = forms.FileField(
+                label=_("Photo (optional)"), required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+            self.fields["file"] = forms.FileField(
+                label=_("File (optional)"), required=False, widget=forms.ClearableFileInput(attrs={"accept": accept}),
+                help_text=_("Photos, PDF, Word, Excel or PowerPoint. If a file is refused, nothing is saved: "
+                            "the complaint is logged with its files or not at all."))
+
+    def files_given(self) -> list:
+        return [self.cleaned_data[name] for name in ("photo", "file") if self.cleaned_data.get(name)]
+
 
 class MoveForm(forms.Form):
     to_state = forms.ChoiceField(label=_("New state"), choices=State.choices)

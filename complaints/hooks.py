@@ -32,3 +32,25 @@ def complaint_sections(user, complaint) -> list[dict]:
         if context is not None:
             shown.append({"template": template_name, "context": context})
     return shown
+
+
+# The app that stores files (attachments) takes those given when logging a complaint:
+# `fn(complaint, files, *, by)` runs inside the logging transaction, after the complaint is saved;
+# a ValidationError there saves nothing (no complaint without the files its author gave).
+# `accept` is the file picker's list of types. Without it, the form asks for no file.
+_files = []
+
+
+def register_complaint_files(fn, *, accept: str) -> None:
+    if not any(registered is fn for registered, _accept in _files):
+        _files.append((fn, accept))
+
+
+def file_accept() -> str | None:
+    """The types the file picker offers, None when no app takes files."""
+    return _files[0][1] if _files else None
+
+
+def complaint_files(complaint, files, *, by) -> None:
+    for fn, _accept in _files:
+        fn(complaint, files, by=by)

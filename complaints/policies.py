@@ -57,6 +57,12 @@ def get_complaint_for(user, pk) -> Complaint:
     return complaint
 
 
+def may_attach_files(user, complaint) -> bool:
+    """Files on a complaint (photos of the goods, the customer's letter): whoever works on it,
+    i.e. whoever sees it, adds and removes them, in any state (a closed complaint keeps its record)."""
+    return may_use_complaints(user) and can_see_complaint(user, complaint)
+
+
 def may_log_complaint(user, customer) -> bool:
     """On a customer someone holds, by whoever may change it (owner, their supervisor, an admin)."""
     return customer.owner_id is not None and customers.can_edit(user, customer)

@@ -34,9 +34,11 @@ def end_of_day(day, tz=None) -> datetime:
 
 
 @transaction.atomic
-def complaint_log(*, customer, channel, category, severity, description, resolve_by=None, by, now=None) -> Complaint:
+def complaint_log(*, customer, channel, category, severity, description, resolve_by=None, files=(), by,
+                  now=None) -> Complaint:
     """A new complaint on `customer`, with its deadlines from the severity's setting; a resolution
-    date chosen by hand must not be in the past. The owner is told (complaints.hooks)."""
+    date chosen by hand must not be in the past. The owner is told (complaints.hooks). `files`
+    (photos, documents) are attached in the same transaction: one refused file saves nothing."""
     now = now or timezone.now()
     if customer.owner_id is None:
         raise ValidationError(_("A customer in the pool has no one to answer a complaint: claim or assign it first."))
@@ -53,6 +55,8 @@ def complaint_log(*, customer, channel, category, severity, description, resolve
         response_due_at=now + timedelta(hours=response_hours), resolution_due_at=resolution_due,
     )
     Step.objects.create(complaint=complaint, from_state="", to_state=State.NEW, by=by, at=now, note="")
+    if files:
+        hooks.complaint_files(complaint, list(files), by=by)
     hooks.complaint_logged(complaint, by=by, now=now)
     return complaint
 

@@ -31,10 +31,11 @@ def complaint_list(request):
 @require_http_methods(["GET", "POST"])
 def complaint_create(request, customer_pk):
     customer = policies.get_customer_for_complaint(request.user, customer_pk)
-    form = ComplaintForm(request.POST or None)
+    form = ComplaintForm(request.POST or None, request.FILES or None, accept=hooks.file_accept())
     if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ComplaintForm.Meta.fields + ["resolve_by"]}
         try:
-            complaint = services.complaint_log(customer=customer, by=request.user, **form.cleaned_data)
+            complaint = services.complaint_log(customer=customer, by=request.user, files=form.files_given(), **fields)
         except ValidationError as error:
             form.add_error(None, error)
         else:

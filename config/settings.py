@@ -332,6 +332,8 @@ NOTIFY_DEFAULTS = {
     "suggestion_reply": env_list("NOTIFY_DEFAULT_SUGGESTION_REPLY", ["email"]),
     "board_reply": env_list("NOTIFY_DEFAULT_BOARD_REPLY", []),
     "group_digest": env_list("NOTIFY_DEFAULT_GROUP_DIGEST", ["email", "webhook"]),
+    "birthday": env_list("NOTIFY_DEFAULT_BIRTHDAY", ["webhook"]),
+    "anniversary": env_list("NOTIFY_DEFAULT_ANNIVERSARY", ["webhook"]),
 }
 NOTIFY_DIGEST_TIME = env_str("NOTIFY_DIGEST_TIME", "08:30")  # local time (TIME_ZONE), HH:MM
 NOTIFY_RECYCLE_WARN_DAYS = env_int("NOTIFY_RECYCLE_WARN_DAYS", 3)

@@ -2,15 +2,17 @@
 next contact dates of the customers they hold), their work plans and the expected close dates
 of their open deals, from a month ago to three
 months ahead, with the names of customers they hold and links back; phone numbers only if
-they opted in."""
+they opted in; birthdays and anniversaries (yearly events) if they opted in."""
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from contacts.models import ACTIVE, Contact
 from crm.models import Customer
 from deals.models import Deal, Stage
 from workplans.models import Plan
@@ -18,7 +20,7 @@ from workplans.models import Plan
 PAST_DAYS, FUTURE_DAYS = 30, 92
 
 
-def calendar_for(person, *, show_phones: bool, now=None) -> bytes:
+def calendar_for(person, *, show_phones: bool, show_birthdays: bool = False, now=None) -> bytes:
     now = now or timezone.now()
     today = timezone.localdate(now)
     site = settings.NOTIFY_SITE_URL.rstrip("/")
@@ -57,7 +59,40 @@ def calendar_for(person, *, show_phones: bool, now=None) -> bytes:
         event.add("description", "\n".join(filter(None, [plan.content, *names])))
         calendar.add_component(event)
     _add_deals(calendar, person, today=today, now=now, site=site, domain=domain)
+    if show_birthdays:
+        _add_birthdays(calendar, person, today=today, now=now, site=site, domain=domain)
     return calendar.to_ical()
+
+
+def _add_birthdays(calendar, person, *, today, now, site, domain) -> None:
+    """Birthdays of the contacts at the customers they hold, and those customers' anniversaries
+    (notifications.birthdays), as yearly all-day events (RRULE) starting this year: a phone
+    shows them every year, and the feed stays small. Never a phone number."""
+    customer_url = f"{site}{reverse('crm:customer-detail', args=[0])}".replace("/0/", "/{}/")  # reversed once
+    contacts = (Contact.objects.filter(ACTIVE, customer__owner=person, birthday__isnull=False)
+                .values_list("pk", "name", "birthday", "customer_id", "customer__name").order_by("pk"))
+    for pk, name, birthday, customer_id, customer_name in contacts:
+        _yearly(calendar, f"birthday-{pk}@{domain}", birthday, now=now, summary=f"🎂 {name} ({customer_name})",
+                url=customer_url.format(customer_id))
+    firsts = (Deal.objects.filter(customer__owner=person, won_on__isnull=False)
+              .values("customer_id", "customer__name").annotate(first=Min("won_on")).order_by("customer_id"))
+    for row in firsts:
+        _yearly(calendar, f"anniversary-{row['customer_id']}@{domain}", row["first"], now=now,
+                summary=f"🤝 {row['customer__name']}", url=customer_url.format(row["customer_id"]))
+
+
+def _yearly(calendar, uid, day, *, now, summary, url) -> None:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", now)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    # 29 February: BYMONTHDAY=-1 in February keeps it on the last day of the month every year.
+    rule = {"freq": "yearly", "bymonth": 2, "bymonthday": -1} if (day.month, day.day) == (2, 29) else {"freq": "yearly"}
+    event.add("rrule", rule)
+    event.add("summary", summary)
+    event.add("url", url)
+    calendar.add_component(event)
 
 
 def _add_deals(calendar, person, *, today, now, site, domain) -> None:

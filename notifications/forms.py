@@ -26,20 +26,24 @@ class PreferenceForm(forms.ModelForm):
 
     class Meta:
         model = Preference
-        fields = ["language", "quiet_from", "quiet_until", "digest_at", "plan_lead_minutes", "feed_phones"]
+        fields = ["language", "quiet_from", "quiet_until", "digest_at", "plan_lead_minutes", "birthday_lead_days",
+                  "feed_phones", "feed_birthdays"]
         widgets = {"quiet_from": TIME_INPUT, "quiet_until": TIME_INPUT, "digest_at": TIME_INPUT,
-                   "plan_lead_minutes": forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"})}
+                   "plan_lead_minutes": forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+                   "birthday_lead_days": forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"})}
         help_texts = {
             "quiet_from": _("E-mails and robot messages wait until the quiet hours end; the CRM still shows them."),
             # Formatted when shown, in the reader's language (a % here would freeze it at import).
             "digest_at": format_lazy(_("Empty: the company's time ({time})."), time=settings.NOTIFY_DIGEST_TIME),
             "plan_lead_minutes": format_lazy(_("Empty: the company's {minutes} minutes."),
                                              minutes=settings.NOTIFY_PLAN_LEAD_MINUTES),
+            "birthday_lead_days": _("Empty or 0: on the day itself, in the morning."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["feed_phones"].widget.attrs["class"] = "form-check-input"
+        self.fields["feed_birthdays"].widget.attrs["class"] = "form-check-input"
         self.grid = []
         for kind, label in Kind.choices:
             if kind == Kind.GROUP_DIGEST and not may_receive_group_digest(self.instance.user):

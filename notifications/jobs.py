@@ -18,7 +18,7 @@ from crm.models import Customer
 from crm.ownership import HOLDING_ROLES
 from crm.selectors import overdue_q, probation_soon, recycle_soon
 from deals.models import Deal, Stage
-from notifications import services
+from notifications import birthdays, services
 from notifications.kinds import NAMES_SHOWN
 from notifications.models import Kind, Notification, Preference
 from notifications.preferences import digest_time
@@ -73,8 +73,8 @@ def _item(customer: Customer, rule: str) -> dict:
 def send_digests(*, now=None) -> int | None:
     """The morning digest of everyone whose digest time (theirs, or NOTIFY_DIGEST_TIME) has come
     today and who has none yet: today's visits (next contact date today), overdue customers by
-    grade, open plans starting today, open deals expected to close from today to Sunday. Nothing
-    to say, no digest. Run it every few minutes."""
+    grade, open plans starting today, open deals expected to close from today to Sunday, today's
+    birthdays and anniversaries (notifications.birthdays). Nothing to say, no digest. Run it every few minutes."""
     now = now or timezone.now()
     today = timewindows.today(now)
     key = f"digest:{today.isoformat()}"
@@ -84,6 +84,7 @@ def send_digests(*, now=None) -> int | None:
         if not got:
             return None
         done = set(Notification.objects.filter(key=key).values_list("recipient_id", flat=True))
+        celebrations = (birthdays.birthdays_by_owner(today), birthdays.anniversaries_by_owner(today))
         told = 0
         for person in _recipients():
             if person.pk in done:
@@ -95,12 +96,22 @@ def send_digests(*, now=None) -> int | None:
             if digest_time(preference) > local:
                 continue
             params = _digest_of(person, now=now, today=today, day=day)
-            if not (params["visits"] or sum(params["overdue"].values()) or params["plans"] or params["deals"]):
+            _add_celebrations(params, person, *celebrations)
+            if not (params["visits"] or sum(params["overdue"].values()) or params["plans"] or params["deals"]
+                    or params.get("birthdays") or params.get("anniversaries")):
                 continue
             with transaction.atomic():
                 told += services.notify(recipient=person, kind=Kind.DIGEST, key=key, now=now, params=params,
                                         url=reverse("home")) is not None
         return told
+
+
+def _add_celebrations(params: dict, person, births: dict, anniversaries: dict) -> None:
+    """Today's birthdays of the person's customers' contacts and their customers' anniversaries."""
+    if births.get(person.pk):
+        params["birthdays"] = [f"{item['contact']} ({item['name']})" for item in births[person.pk][:NAMES_SHOWN]]
+    if anniversaries.get(person.pk):
+        params["anniversaries"] = [[item["name"], item["years"]] for item in anniversaries[person.pk][:NAMES_SHOWN]]
 
 
 def _digest_of(person, *, now, today, day) -> dict:

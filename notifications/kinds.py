@@ -78,6 +78,12 @@ def _digest(params) -> Text:
     for deal in params.get("deal_list", [])[:NAMES_SHOWN]:
         lines.append(_("Deal expected to close on %(date)s: %(title)s") % {"date": deal.get("on", ""),
                                                                              "title": deal.get("title", "")})
+    if params.get("birthdays"):
+        lines.append(_("Birthdays today: %(names)s") % {"names": "、".join(params["birthdays"])})
+    if params.get("anniversaries"):
+        lines.append(_("Anniversaries today: %(names)s") % {"names": "、".join(
+            _("%(customer)s (%(years)d years)") % {"customer": name, "years": years}
+            for name, years in params["anniversaries"])})
     return Text(title, lines)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MAX_PLAN_LEAD_MINUTES = 24 * 60
+MAX_BIRTHDAY_LEAD_DAYS = 30
 
 
 class Kind(models.TextChoices):
@@ -28,6 +29,8 @@ class Kind(models.TextChoices):
     SUGGESTION_REPLY = "suggestion_reply", _("A reply to your suggestion")
     BOARD_REPLY = "board_reply", _("A reply to your board message")
     GROUP_DIGEST = "group_digest", _("Your group's daily digest (supervisors)")
+    BIRTHDAY = "birthday", _("A birthday of a contact at your customer")
+    ANNIVERSARY = "anniversary", _("A customer's anniversary of working with us")
 
 
 class Channel(models.TextChoices):
@@ -130,6 +133,10 @@ class Preference(models.Model):
     plan_lead_minutes = models.PositiveSmallIntegerField(  # blank: NOTIFY_PLAN_LEAD_MINUTES
         _("remind me of a plan this many minutes before"), null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PLAN_LEAD_MINUTES)])
+    birthday_lead_days = models.PositiveSmallIntegerField(  # blank: on the day itself
+        _("tell me of birthdays and anniversaries this many days before"), null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_BIRTHDAY_LEAD_DAYS)])
+    feed_birthdays = models.BooleanField(_("show birthdays and anniversaries in the calendar"), default=False)
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"

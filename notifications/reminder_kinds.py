@@ -1,5 +1,5 @@
-"""How the reminders of issue 24 part 2 read: plans starting soon or overdue, replies to one's
-signed suggestion and to one's board message, and the supervisors' group digest. Worded when
+"""How the reminders of issue 24 read: plans starting soon or overdue, replies to one's signed
+suggestion and to one's board message, the supervisors' group digest, birthdays and anniversaries. Worded when
 shown or sent, in the active language, from the facts kept at creation (`params`); each returns
 (title, lines) and notifications.kinds makes them its Text."""
 
@@ -60,5 +60,33 @@ def _group_digest(params):
     return title, lines
 
 
-WORDING = {Kind.PLAN_SOON: _plan_soon, Kind.PLAN_OVERDUE: _plan_overdue, Kind.SUGGESTION_REPLY: _suggestion_reply,
+def _when(params) -> str:
+    days = params.get("days", 0)
+    if not days:
+        return _("today")
+    return _("on %(date)s (in %(days)d days)") % {"date": params.get("on", ""), "days": days}
+
+
+def _birthday(params):
+    title = _("Birthdays %(when)s: %(count)d contacts at your customers") % {
+        "when": _when(params), "count": params.get("count", 0)}
+    lines = [_("%(contact)s of %(customer)s") % {"contact": item.get("contact", ""), "customer": item.get("name", "")}
+             for item in params.get("items", [])]
+    return title, lines + _more(params)
+
+
+def _anniversary(params):
+    title = _("Anniversaries %(when)s: %(count)d customers") % {"when": _when(params),
+                                                                 "count": params.get("count", 0)}
+    lines = [_("%(customer)s: %(years)d years since the first signed deal") % {
+        "customer": item.get("name", ""), "years": item.get("years", 0)} for item in params.get("items", [])]
+    return title, lines + _more(params)
+
+
+def _more(params) -> list[str]:
+    more = params.get("count", 0) - len(params.get("items", []))
+    return [_("… and %(count)d more") % {"count": more}] if more > 0 else []
+
+
+WORDING = {Kind.BIRTHDAY: _birthday, Kind.ANNIVERSARY: _anniversary, Kind.PLAN_SOON: _plan_soon, Kind.PLAN_OVERDUE: _plan_overdue, Kind.SUGGESTION_REPLY: _suggestion_reply,
            Kind.BOARD_REPLY: _board_reply, Kind.GROUP_DIGEST: _group_digest}

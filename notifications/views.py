@@ -115,7 +115,8 @@ def calendar_feed(request, token):
     calendar = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if calendar is None or not policies.may_receive_notifications(calendar.user):
         raise Http404
-    body = feed.calendar_for(calendar.user, show_phones=preference_of(calendar.user).feed_phones)
+    preference = preference_of(calendar.user)
+    body = feed.calendar_for(calendar.user, show_phones=preference.feed_phones, show_birthdays=preference.feed_birthdays)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -2,17 +2,19 @@
 
 Relations, seen from sales1 (salesperson) and sup1 (supervisor of Group A): own = sales1's
 customer, same_group = sales1b's, other_group = sales2's, pool = a customer in the pool. Each has
-a follow-up (the pool's written by sales2 before giving it up) and a deal (the pool's open deal
-followed it: owner NULL, the admin's alone), each with one file and one removed file.
+a follow-up (the pool's written by sales2 before giving it up), a deal (the pool's open deal
+followed it: owner NULL, the admin's alone) and a complaint (the pool's logged before it went
+back: the admin's alone), each with one file and one removed file.
 """
 
 from deals import defaults
 from deals.models import Deal, LostReason, Stage
 from tests.attachments.helpers import png, records_for, stored, upload
 from tests.authz import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, by_relation
+from tests.complaints.helpers import log
 
 OWNERS = {"own": "sales1", "same_group": "sales1b", "other_group": "sales2", "pool": None}
-KINDS = ("customer", "followup", "deal")
+KINDS = ("customer", "followup", "deal", "complaint")
 
 
 def build(world):
@@ -24,11 +26,12 @@ def build(world):
     for relation, name in OWNERS.items():
         owner = getattr(cast, name) if name else cast.sales2
         customer, followup, deal = records_for(owner, name=f"attachment matrix {relation}")
+        complaint = log(customer=customer)
         if name is None:
             customer.owner = None
             customer.save(update_fields=["owner"])
             Deal.objects.filter(pk=deal.pk).update(owner=None)
-        for kind, record in zip(KINDS, (customer, followup, deal)):
+        for kind, record in zip(KINDS, (customer, followup, deal, complaint)):
             world.attachment_records[kind][relation] = record
             world.attachments[kind][relation] = stored(kind, record, name=f"{kind}-{relation}.png")
             world.removed_attachments[kind][relation] = stored(kind, record, name=f"gone-{relation}.png", removed=True)
@@ -56,8 +59,9 @@ def _rule(salesperson, supervisor, admin):
 
 
 def see(kind, ok=OK):
-    """Who sees the record: a customer and its follow-ups, everyone's pool; a pool deal, the admin."""
-    pool = ok if kind != "deal" else NOT_FOUND
+    """Who sees the record: a customer and its follow-ups, everyone's pool; a pool deal or
+    complaint, the admin."""
+    pool = ok if kind not in ("deal", "complaint") else NOT_FOUND
     return _rule({"own": ok, "same_group": NOT_FOUND, "other_group": NOT_FOUND, "pool": pool},
                  {"own": ok, "same_group": ok, "other_group": NOT_FOUND, "pool": pool},
                  {"own": ok, "same_group": ok, "other_group": ok, "pool": ok})
@@ -65,8 +69,9 @@ def see(kind, ok=OK):
 
 def change(kind, ok):
     """Who attaches and removes: the record's edit rule (a pool customer: nobody; a pool
-    follow-up: its author's supervisor and the admin, here the admin; a pool deal: the admin)."""
-    pool_seen = FORBIDDEN if kind != "deal" else NOT_FOUND
+    follow-up: its author's supervisor and the admin, here the admin; a pool deal or complaint:
+    the admin; a complaint: whoever sees it)."""
+    pool_seen = FORBIDDEN if kind not in ("deal", "complaint") else NOT_FOUND
     admin_pool = FORBIDDEN if kind == "customer" else ok
     return _rule({"own": ok, "same_group": NOT_FOUND, "other_group": NOT_FOUND, "pool": pool_seen},
                  {"own": ok, "same_group": ok, "other_group": NOT_FOUND, "pool": pool_seen},

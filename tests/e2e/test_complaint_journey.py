@@ -1,17 +1,28 @@
 """Issue 25's journey: a salesperson on a phone, in Chinese, logs a customer's complaint from the
-customer's page, records the call that answered it as a follow-up, and marks the complaint
-responded within the deadline, linking that call; the complaint list shows it answered within
+customer's page with a photo of the late goods (the camera input), sees the photo on the
+complaint, records the call that answered it as a follow-up, and marks the complaint responded
+within the deadline, linking that call; the complaint list shows it answered within
 24 hours and the customer list flags the customer while the complaint is open."""
 
+import io
+
 import pytest
+from PIL import Image
 from django.urls import reverse
 from django.utils import timezone
 
+from attachments.models import Attachment
 from complaints.models import Complaint
 from crm import services
 from tests.e2e.steps import open_menu_item, submit, success_message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _photo() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), "orange").save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("device,language", [("phone", "zh-hans"), ("desktop", "en")])
@@ -20,18 +31,25 @@ def test_a_salesperson_logs_a_complaint_and_responds_in_time(cast, journey, devi
         data={"name": "韩梅梅", "company": "梅花电子", "phone": "139 1234 0000", "type": "intention"},
         owner=cast.sales1, by=cast.sales1,
     )
-    me = journey("25-complaint", cast.sales1, device=device, language=language)
+    me = journey("25-complaint", cast.sales1, device=device, language=language, allowed=("boxes.jpg",))
     page = me.go(customer.get_absolute_url())
     page.locator(f"main a[href='{reverse('complaints:complaint-create', args=[customer.pk])}']").click()
     page.select_option("#id_channel", "wechat")
     page.select_option("#id_category", "delivery")
     page.select_option("#id_severity", "high")
     page.fill("#id_description", "订的 200 台路由器晚到三天，客户很不满意。")
+    assert page.locator("#id_photo").get_attribute("capture") == "environment"
+    page.set_input_files("#id_photo", files=[{"name": "boxes.jpg", "mimeType": "image/jpeg", "buffer": _photo()}])
     me.shot("complaint-form")
     submit(page)
     complaint = Complaint.objects.get()
     assert (complaint.customer, complaint.severity, complaint.state) == (customer, "high", "new")
     assert timezone.localtime(complaint.response_due_at).strftime("%Y-%m-%d %H:%M") in success_message(page)
+    photo = Attachment.objects.get(target_type="complaint", target_id=complaint.pk)
+    assert photo.name == "boxes.jpg"
+    thumb = page.locator(".attachment-list img.attachment-thumb")
+    thumb.scroll_into_view_if_needed()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth", thumb.element_handle()) == 320
     me.shot("complaint-logged")
 
     services.followup_create(customer=customer, subject="电话致歉", content="答应补发并减免运费",
@@ -49,6 +67,7 @@ def test_a_salesperson_logs_a_complaint_and_responds_in_time(cast, journey, devi
     assert [f.subject for f in complaint.followups.all()] == ["电话致歉"]
     assert page.locator(".answered-in-day").count() == 1
     assert page.locator(".complaint-steps li").count() == 2
+    assert page.locator(".attachment-list", has_text="boxes.jpg").count() == 1  # the photo is still there
     me.shot("responded")
 
     open_menu_item(page, reverse("complaints:complaint-list"))

@@ -1,6 +1,6 @@
 """The leak test: a customer of sales2 and everything about it (follow-ups, a correction, a
 custody note, a work plan, a signed suggestion, a saved search, import and export jobs and the
-export file) carry one marker string. Every GET URL of the project, with every id of those
+export file, a contact, a complaint and the file on it, its name and bytes) carry one marker string. Every GET URL of the project, with every id of those
 objects in every id slot (and list pages with search and filter parameters), is requested as
 every person who must not see them; the marker never appears in a page, a download (CSV or
 the text inside an .xlsx) or an error page."""
@@ -17,6 +17,8 @@ from django.utils import timezone
 from bulletin.models import Suggestion
 from contacts.models import Contact
 from crm.models import Custody, CustomerChange, FollowUp, SavedSearch
+from tests.attachments.helpers import stored
+from tests.complaints.helpers import log
 from tests.factories import CustomerFactory
 from tests.security.resolver import url_patterns
 from transfers.models import ExportJob, ImportJob
@@ -62,7 +64,10 @@ def seed(cast, private_root):
                                         status=ImportJob.Status.FAILED, message=f"failed {MARK}")
     contact = Contact.objects.create(customer=customer, name=f"联{MARK}", title=f"t{MARK}", wechat=f"wx{MARK}",
                                      notes=f"notes {MARK}", mobile="13944445555", created_by=owner)
-    objects = [customer, followup, plan, suggestion, search, export, imported, contact]
+    complaint = log(customer=customer, description=f"complained {MARK}")
+    complaint_file = stored("complaint", complaint, content=f"%PDF-1.4 {MARK}".encode(), name=f"{MARK}.pdf",
+                            content_type="application/pdf")
+    objects = [customer, followup, plan, suggestion, search, export, imported, contact, complaint, complaint_file]
     # Every object's id, repeats kept: the number of requests does not depend on the sequences.
     return customer, [obj.pk for obj in objects], [owner.pk, cast.sales1.pk]
 
@@ -97,6 +102,7 @@ def test_the_marker_never_reaches_anyone_who_must_not_see_it(cast, client_for, s
     customer, object_ids, user_ids = seed(cast, settings.PRIVATE_FILES_ROOT)
     # Sanity: the people who may see it do, so a marker that never renders cannot pass the test.
     assert MARK in body_text(client_for(cast.sup2).get(customer.get_absolute_url()))
+    assert MARK in body_text(client_for(cast.sup2).get(reverse("attachments:attachment-download", args=[object_ids[-1]])))
     assert MARK in body_text(client_for(cast.admin).post(reverse("transfers:customer-export"), {"params": "", "format": "csv"}))
 
     outsiders = {"anonymous": None, "sales1": cast.sales1, "sales1b": cast.sales1b, "sales2b": cast.sales2b,

@@ -5,24 +5,29 @@ everything it creates rolled back at the end:
   for 500 people; the supervisors' group digests and one run of the plan reminders beside it;
 - the bell's unread count, what every page adds: ≤ 1 query and ≤ 2 ms (a person with
   --notifications notifications, half unread);
-- a 3-month calendar feed (the person with the most plans in it): ≤ 200 ms.
+- a 3-month calendar feed (the person with the most plans in it): ≤ 200 ms;
+- the birthday and anniversary queries of one day (company-wide, what the morning job and the
+  digest run once) and the reminders of everyone for a day with birthdays.
 """
 
 import statistics
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
 from common import timewindows
-from notifications import feed
+from contacts.models import ACTIVE, Contact
+from deals.models import Deal
+from notifications import birthdays, feed
 from notifications.context_processors import bell
 from notifications.group_digest import send_group_digests
 from notifications.jobs import _recipients, send_digests
@@ -60,11 +65,41 @@ class Command(BaseCommand):
             lines.append(f"group digests: {told} supervisors in {seconds:.1f} s")
             reminded, seconds = _timed(lambda: remind_plans())
             lines.append(f"plan reminders (one run): {reminded.starting} starting, {reminded.overdue} overdue in {seconds:.2f} s")
+            lines += self._birthdays(late, repeat)
             lines += self._bell(notifications, repeat)
             lines += self._feed(repeat)
+            lines += self._feed(repeat, birthdays_on=True)
             transaction.set_rollback(True)
         for line in lines:
             self.stdout.write(line)
+
+    def _birthdays(self, late, repeat):
+        """The worst mornings of next year (every first deal signed so far has an anniversary
+        then): the day with the most contacts' birthdays, the day with the most deals signed."""
+        next_year = timewindows.today(late).year + 1
+        lines = []
+        for name, rows, query in (
+                ("birthdays", Contact.objects.filter(ACTIVE, birthday__isnull=False), birthdays.birthdays_by_owner),
+                ("anniversaries", Deal.objects.filter(won_on__isnull=False), birthdays.anniversaries_by_owner)):
+            field = "birthday" if name == "birthdays" else "won_on"
+            busiest = (rows.annotate(month=ExtractMonth(field), day=ExtractDay(field)).values("month", "day")
+                       .annotate(n=Count("pk")).order_by("-n").first())
+            if busiest is None:
+                lines.append(f"{name}: none in the data (seed_demo makes contacts and deals)")
+                continue
+            day = date(next_year, busiest["month"], min(busiest["day"], 28))
+            timings = []
+            for _ in range(repeat):
+                found, seconds = _timed(lambda query=query, day=day: query(day))
+                timings.append(seconds * 1000)
+            timings.sort()
+            lines.append(f"{name} of {day.isoformat()} (the busiest day): {sum(len(items) for items in found.values())} "
+                         f"for {len(found)} people, p50 {statistics.median(timings):.0f} ms, "
+                         f"p95 {timings[int(len(timings) * 0.95) - 1]:.0f} ms")
+            morning = timezone.make_aware(datetime.combine(day, clock(23, 50)))
+            told, seconds = _timed(lambda morning=morning: birthdays.remind_birthdays(now=morning))
+            lines.append(f"  reminders of everyone that day: {told} notifications in {seconds:.1f} s")
+        return lines
 
     def _bell(self, count, repeat):
         person = _recipients().last()
@@ -86,7 +121,7 @@ class Command(BaseCommand):
         return [f"bell: {unread} unread of {count}, shown \"{shown}\": {len(captured)} query, "
                 f"p50 {statistics.median(timings):.2f} ms, max {max(timings):.2f} ms (target ≤ 1 query, ≤ 2 ms)"]
 
-    def _feed(self, repeat):
+    def _feed(self, repeat, birthdays_on=False):
         now = timezone.now()
         window = Q(plans__start_at__gte=now - timedelta(days=feed.PAST_DAYS),
                    plans__start_at__lte=now + timedelta(days=feed.FUTURE_DAYS))
@@ -94,10 +129,11 @@ class Command(BaseCommand):
                   .first())
         timings = []
         for _ in range(repeat):
-            body, seconds = _timed(lambda: feed.calendar_for(person, show_phones=False))
+            body, seconds = _timed(lambda: feed.calendar_for(person, show_phones=False, show_birthdays=birthdays_on))
             timings.append(seconds * 1000)
         events = body.count(b"BEGIN:VEVENT")
         timings.sort()
-        return [f"calendar feed (4 months: 30 days back, 92 ahead): {events} events, {len(body) // 1024} KB, "
+        label = " with birthdays and anniversaries" if birthdays_on else ""
+        return [f"calendar feed{label} (4 months: 30 days back, 92 ahead): {events} events, {len(body) // 1024} KB, "
                 f"p50 {statistics.median(timings):.0f} ms, p95 {timings[int(len(timings) * 0.95) - 1]:.0f} ms "
                 f"(target ≤ 200 ms)"]
