@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("transfers.urls")),
     path("", include("backups.urls")),
     path("deals/", include("deals.urls")),
+    path("settings/fields/", include("customfields.urls")),
     path("complaints/", include("complaints.urls")),
     path("attachments/", include("attachments.urls")),
     path("contacts/", include("contacts.urls")),

@@ -7,4 +7,6 @@ class CrmConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from crm import audit_summaries, policies  # noqa: F401  (register the customer rules, the trail's summaries)
+        from crm import audit_summaries, custom, policies  # noqa: F401  (register the customer rules, the trail's summaries)
+
+        custom.register()

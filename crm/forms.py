@@ -12,9 +12,10 @@ from accounts.fields import PersonChoiceField, person_choices
 from common.pagination import PER_PAGE_CHOICES
 from common.phones import validate_phone
 from common.timewindows import DayField, MomentField, local_midnight
-from crm import photos, policies
+from crm import custom, photos, policies
 from crm.filters import CustomerFilterSet
 from crm.models import Customer
+from customfields import forms as custom_forms
 
 
 class CustomerForm(forms.ModelForm):
@@ -69,6 +70,7 @@ class CustomerForm(forms.ModelForm):
         if not (self.is_bound and self.data.get("same_name_confirmed")):
             del self.fields["same_name_confirmed"]
         self.fields["next_contact_on"].help_text = _("Left empty, it follows the grade's follow-up cadence.")
+        custom_forms.add_fields(self, custom.CUSTOMER, user, self.instance.custom)
 
     def ask_about_namesakes(self, messages) -> None:
         """Another customer has this name: say who holds it and offer the box that confirms this is
@@ -123,6 +125,9 @@ class CustomerForm(forms.ModelForm):
             data["photo"] = ""
         if self.cleaned_data.get("last_contact_date"):
             data["last_contact_at"] = local_midnight(self.cleaned_data["last_contact_date"])
+        # The custom values this person may edit; the others (not theirs to see or edit, hidden
+        # fields) stay as stored.
+        data["custom"] = custom_forms.merged_values(self, self.instance.custom)
         return data
 
 

@@ -129,6 +129,8 @@ class Customer(models.Model):
     revenue_12m = models.DecimalField(_("won revenue, last 12 months"), max_digits=16, decimal_places=2, null=True,
                                       blank=True, editable=False)
 
+    # The company's own fields (customfields): key -> value, validated on every write.
+    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True)
     normalized_phone = models.GeneratedField(
         expression=NormalizedPhone(F("phone")), output_field=models.CharField(max_length=30), db_persist=True
     )
@@ -141,6 +143,8 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         permissions = [("cofollow_customer", "Can log follow-ups on the customer")]
         indexes = [
+            # Custom fields' filters: custom @> {"key": value} (customfields.kinds.filter_for).
+            GinIndex(fields=["custom"], name="crm_customer_custom_gin", opclasses=["jsonb_path_ops"]),
             # An expression index, not a stored column: the grams are computed once, by the index,
             # and a restore or bulk load does not write them into every row first.
             # Owned customers' grams here, pool customers' in the next: a row is in exactly one, so
@@ -249,6 +253,8 @@ class CustomerChange(models.Model):
     @property
     def field_label(self) -> str:
         """The changed field's name in the reader's language ("grade" -> 等级)."""
+        if hasattr(self, "custom_label"):  # set by crm.custom.shown_changes
+            return self.custom_label
         name = self.field.removesuffix("_id")
         try:
             return Customer._meta.get_field(name).verbose_name
@@ -267,10 +273,14 @@ class CustomerChange(models.Model):
 
     @property
     def old_display(self) -> str:
+        if hasattr(self, "custom_old"):
+            return self.custom_old
         return self._value_label(self.old_value)
 
     @property
     def new_display(self) -> str:
+        if hasattr(self, "custom_new"):
+            return self.custom_new
         return self._value_label(self.new_value)
 
 
@@ -282,6 +292,7 @@ class FollowUp(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups")
     subject = models.CharField(_("subject"), max_length=200)
     content = models.TextField(_("content"), max_length=20000)
+    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True)
     occurred_at = models.DateTimeField(_("time"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -346,6 +357,8 @@ class SavedSearch(models.Model):
     )
     sort = models.CharField(_("sort"), max_length=20, blank=True)
     per_page = models.PositiveSmallIntegerField(_("per page"), null=True, blank=True)
+    # Every other parameter of the list's FilterSet (filters other apps add, custom fields' filters).
+    extra_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

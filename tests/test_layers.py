@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "common": 1,
     "accounts": 2,
+    "customfields": 2,
     "crm": 3,
-    **dict.fromkeys(["workplans", "bulletin", "deals", "customfields", "contacts", "complaints"], 4),
+    **dict.fromkeys(["workplans", "bulletin", "deals", "contacts", "complaints"], 4),
     **dict.fromkeys(["transfers", "reports", "staff", "backups", "notifications", "attachments", "reminders", "benchmarks",
                      "demo",
                      "config"], 5),
