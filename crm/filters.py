@@ -15,7 +15,7 @@ from accounts.fields import PersonChoiceField
 from common import timewindows
 from common.filters import ListFilterSet, noop
 from common.timewindows import CustomWindowForm
-from crm import policies, search, selectors
+from crm import custom, policies, search, selectors
 from crm.models import Customer, CustomerUserObjectPermission, FollowUp
 from crm.search import SEARCH_FIELDS
 from crm.selectors import NO_REVENUE, POOL_WINDOWS, QUERY_VIEWS, QUERY_VIEWS_BY_KEY, SORTS, CustomerQuery
@@ -75,13 +75,18 @@ class CustomerFilterSet(ListFilterSet):
             self.filters["group"].queryset = roles.visible_sales_groups(self.user)
         else:
             del self.filters["group"]
+        custom.add_filters(self, custom.CUSTOMER)
 
     def filter_view(self, customers, name, key):
         return customers.filter(QUERY_VIEWS_BY_KEY[key].condition(self.now))
 
     def filter_q(self, customers, name, text):
         text = text.strip()
-        return search.apply_search(customers, text, list(self.valid.get("fields") or ()), walk=self.walk) if text else customers
+        if not text:
+            return customers
+        fields = list(self.valid.get("fields") or ())
+        return search.apply_search(customers, text, [f for f in fields if not custom.is_custom(f)], walk=self.walk,
+                                   extra=custom.search_condition(self.user, fields))
 
     def filter_revenue_class(self, customers, name, value):
         if value == NO_REVENUE:

@@ -6,3 +6,10 @@ class CustomFieldsConfig(AppConfig):
     name = "customfields"
     verbose_name = _("Custom fields")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from accounts.context_processors import register_navigation
+        from customfields import policies
+
+        register_navigation("customfields:field-list", _("Custom fields"), policies.may_manage_fields,
+                            after="backups:list")

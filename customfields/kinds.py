@@ -228,26 +228,42 @@ def unreadable(probe: FieldDefinition, stored_values) -> int:
     return bad
 
 
+class _DateRange(django_filters.widgets.DateRangeWidget):
+    template_name = "django/forms/widgets/multiwidget.html"  # Django's own (django_filters' app is not installed)
+
+
+class _NumberRange(django_filters.widgets.RangeWidget):
+    template_name = "django/forms/widgets/multiwidget.html"
+
+
 def filter_for(definition: FieldDefinition, *, column: str = "custom"):
     """The list filter of a definition (django-filter), or None for a kind not filtered."""
     path = f"{column}__{definition.key}"
     kind = definition.kind
     label = definition.label
+    select = forms.Select(attrs={"class": "form-select"})
     if kind == Kind.CHOICE:
         return django_filters.ChoiceFilter(field_name=path, choices=list(definition.choice_labels().items()),
-                                           label=label)
+                                           label=label, widget=select, method=_is_choice)
     if kind == Kind.MULTI_CHOICE:
-        return django_filters.ChoiceFilter(field_name=path, lookup_expr="contains", label=label,
-                                           choices=list(definition.choice_labels().items()),
-                                           method=_contains_choice)
+        return django_filters.ChoiceFilter(field_name=path, label=label, widget=select,
+                                           choices=list(definition.choice_labels().items()), method=_contains_choice)
     if kind == Kind.BOOLEAN:
-        return django_filters.BooleanFilter(field_name=path, label=label)
+        return django_filters.BooleanFilter(field_name=path, label=label, method=_is_choice,
+                                            widget=forms.NullBooleanSelect(attrs={"class": "form-select"}))
     if kind in (Kind.DATE, Kind.DATETIME):
-        return django_filters.DateFromToRangeFilter(field_name=path, label=label, method=_date_range,
-                                                    widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}))
+        widget = _DateRange(attrs={"type": "date", "class": "form-control"})
+        return django_filters.DateFromToRangeFilter(field_name=path, label=label, method=_date_range, widget=widget)
     if kind in (Kind.NUMBER, Kind.MONEY):
-        return django_filters.RangeFilter(field_name=path, label=label, method=_number_range)
+        widget = _NumberRange(attrs={"class": "form-control", "inputmode": "decimal"})
+        return django_filters.RangeFilter(field_name=path, label=label, method=_number_range, widget=widget)
     return None
+
+
+def _is_choice(queryset, name, value):
+    """custom @> {"key": value}: the GIN index (jsonb_path_ops) answers it."""
+    column, key = name.split("__", 1)
+    return queryset.filter(**{f"{column}__contains": {key: value}}) if value not in (None, "") else queryset
 
 
 def _contains_choice(queryset, name, value):

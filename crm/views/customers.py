@@ -48,10 +48,14 @@ def customer_list(request):
     customers, walk = filters.rows_and_walk()
     page = paginate(request, customers, cap=search.search_count_cap(query.q), walk=walk)
     sections.attach_badges(request.user, page.object_list)
+    custom_columns = custom.list_columns(request.user)
+    custom.attach_cells(page.object_list, custom_columns)
     saved_searches = list(policies.visible_saved_searches(request.user))
     per_page = page.paginator.per_page if "per_page" in request.GET else None
     return render(request, "crm/customer_list.html", {
         "form": filters.form,
+        "custom_filters": [filters.form[name] for name in custom.filter_names(filters.form)],
+        "custom_columns": custom_columns,
         "sees_owner_column": policies.sees_owner_column(request.user),
         "query": query,
         "page_obj": page,

@@ -92,7 +92,7 @@ def test_the_navigation_questions_follow_the_role(cast, who, reports, staff, aud
               "staff:user-list"]),
     ("admin", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list", "complaints:complaint-list",
                "workplans:plan-list", "bulletin:post-list", "bulletin:suggestion-list", "reports:index",
-               "staff:user-list", "staff:audit-list", "backups:list"]),
+               "staff:user-list", "staff:audit-list", "backups:list", "customfields:field-list"]),
     ("backup", ["home", "backups:list"]),
 ])
 def test_the_top_bar_keeps_its_order_with_the_rooms_registering_their_entries(cast, who, entries):
