@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from crm.models import Customer, CustomerChange, FollowUp
 from accounts.models import User
+from crm.models import Customer, CustomerChange, FollowUp
 from customfields import kinds, policies, registry, services
 from customfields.models import FieldDefinition
 

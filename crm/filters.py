@@ -8,7 +8,12 @@ Another app adds a filter to the customer list with one line, e.g.
 from django.db.models import Exists, OuterRef, Subquery
 from django.forms import CheckboxSelectMultiple
 from django.utils.translation import gettext_lazy as _
-from django_filters import CharFilter, ChoiceFilter, ModelChoiceFilter, MultipleChoiceFilter
+from django_filters import (
+    CharFilter,
+    ChoiceFilter,
+    ModelChoiceFilter,
+    MultipleChoiceFilter,
+)
 
 from accounts import policies as roles
 from accounts.fields import PersonChoiceField
@@ -18,7 +23,14 @@ from common.timewindows import CustomWindowForm
 from crm import custom, policies, search, selectors
 from crm.models import Customer, CustomerUserObjectPermission, FollowUp
 from crm.search import SEARCH_FIELDS
-from crm.selectors import NO_REVENUE, POOL_WINDOWS, QUERY_VIEWS, QUERY_VIEWS_BY_KEY, SORTS, CustomerQuery
+from crm.selectors import (
+    NO_REVENUE,
+    POOL_WINDOWS,
+    QUERY_VIEWS,
+    QUERY_VIEWS_BY_KEY,
+    SORTS,
+    CustomerQuery,
+)
 
 
 class PersonFilter(ModelChoiceFilter):
@@ -109,8 +121,24 @@ class CustomerFilterSet(ListFilterSet):
             view=valid.get("view") or "", q=(valid.get("q") or "").strip(), fields=tuple(valid.get("fields") or ()),
             owner=valid.get("owner"), group=valid.get("group"), type=valid.get("type") or "",
             grade=valid.get("grade") or "", sort=valid.get("sort") or "",
-            revenue_class=valid.get("revenue_class") or "",
+            revenue_class=valid.get("revenue_class") or "", extra=self.extra_params(),
         )
+
+    FIXED = frozenset({"view", "owner", "group", "type", "grade", "revenue_class", "q", "fields", "sort"})
+
+    def extra_params(self) -> tuple:
+        """The query string's parameters of every other filter that validated (custom fields', the
+        ones other apps add), as (name, value) pairs in one order: saved searches keep them."""
+        valid = self.valid
+        names = [name for name in self.filters if name not in self.FIXED and valid.get(name) not in (None, "", [])]
+        pairs = []
+        for key in self.data:
+            owner = next((n for n in names if key == n or key.startswith(n + "_")), None)
+            if owner is not None:
+                values = self.data.getlist(key) if hasattr(self.data, "getlist") else self.data[key]
+                values = values if isinstance(values, (list, tuple)) else [values]
+                pairs.extend((key, str(value)) for value in values if value not in (None, ""))
+        return tuple(sorted(pairs))
 
     def rows_and_walk(self):
         """The rows and, for a search, the same rows walked without the gram index (one `now`,

@@ -215,6 +215,7 @@ class SavedSearchForm(forms.Form):
             "name": self.cleaned_data["name"], "query": query.q, "fields": list(query.fields), "view": query.view,
             "type": query.type, "grade": query.grade, "salesperson": query.owner, "sales_group": query.group,
             "sort": query.sort, "per_page": self.cleaned_data.get("per_page"), "revenue_class": query.revenue_class,
+            "extra": query.extra,
         }
 
 

@@ -358,7 +358,7 @@ class SavedSearch(models.Model):
     sort = models.CharField(_("sort"), max_length=20, blank=True)
     per_page = models.PositiveSmallIntegerField(_("per page"), null=True, blank=True)
     # Every other parameter of the list's FilterSet (filters other apps add, custom fields' filters).
-    extra_params = models.JSONField(default=dict, blank=True)
+    extra_params = models.JSONField(default=dict, blank=True)  # {"pairs": [[name, value], …]}
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -370,13 +370,13 @@ class SavedSearch(models.Model):
 
     @staticmethod
     def list_params(*, query="", fields=(), view="", type="", grade="", salesperson_id=None, sales_group_id=None,
-                    sort="", per_page=None, revenue_class="") -> list[tuple[str, str]]:
+                    sort="", per_page=None, revenue_class="", extra=()) -> list[tuple[str, str]]:
         """The customer list's query string for these choices, in one fixed order (a saved search
         and the list compare them to know which saved search is open)."""
         params = [("q", query)] + [("fields", field) for field in fields] + [
             ("view", view), ("type", type), ("grade", grade), ("owner", salesperson_id or ""),
             ("group", sales_group_id or ""), ("sort", sort), ("per_page", per_page or ""),
-            ("revenue_class", revenue_class),
+            ("revenue_class", revenue_class), *sorted(extra),
         ]
         return [(key, str(value)) for key, value in params if value not in ("", None)]
 
@@ -385,6 +385,7 @@ class SavedSearch(models.Model):
             query=self.query, fields=self.fields, view=self.view, type=self.type, grade=self.grade,
             salesperson_id=self.salesperson_id, sales_group_id=self.sales_group_id, sort=self.sort,
             per_page=self.per_page, revenue_class=self.revenue_class,
+            extra=[tuple(pair) for pair in self.extra_params.get("pairs", [])],
         )
 
     def get_absolute_url(self) -> str:

@@ -295,6 +295,7 @@ def customer_unshare(*, customer: Customer, colleague, by) -> None:
 def saved_search_save(
     *, owner, name: str, query: str = "", fields=(), view: str = "", type: str = "", grade: str = "",
     salesperson=None, sales_group=None, sort: str = "", per_page: int | None = None, revenue_class: str = "",
+    extra=(),
 ) -> SavedSearch:
     """Create or replace the owner's search of that name (SPEC §1.A.17) with the text, the
     fields it looks in and every filter and view of the list. The caller has validated the
@@ -303,7 +304,7 @@ def saved_search_save(
         owner=owner, name=name.strip(), defaults={
             "query": query.strip(), "fields": list(fields), "view": view, "type": type, "grade": grade,
             "salesperson": salesperson, "sales_group": sales_group, "sort": sort, "per_page": per_page,
-            "revenue_class": revenue_class,
+            "revenue_class": revenue_class, "extra_params": {"pairs": [list(pair) for pair in extra]},
         },
     )
     return search

@@ -61,3 +61,15 @@ def test_the_list_shows_custom_columns_and_filters(cast, client_for, customers, 
     assert '<th class="custom-column">Segment</th>' in page
     assert '<td class="custom-cell">Retail</td>' in page
     assert 'name="cf_budget_min"' in page and 'name="cf_secret"' not in page
+
+
+def test_a_saved_search_keeps_custom_filters(cast, client_for, customers):
+    client = client_for(cast.sales1)
+    response = client.post(reverse("crm:saved-search-create"), {
+        "name": "零售大客户", "cf_segment": "retail", "cf_budget_min": "100", "q": "甲"})
+    assert response.status_code == 302
+    search = cast.sales1.saved_searches.get()
+    assert search.extra_params == {"pairs": [["cf_budget_min", "100"], ["cf_segment", "retail"]]}
+    page = client.get(search.get_absolute_url())
+    assert [c.name for c in page.context["page_obj"]] == ["甲"]
+    assert page.context["open_search"] == search
