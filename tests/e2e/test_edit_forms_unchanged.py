@@ -17,6 +17,7 @@ from bulletin.models import Post, Reply, Suggestion, SuggestionReply
 from contacts.models import Contact
 from crm import services
 from crm.models import Customer, CustomerChange
+from customfields.models import FieldDefinition
 from deals import defaults as deal_defaults
 from deals import services as deal_services
 from deals.models import DealSettings, LostReason, Stage
@@ -36,6 +37,7 @@ EDIT_FORMS = {
     "deals:settings-edit": "admin",
     "notifications:preference-edit": "sales1", "notifications:webhook-edit": "sales1",
     "notifications:group-webhook-edit": "admin", "contacts:contact-edit": "sales1",
+    "customfields:field-edit": "admin",
 }
 # Edit forms of the person's own settings: no pk in the URL, both on the settings page.
 OWN_SETTINGS = {"notifications:preference-edit", "notifications:webhook-edit", "deals:settings-edit"}
@@ -86,8 +88,13 @@ def _records(cast):
                                      mobile="13912345678", landline="021-62345678", wechat="lin_buyer",
                                      email="lin@example.com", birthday=date(1980, 5, 20), notes="周三下午方便",
                                      is_primary=True, created_by=cast.sales1)
+    field = FieldDefinition.objects.create(
+        target="customer", key="segment", label_zh_hans="行业细分", label_en="Segment", kind="choice", group="基本信息",
+        choices=[{"key": "retail", "zh_hans": "零售", "en": "Retail"}], searchable=True, list_column=True)
+    Customer.objects.filter(pk=customer.pk).update(custom={"segment": "retail"})
     return {
         "contacts:contact-edit": (contact, [contact, customer]),
+        "customfields:field-edit": (field, [field, customer]),
         # url name: (the record, the records whose every field must stay)
         "notifications:group-webhook-edit": (cast.group1, [group_robot]),
         "notifications:preference-edit": (preference, [preference]),
