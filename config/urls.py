@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("backups.urls")),
     path("", include("companylists.urls")),
     path("deals/", include("deals.urls")),
+    path("settings/fields/", include("customfields.urls")),
     path("complaints/", include("complaints.urls")),
     path("attachments/", include("attachments.urls")),
     path("contacts/", include("contacts.urls")),

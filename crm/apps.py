@@ -8,7 +8,8 @@ class CrmConfig(AppConfig):
 
     def ready(self):
         from companylists.usage import register_usage
-        from crm import audit_summaries, policies  # noqa: F401  (register the customer rules, the trail's summaries)
+        from crm import audit_summaries, custom, policies  # noqa: F401  (register the customer rules, the trail's summaries)
         from crm.models import Customer
 
         register_usage("grade", lambda key: Customer.objects.filter(grade=key).count())
+        custom.register()

@@ -8,7 +8,12 @@ Another app adds a filter to the customer list with one line, e.g.
 from django.db.models import Exists, OuterRef, Subquery
 from django.forms import CheckboxSelectMultiple
 from django.utils.translation import gettext_lazy as _
-from django_filters import CharFilter, ChoiceFilter, ModelChoiceFilter, MultipleChoiceFilter
+from django_filters import (
+    CharFilter,
+    ChoiceFilter,
+    ModelChoiceFilter,
+    MultipleChoiceFilter,
+)
 
 from accounts import policies as roles
 from accounts.fields import PersonChoiceField
@@ -16,10 +21,17 @@ from common import timewindows
 from common.filters import ListFilterSet, noop
 from common.timewindows import CustomWindowForm
 from companylists import grades
-from crm import policies, search, selectors
+from crm import custom, policies, search, selectors
 from crm.models import Customer, CustomerUserObjectPermission, FollowUp
 from crm.search import SEARCH_FIELDS
-from crm.selectors import NO_REVENUE, POOL_WINDOWS, QUERY_VIEWS, QUERY_VIEWS_BY_KEY, SORTS, CustomerQuery
+from crm.selectors import (
+    NO_REVENUE,
+    POOL_WINDOWS,
+    QUERY_VIEWS,
+    QUERY_VIEWS_BY_KEY,
+    SORTS,
+    CustomerQuery,
+)
 
 
 class PersonFilter(ModelChoiceFilter):
@@ -77,13 +89,18 @@ class CustomerFilterSet(ListFilterSet):
             self.filters["group"].queryset = roles.visible_sales_groups(self.user)
         else:
             del self.filters["group"]
+        custom.add_filters(self, custom.CUSTOMER)
 
     def filter_view(self, customers, name, key):
         return customers.filter(QUERY_VIEWS_BY_KEY[key].condition(self.now))
 
     def filter_q(self, customers, name, text):
         text = text.strip()
-        return search.apply_search(customers, text, list(self.valid.get("fields") or ()), walk=self.walk) if text else customers
+        if not text:
+            return customers
+        fields = list(self.valid.get("fields") or ())
+        return search.apply_search(customers, text, [f for f in fields if not custom.is_custom(f)], walk=self.walk,
+                                   extra=custom.search_condition(self.user, fields))
 
     def filter_revenue_class(self, customers, name, value):
         if value == NO_REVENUE:
@@ -106,8 +123,24 @@ class CustomerFilterSet(ListFilterSet):
             view=valid.get("view") or "", q=(valid.get("q") or "").strip(), fields=tuple(valid.get("fields") or ()),
             owner=valid.get("owner"), group=valid.get("group"), type=valid.get("type") or "",
             grade=valid.get("grade") or "", sort=valid.get("sort") or "",
-            revenue_class=valid.get("revenue_class") or "",
+            revenue_class=valid.get("revenue_class") or "", extra=self.extra_params(),
         )
+
+    FIXED = frozenset({"view", "owner", "group", "type", "grade", "revenue_class", "q", "fields", "sort"})
+
+    def extra_params(self) -> tuple:
+        """The query string's parameters of every other filter that validated (custom fields', the
+        ones other apps add), as (name, value) pairs in one order: saved searches keep them."""
+        valid = self.valid
+        names = [name for name in self.filters if name not in self.FIXED and valid.get(name) not in (None, "", [])]
+        pairs = []
+        for key in self.data:
+            owner = next((n for n in names if key == n or key.startswith(n + "_")), None)
+            if owner is not None:
+                values = self.data.getlist(key) if hasattr(self.data, "getlist") else self.data[key]
+                values = values if isinstance(values, (list, tuple)) else [values]
+                pairs.extend((key, str(value)) for value in values if value not in (None, ""))
+        return tuple(sorted(pairs))
 
     def rows_and_walk(self):
         """The rows and, for a search, the same rows walked without the gram index (one `now`,

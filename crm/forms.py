@@ -13,9 +13,10 @@ from common.pagination import PER_PAGE_CHOICES
 from common.phones import validate_phone
 from common.timewindows import DayField, MomentField, local_midnight
 from companylists import grades
-from crm import photos, policies
+from crm import custom, photos, policies
 from crm.filters import CustomerFilterSet
 from crm.models import Customer
+from customfields import forms as custom_forms
 
 
 class CustomerForm(forms.ModelForm):
@@ -74,6 +75,7 @@ class CustomerForm(forms.ModelForm):
         self.fields["grade"] = forms.ChoiceField(
             choices=grades.choices(current="" if creating else self.instance.grade), label=_("Grade"),
             initial=grades.default_key() if creating else self.instance.grade)
+        custom_forms.add_fields(self, custom.CUSTOMER, user, self.instance.custom)
 
     def ask_about_namesakes(self, messages) -> None:
         """Another customer has this name: say who holds it and offer the box that confirms this is
@@ -128,6 +130,9 @@ class CustomerForm(forms.ModelForm):
             data["photo"] = ""
         if self.cleaned_data.get("last_contact_date"):
             data["last_contact_at"] = local_midnight(self.cleaned_data["last_contact_date"])
+        # The custom values this person may edit; the others (not theirs to see or edit, hidden
+        # fields) stay as stored.
+        data["custom"] = custom_forms.merged_values(self, self.instance.custom)
         return data
 
 
@@ -219,6 +224,7 @@ class SavedSearchForm(forms.Form):
             "name": self.cleaned_data["name"], "query": query.q, "fields": list(query.fields), "view": query.view,
             "type": query.type, "grade": query.grade, "salesperson": query.owner, "sales_group": query.group,
             "sort": query.sort, "per_page": self.cleaned_data.get("per_page"), "revenue_class": query.revenue_class,
+            "extra": query.extra,
         }
 
 

@@ -130,6 +130,8 @@ class Customer(models.Model):
     revenue_12m = models.DecimalField(_("won revenue, last 12 months"), max_digits=16, decimal_places=2, null=True,
                                       blank=True, editable=False)
 
+    # The company's own fields (customfields): key -> value, validated on every write.
+    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True)
     normalized_phone = models.GeneratedField(
         expression=NormalizedPhone(F("phone")), output_field=models.CharField(max_length=30), db_persist=True
     )
@@ -142,6 +144,8 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         permissions = [("cofollow_customer", "Can log follow-ups on the customer")]
         indexes = [
+            # Custom fields' filters: custom @> {"key": value} (customfields.kinds.filter_for).
+            GinIndex(fields=["custom"], name="crm_customer_custom_gin", opclasses=["jsonb_path_ops"]),
             # An expression index, not a stored column: the grams are computed once, by the index,
             # and a restore or bulk load does not write them into every row first.
             # Owned customers' grams here, pool customers' in the next: a row is in exactly one, so
@@ -259,6 +263,8 @@ class CustomerChange(models.Model):
     @property
     def field_label(self) -> str:
         """The changed field's name in the reader's language ("grade" -> 等级)."""
+        if hasattr(self, "custom_label"):  # set by crm.custom.shown_changes
+            return self.custom_label
         name = self.field.removesuffix("_id")
         try:
             return Customer._meta.get_field(name).verbose_name
@@ -279,10 +285,14 @@ class CustomerChange(models.Model):
 
     @property
     def old_display(self) -> str:
+        if hasattr(self, "custom_old"):
+            return self.custom_old
         return self._value_label(self.old_value)
 
     @property
     def new_display(self) -> str:
+        if hasattr(self, "custom_new"):
+            return self.custom_new
         return self._value_label(self.new_value)
 
 
@@ -294,6 +304,7 @@ class FollowUp(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups")
     subject = models.CharField(_("subject"), max_length=200)
     content = models.TextField(_("content"), max_length=20000)
+    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True)
     occurred_at = models.DateTimeField(_("time"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -358,6 +369,8 @@ class SavedSearch(models.Model):
     )
     sort = models.CharField(_("sort"), max_length=20, blank=True)
     per_page = models.PositiveSmallIntegerField(_("per page"), null=True, blank=True)
+    # Every other parameter of the list's FilterSet (filters other apps add, custom fields' filters).
+    extra_params = models.JSONField(default=dict, blank=True)  # {"pairs": [[name, value], …]}
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -369,13 +382,13 @@ class SavedSearch(models.Model):
 
     @staticmethod
     def list_params(*, query="", fields=(), view="", type="", grade="", salesperson_id=None, sales_group_id=None,
-                    sort="", per_page=None, revenue_class="") -> list[tuple[str, str]]:
+                    sort="", per_page=None, revenue_class="", extra=()) -> list[tuple[str, str]]:
         """The customer list's query string for these choices, in one fixed order (a saved search
         and the list compare them to know which saved search is open)."""
         params = [("q", query)] + [("fields", field) for field in fields] + [
             ("view", view), ("type", type), ("grade", grade), ("owner", salesperson_id or ""),
             ("group", sales_group_id or ""), ("sort", sort), ("per_page", per_page or ""),
-            ("revenue_class", revenue_class),
+            ("revenue_class", revenue_class), *sorted(extra),
         ]
         return [(key, str(value)) for key, value in params if value not in ("", None)]
 
@@ -384,6 +397,7 @@ class SavedSearch(models.Model):
             query=self.query, fields=self.fields, view=self.view, type=self.type, grade=self.grade,
             salesperson_id=self.salesperson_id, sales_group_id=self.sales_group_id, sort=self.sort,
             per_page=self.per_page, revenue_class=self.revenue_class,
+            extra=[tuple(pair) for pair in self.extra_params.get("pairs", [])],
         )
 
     def get_absolute_url(self) -> str:

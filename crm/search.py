@@ -186,17 +186,25 @@ def _extended(condition: Q, term: str, *, fields: list[str], grams: list[str] | 
     return condition
 
 
-def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None, *, walk=False) -> QuerySet:
+def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None, *, walk=False,
+                 extra=None) -> QuerySet:
     """Substring search, fast for one- and two-character Chinese queries: the GIN index on the
     1-2 character grams narrows the rows, then the real substring condition rechecks them.
     `fields` limits the search to some columns (SPEC §1.A.17); none means every text column.
     `walk` leaves the grams out: the plain substring conditions, for reading a page by walking
-    the list's own ordering index when the matches are known to be many (see paginate)."""
+    the list's own ordering index when the matches are known to be many (see paginate).
+    `extra(term)`: a condition OR-ed for each term (the custom fields the searcher may see,
+    crm.custom.search_condition); when `fields` were chosen and none is built in, it alone."""
     chosen = [field for field in (fields or []) if field in SEARCH_FIELD_NAMES]
+    extra_only = bool(fields) and not chosen
     text_fields = [field for field in chosen if field != "gender"]
     # The same expression as the GIN index crm_customer_grams_gin, so the planner uses it.
     queryset = queryset.alias(search_grams=SearchGrams(F("search_text")))
     for term in search_terms(query):
+        extra_condition = extra(term) if extra else None
+        if extra_only:
+            queryset = queryset.filter(extra_condition if extra_condition is not None else Q(pk__in=[]))
+            continue
         if chosen and not text_fields:
             condition = _gender_q(term)
         else:
@@ -214,5 +222,7 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
                                   grams=_index_grams(term) if use_grams else None)
             if "gender" in chosen:
                 condition |= _gender_q(term)
+        if extra_condition is not None:
+            condition |= extra_condition
         queryset = queryset.filter(condition)
     return queryset

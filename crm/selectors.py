@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from common import timewindows
 from companylists import grades
 from crm import holds, policies
-from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch
+from crm.models import (
+    Custody,
+    Customer,
+    CustomerUserObjectPermission,
+    FollowUp,
+    SavedSearch,
+)
 
 
 @dataclass(frozen=True)
@@ -91,10 +97,13 @@ class CustomerQuery:
     grade: str = ""
     sort: str = ""
     revenue_class: str = ""  # A, B, C or NO_REVENUE
+    # Every other filter's parameters that validated (custom fields', other apps'): ((name, value), …).
+    extra: tuple = ()
 
     def narrows(self) -> bool:
         """Something was searched for or filtered on (worth saving; "no customers match")."""
-        return bool(self.q or self.view or self.type or self.grade or self.owner or self.group or self.revenue_class)
+        return bool(self.q or self.view or self.type or self.grade or self.owner or self.group or self.revenue_class
+                    or self.extra)
 
 
 def open_saved_search(searches, query: CustomerQuery, per_page: int | None):
@@ -103,7 +112,7 @@ def open_saved_search(searches, query: CustomerQuery, per_page: int | None):
     shown = SavedSearch.list_params(
         query=query.q, fields=query.fields, view=query.view, type=query.type, grade=query.grade,
         salesperson_id=getattr(query.owner, "pk", None), sales_group_id=getattr(query.group, "pk", None),
-        sort=query.sort, per_page=per_page, revenue_class=query.revenue_class,
+        sort=query.sort, per_page=per_page, revenue_class=query.revenue_class, extra=query.extra,
     )
     return next((search for search in searches if search.params() == shown), None)
 

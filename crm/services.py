@@ -16,7 +16,7 @@ from accounts import audit
 from common import bulk, locks, timewindows
 from common.phones import normalize_phone
 from companylists import grades
-from crm import followup_extras, holds, ownership, policies
+from crm import custom, followup_extras, holds, ownership, policies
 from crm.cadence import cadence_days, default_next_contact  # noqa: F401 - the customer services' vocabulary
 from crm.models import (
     Custody,
@@ -64,7 +64,7 @@ class CustomerChanged(Exception):
 
 
 # What the edit form shows; a change to any of them by someone else makes an open form stale.
-EDITED_FIELDS = ["name", "company", "job_title", "phone", "address", "type", "grade", "source", "industry", "gender",
+EDITED_FIELDS = ["custom", "name", "company", "job_title", "phone", "address", "type", "grade", "source", "industry", "gender",
                  "next_contact_on", "notes", "photo", "locked", "owner_id"]
 
 
@@ -193,15 +193,17 @@ def customer_create(*, data: dict, owner, by, override_duplicates=False, same_na
     who has left since the form was shown."""
     _check_duplicates(data=data, viewer=by, override=override_duplicates, same_name_confirmed=same_name_confirmed)
     fields = dict(data)
+    fields["custom"], _keys = custom.checked_changes(custom.CUSTOMER, {}, data.get("custom") or {})
     if not fields.get("next_contact_on"):
         fields["next_contact_on"] = default_next_contact(fields.get("grade") or grades.default_key())
     return ownership.create(fields=fields, to=owner, by=by)
 
 
-def _record_changes(customer, before: dict, *, by) -> None:
+def _record_changes(customer, before: dict, *, by, custom_keys=(), custom_before=None) -> None:
     now = timezone.now()
-    CustomerChange.objects.bulk_create(
-        CustomerChange(
+    CustomerChange.objects.bulk_create([
+        *custom.history_rows(customer, custom_before or {}, custom_keys, by=by, now=now),
+        *(CustomerChange(
             customer=customer,
             field=field,
             old_value="" if before[field] is None else str(before[field]),
@@ -210,8 +212,8 @@ def _record_changes(customer, before: dict, *, by) -> None:
             created_at=now,
         )
         for field in TRACKED_FIELDS
-        if before[field] != getattr(customer, field)
-    )
+        if before[field] != getattr(customer, field)),
+    ])
 
 
 @transaction.atomic
@@ -232,10 +234,14 @@ def customer_update(*, customer: Customer, data: dict, by, override_duplicates=F
     _check_duplicates(data=merged, viewer=by, exclude_pk=customer.pk, override=override_duplicates,
                       check_name=renamed, same_name_confirmed=same_name_confirmed)
     before = {field: getattr(customer, field) for field in TRACKED_FIELDS}
+    custom_before, custom_keys = customer.custom, []
+    if "custom" in data:
+        data = {**data}
+        data["custom"], custom_keys = custom.checked_changes(custom.CUSTOMER, custom_before, data["custom"])
     for field, value in data.items():
         setattr(customer, field, value)
     customer.save()
-    _record_changes(customer, before, by=by)
+    _record_changes(customer, before, by=by, custom_keys=custom_keys, custom_before=custom_before)
     return customer
 
 
@@ -290,6 +296,7 @@ def customer_unshare(*, customer: Customer, colleague, by) -> None:
 def saved_search_save(
     *, owner, name: str, query: str = "", fields=(), view: str = "", type: str = "", grade: str = "",
     salesperson=None, sales_group=None, sort: str = "", per_page: int | None = None, revenue_class: str = "",
+    extra=(),
 ) -> SavedSearch:
     """Create or replace the owner's search of that name (SPEC §1.A.17) with the text, the
     fields it looks in and every filter and view of the list. The caller has validated the
@@ -298,7 +305,7 @@ def saved_search_save(
         owner=owner, name=name.strip(), defaults={
             "query": query.strip(), "fields": list(fields), "view": view, "type": type, "grade": grade,
             "salesperson": salesperson, "sales_group": sales_group, "sort": sort, "per_page": per_page,
-            "revenue_class": revenue_class,
+            "revenue_class": revenue_class, "extra_params": {"pairs": [list(pair) for pair in extra]},
         },
     )
     return search

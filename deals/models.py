@@ -88,6 +88,7 @@ class Deal(models.Model):
     lost_note = models.CharField(_("what happened"), max_length=500, blank=True)
     source = models.CharField(_("source"), max_length=20, blank=True, choices=Customer.Source.choices)
     notes = models.TextField(_("products and notes"), blank=True, max_length=20000)
+    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True)  # customfields
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -20,9 +20,12 @@ from django.utils.translation import gettext_lazy
 from import_export import fields as ie_fields
 from import_export import resources, widgets
 
+from accounts.models import User
 from companylists import grades
 from contacts import selectors as contact_selectors
 from crm.models import Customer
+from customfields import kinds
+from customfields.models import FieldDefinition
 
 # --- Columns -----------------------------------------------------------------------------------
 
@@ -288,8 +291,10 @@ class CustomerResource(resources.ModelResource):
         fields = [column.field for column in COLUMNS]
         export_order = [column.field for column in COLUMNS]
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, custom=(), **kwargs):
+        """`custom`: the custom-field definitions the reader may see (customfields.registry), last."""
         super().__init__(**kwargs)
+        self.custom = list(custom)
         for column in COLUMNS:
             if column.field in CHOICE_FIELDS:
                 widget = ChoiceLabelWidget(column.field)
@@ -305,7 +310,8 @@ class CustomerResource(resources.ModelResource):
 
     def headers(self) -> list[str]:
         # The customer's contacts, one cell, last (export only: an import ignores the column).
-        return self.get_export_headers() + [_("Contacts (name, job title, phones)")]
+        return (self.get_export_headers() + [_("Contacts (name, job title, phones)")]
+                + [definition.label for definition in self.custom])
 
     def export_rows(self, customers, chunk_size=5000):
         """Every customer of the queryset as neutralised cells, fast: plain values rather than model
@@ -315,9 +321,21 @@ class CustomerResource(resources.ModelResource):
         plan = [("owner_name" if column.field == "owner" else column.field, self.fields[column.field].widget.render)
                 for column in COLUMNS]
         fields = [column.field for column in COLUMNS if column.field != "owner"]
+        if self.custom:
+            fields.append("custom")
+        people = _people_of(self.custom)
         rows = customers.values(*fields, owner_name=owner_name, contacts_text=contact_selectors.contacts_text())
         for row in rows.iterator(chunk_size=chunk_size):
-            yield [neutralise(render(row[name])) for name, render in plan] + [neutralise(row["contacts_text"] or "")]
+            custom = [neutralise(kinds.display(d, row["custom"].get(d.key), people_by_id=people)) for d in self.custom]
+            yield [neutralise(render(row[name])) for name, render in plan] + [neutralise(row["contacts_text"] or "")] \
+                + custom
+
+
+def _people_of(definitions) -> dict | None:
+    """Everyone a person-kind column may name, read once per export (never per row)."""
+    if not any(d.kind == FieldDefinition.Kind.PERSON for d in definitions):
+        return None
+    return {person.pk: person for person in User.objects.all()}
 
 
 class ValuesResource(resources.Resource):

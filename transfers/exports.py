@@ -6,6 +6,8 @@ from django.utils import timezone, translation
 
 from accounts import audit
 from crm.filters import CustomerFilterSet, FollowUpFilterSet
+from customfields import registry
+from customfields.models import FieldDefinition
 from transfers.columns import CustomerResource, FollowUpResource, ValuesResource, widget_for
 from transfers.jobs import finish, new_private_file, progress_of
 from transfers.models import ExportJob
@@ -44,7 +46,8 @@ def export_source(kind: str, user, params: str):
         return FollowUpResource(), followup_queryset(user, params)
     if kind == ExportJob.Kind.PLANS:
         return PlanResource(), plan_queryset(user, params)
-    return CustomerResource(), export_queryset(user, params)
+    return CustomerResource(custom=registry.visible_definitions(FieldDefinition.Target.CUSTOMER, user)), \
+        export_queryset(user, params)
 
 
 # --- Writing it ----------------------------------------------------------------------------------
@@ -76,7 +79,8 @@ def export_write(*, resource, queryset, fmt: str, target, by, kind="customers", 
 
 
 def export_customers(*, customers, fmt: str, target, by, progress=None) -> int:
-    return export_write(resource=CustomerResource(), queryset=customers, fmt=fmt, target=target, by=by, progress=progress)
+    custom = registry.visible_definitions(FieldDefinition.Target.CUSTOMER, by)
+    return export_write(resource=CustomerResource(custom=custom), queryset=customers, fmt=fmt, target=target, by=by, progress=progress)
 
 
 def export_filename(fmt: str, kind="customers") -> str:

@@ -11,7 +11,17 @@ from accounts.models import User
 from accounts.policies import has_sales_role, require
 from common.http import client_ip
 from common.pagination import paginate
-from crm import ownership, photos, policies, reassignment, search, sections, selectors, services
+from crm import (
+    custom,
+    ownership,
+    photos,
+    policies,
+    reassignment,
+    search,
+    sections,
+    selectors,
+    services,
+)
 from crm.filters import CustomerFilterSet
 from crm.forms import (
     BulkActionForm,
@@ -24,6 +34,7 @@ from crm.forms import (
     SavedSearchRenameForm,
     ShareForm,
 )
+from customfields import registry
 
 sales_only = require(has_sales_role)
 LOG_LIMIT = 100  # the newest conversations on a customer's page
@@ -37,10 +48,14 @@ def customer_list(request):
     customers, walk = filters.rows_and_walk()
     page = paginate(request, customers, cap=search.search_count_cap(query.q), walk=walk)
     sections.attach_badges(request.user, page.object_list)
+    custom_columns = custom.list_columns(request.user)
+    custom.attach_cells(page.object_list, custom_columns)
     saved_searches = list(policies.visible_saved_searches(request.user))
     per_page = page.paginator.per_page if "per_page" in request.GET else None
     return render(request, "crm/customer_list.html", {
         "form": filters.form,
+        "custom_filters": [filters.form[name] for name in custom.filter_names(filters.form)],
+        "custom_columns": custom_columns,
         "sees_owner_column": policies.sees_owner_column(request.user),
         "query": query,
         "page_obj": page,
@@ -94,7 +109,8 @@ def customer_detail(request, pk):
     return render(request, "crm/customer_detail.html", {
         "customer": customer,
         "custody": selectors.custody_history(customer),
-        "changes": selectors.change_history(customer),
+        "changes": custom.shown_changes(selectors.change_history(customer), user),
+        "custom_values": registry.shown_values(custom.CUSTOMER, user, customer.custom),
         "shares": selectors.shares_of(customer) if policies.can_share(user, customer) else [],
         "can_edit": policies.can_edit(user, customer),
         "can_delete": policies.can_delete(user, customer),

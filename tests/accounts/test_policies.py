@@ -1,9 +1,8 @@
 import pytest
 from django.contrib.auth.models import Permission
-from guardian.shortcuts import assign_perm
-
 from django.test import RequestFactory
 from django.urls import reverse
+from guardian.shortcuts import assign_perm
 
 from accounts import policies
 from accounts.context_processors import navigation
@@ -92,7 +91,8 @@ def test_the_navigation_questions_follow_the_role(cast, who, reports, staff, aud
               "staff:user-list"]),
     ("admin", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list", "complaints:complaint-list",
                "workplans:plan-list", "bulletin:post-list", "bulletin:suggestion-list", "reports:index",
-               "staff:user-list", "staff:audit-list", "backups:list", "companylists:grades"]),
+               "staff:user-list", "staff:audit-list", "backups:list", "companylists:grades",
+               "customfields:field-list"]),
     ("backup", ["home", "backups:list"]),
 ])
 def test_the_top_bar_keeps_its_order_with_the_rooms_registering_their_entries(cast, who, entries):

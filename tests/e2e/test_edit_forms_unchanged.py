@@ -19,6 +19,7 @@ from companylists.models import Grade
 from contacts.models import Contact
 from crm import services
 from crm.models import Customer, CustomerChange
+from customfields.models import FieldDefinition
 from deals import defaults as deal_defaults
 from deals import services as deal_services
 from deals.models import DealSettings, LostReason, Stage
@@ -39,6 +40,7 @@ EDIT_FORMS = {
     "notifications:preference-edit": "sales1", "notifications:webhook-edit": "sales1",
     "notifications:group-webhook-edit": "admin", "contacts:contact-edit": "sales1",
     "companylists:grade-edit": "admin",
+    "customfields:field-edit": "admin",
 }
 # Edit forms of the person's own settings: no pk in the URL, both on the settings page.
 OWN_SETTINGS = {"notifications:preference-edit", "notifications:webhook-edit", "deals:settings-edit"}
@@ -91,9 +93,14 @@ def _records(cast):
                                      is_primary=True, created_by=cast.sales1)
     seeds.install(Grade)  # emptied by the transactional test before
     grade = Grade.objects.get(key="vip")
+    field = FieldDefinition.objects.create(
+        target="customer", key="segment", label_zh_hans="行业细分", label_en="Segment", kind="choice", group="基本信息",
+        choices=[{"key": "retail", "zh_hans": "零售", "en": "Retail"}], searchable=True, list_column=True)
+    Customer.objects.filter(pk=customer.pk).update(custom={"segment": "retail"})
     return {
         "companylists:grade-edit": (grade, list(Grade.objects.all())),
         "contacts:contact-edit": (contact, [contact, customer]),
+        "customfields:field-edit": (field, [field, customer]),
         # url name: (the record, the records whose every field must stay)
         "notifications:group-webhook-edit": (cast.group1, [group_robot]),
         "notifications:preference-edit": (preference, [preference]),
