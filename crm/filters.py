@@ -8,12 +8,7 @@ Another app adds a filter to the customer list with one line, e.g.
 from django.db.models import Exists, OuterRef, Subquery
 from django.forms import CheckboxSelectMultiple
 from django.utils.translation import gettext_lazy as _
-from django_filters import (
-    CharFilter,
-    ChoiceFilter,
-    ModelChoiceFilter,
-    MultipleChoiceFilter,
-)
+from django_filters import CharFilter, ChoiceFilter, ModelChoiceFilter, MultipleChoiceFilter
 
 from accounts import policies as roles
 from accounts.fields import PersonChoiceField
@@ -24,14 +19,7 @@ from companylists import grades
 from crm import custom, policies, search, selectors
 from crm.models import Customer, CustomerUserObjectPermission, FollowUp
 from crm.search import SEARCH_FIELDS
-from crm.selectors import (
-    NO_REVENUE,
-    POOL_WINDOWS,
-    QUERY_VIEWS,
-    QUERY_VIEWS_BY_KEY,
-    SORTS,
-    CustomerQuery,
-)
+from crm.selectors import NO_REVENUE, POOL_WINDOWS, QUERY_VIEWS, QUERY_VIEWS_BY_KEY, SORTS, CustomerQuery
 
 
 class PersonFilter(ModelChoiceFilter):

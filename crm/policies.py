@@ -16,13 +16,7 @@ from django.utils import timezone
 
 from accounts import policies as roles
 from accounts.models import User
-from crm.models import (
-    Custody,
-    Customer,
-    CustomerUserObjectPermission,
-    FollowUp,
-    SavedSearch,
-)
+from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch
 
 VIEW_SHARE = "view_customer"
 COFOLLOW_SHARE = "cofollow_customer"

@@ -14,13 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from common import timewindows
 from companylists import grades
 from crm import holds, policies
-from crm.models import (
-    Custody,
-    Customer,
-    CustomerUserObjectPermission,
-    FollowUp,
-    SavedSearch,
-)
+from crm.models import Custody, Customer, CustomerUserObjectPermission, FollowUp, SavedSearch
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,7 @@ from accounts.models import User
 from accounts.policies import has_sales_role, require
 from common.http import client_ip
 from common.pagination import paginate
-from crm import (
-    custom,
-    ownership,
-    photos,
-    policies,
-    reassignment,
-    search,
-    sections,
-    selectors,
-    services,
-)
+from crm import custom, ownership, photos, policies, reassignment, search, sections, selectors, services
 from crm.filters import CustomerFilterSet
 from crm.forms import (
     BulkActionForm,
