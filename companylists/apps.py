@@ -14,5 +14,5 @@ class CompanyListsConfig(AppConfig):
             "companylists:grades",
             _("Grades"),
             policies.may_edit_lists,
-            after="staff:audit-list",
+            after="backups:list",
         )

@@ -106,7 +106,8 @@ def _post(port, path, *, session=None, data=b"", headers=None):
     )
     opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with opener.open(request, timeout=30) as response:
+        # A guard against a hang, not a measure: a loaded CI machine may queue these 80 claims for long.
+        with opener.open(request, timeout=300) as response:
             return response.status, response.headers.get("Location", "")
     except urllib.error.HTTPError as answer:
         return answer.code, answer.headers.get("Location", "")
