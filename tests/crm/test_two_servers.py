@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from companylists import seeds
+from companylists.models import Grade
 from crm.models import Custody, Customer
 from tests.factories import CustomerFactory, UserFactory
 
@@ -35,10 +37,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_serving(port, process, deadline):
+def _wait_until_serving(port, process, deadline, log_path):
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"gunicorn on port {port} exited: {process.stdout.read()}")
+            raise AssertionError(f"gunicorn on port {port} exited: {log_path.read_text()}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
             return
@@ -48,9 +50,14 @@ def _wait_until_serving(port, process, deadline):
 
 
 @pytest.fixture
-def two_servers():
-    """start(**env) -> two ports, each a gunicorn (8 threads) on the test database."""
+def two_servers(tmp_path):
+    """start(**env) -> two ports, each a gunicorn (8 threads) on the test database. The servers
+    read the company's grades from the database: an earlier transactional test may have emptied
+    it, so the seeded grades go back first. Their output goes to a file, never to a pipe nobody
+    reads (a full pipe would block every thread that logs an error)."""
+    seeds.install(Grade)
     started = []
+    log = (tmp_path / "gunicorn.log").open("w")
 
     def start(**extra_env):
         db = connection.settings_dict
@@ -70,11 +77,11 @@ def two_servers():
             started.append(subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                  "--workers", "1", "--threads", "8", "--preload", "--log-level", "warning"],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
             ))
         deadline = time.monotonic() + 30
         for port, process in zip(ports, started[-2:]):
-            _wait_until_serving(port, process, deadline)
+            _wait_until_serving(port, process, deadline, tmp_path / "gunicorn.log")
         return ports
 
     yield start
@@ -85,6 +92,7 @@ def two_servers():
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+    log.close()
 
 
 def _session_cookie(user) -> str:
@@ -106,8 +114,7 @@ def _post(port, path, *, session=None, data=b"", headers=None):
     )
     opener = urllib.request.build_opener(_NoRedirect)
     try:
-        # A guard against a hang, not a measure: a loaded CI machine may queue these 80 claims for long.
-        with opener.open(request, timeout=300) as response:
+        with opener.open(request, timeout=30) as response:
             return response.status, response.headers.get("Location", "")
     except urllib.error.HTTPError as answer:
         return answer.code, answer.headers.get("Location", "")
