@@ -58,7 +58,7 @@ def _records(cast):
     customer = services.customer_create(data={
         "name": "林小雨", "company": "杭州雨林茶业", "job_title": "采购经理", "phone": "139 0571 2345",
         "address": "杭州市西湖区文三路 90 号", "type": Customer.Type.PROSPECT, "grade": Customer.Grade.VIP,
-        "source": Customer.Source.REFERRAL, "industry": "茶叶", "gender": Customer.Gender.FEMALE,
+        "source": "referral", "industry": "茶叶", "gender": Customer.Gender.FEMALE,
         "next_contact_on": date(2027, 1, 3), "notes": "喜欢龙井，月底前报价。",
     }, owner=cast.sales1, by=cast.sales1)
     followup = services.followup_create(customer=customer, subject="电话报价", content="报价九五折，客户考虑中。",
@@ -77,7 +77,7 @@ def _records(cast):
     deal_defaults.install(Stage, LostReason)  # emptied by the transactional test before
     deal = deal_services.deal_create(customer=customer, by=cast.sales1, title="龙井年度采购", amount=Decimal("88000.50"),
                                      stage=deal_services.default_stage(), probability=35, expected_close_on=date(2027, 1, 3),
-                                     source=Customer.Source.REFERRAL, notes="明前龙井 200 斤。")
+                                     source="referral", notes="明前龙井 200 斤。")
     company_deals = DealSettings.objects.update_or_create(pk=1, defaults={"a_class_becomes_vip": True})[0]
     preference = Preference.objects.create(user=cast.sales1, language="zh-hans", quiet_from=time(22, 0),
                                            quiet_until=time(7, 30), digest_at=time(8, 15), feed_phones=True)
