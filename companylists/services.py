@@ -104,9 +104,22 @@ def entry_save(entry: Entry, *, by, request=None) -> Entry:
     return entry
 
 
+# Lists a form must always offer one entry of (a new customer's source, a give-up's reason).
+NEVER_EMPTY = {Entry.List.SOURCE, Entry.List.GIVE_UP}
+
+
+def _refuse_last_active(entry: Entry) -> None:
+    if (entry.list in NEVER_EMPTY and entry.active
+            and not Entry.objects.filter(list=entry.list, active=True).exclude(pk=entry.pk).exists()):
+        raise ValueError("last active entry")
+
+
 @transaction.atomic
 def entry_set_active(entry: Entry, *, active: bool, by, request=None) -> Entry:
-    """Retire (kept on old records, not offered for new choices) or offer again."""
+    """Retire (kept on old records, not offered for new choices) or offer again. The last active
+    source or give-up reason stays: the forms need one."""
+    if not active:
+        _refuse_last_active(entry)
     entry.active = active
     entry.save(update_fields=["active"])
     _entry_saved("reactivate" if active else "retire", entry, by=by, request=request)
@@ -134,6 +147,7 @@ def entry_delete(entry: Entry, *, by, request=None) -> int:
     used = usage.count(entry.list, entry.key)
     if used:
         return used
+    _refuse_last_active(entry)
     entry.delete()
     _entry_saved("delete", entry, by=by, request=request)
     return 0

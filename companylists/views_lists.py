@@ -16,6 +16,7 @@ from companylists.models import Entry
 from companylists.policies import get_entry_for, may_edit_lists, visible_entries
 
 editors = require(may_edit_lists)
+LAST_ACTIVE = gettext_lazy("The last active entry of this list cannot be retired or deleted: the forms need one.")
 HELP = {
     Entry.List.SOURCE: gettext_lazy("Where a customer came from: on customers and deals, in filters, reports, imports and exports."),
     Entry.List.INDUSTRY: gettext_lazy("Offered on the customer form. An industry typed before it was listed stays on its customers as written."),
@@ -81,7 +82,11 @@ def entry_active(request, list_slug, pk):
     list_name = _list_of(list_slug)
     entry = get_entry_for(request.user, list_name, pk)
     active = request.POST.get("active") == "1"
-    services.entry_set_active(entry, active=active, by=request.user, request=request)
+    try:
+        services.entry_set_active(entry, active=active, by=request.user, request=request)
+    except ValueError:
+        messages.error(request, str(LAST_ACTIVE))
+        return _back(list_name)
     messages.success(request, (_("%(label)s is offered again.") if active else
                                _("%(label)s retired: records that have it keep it, new choices cannot take it."))
                      % {"label": entry.label})
@@ -102,7 +107,11 @@ def entry_move(request, list_slug, pk):
 def entry_delete(request, list_slug, pk):
     list_name = _list_of(list_slug)
     entry = get_entry_for(request.user, list_name, pk)
-    used = services.entry_delete(entry, by=request.user, request=request)
+    try:
+        used = services.entry_delete(entry, by=request.user, request=request)
+    except ValueError:
+        messages.error(request, str(LAST_ACTIVE))
+        return _back(list_name)
     if used:
         messages.error(request, _("%(count)d records have %(label)s: it cannot be deleted, retire it instead.")
                        % {"count": used, "label": entry.label})
