@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 from bulletin.models import Post, Reply, Suggestion, SuggestionReply
 from companylists import seeds
-from companylists.models import Grade
+from companylists import services as list_services
+from companylists.models import Entry, Grade
 from contacts.models import Contact
 from crm import services
 from crm.models import Customer, CustomerChange
@@ -39,7 +40,7 @@ EDIT_FORMS = {
     "deals:settings-edit": "admin",
     "notifications:preference-edit": "sales1", "notifications:webhook-edit": "sales1",
     "notifications:group-webhook-edit": "admin", "contacts:contact-edit": "sales1",
-    "companylists:grade-edit": "admin",
+    "companylists:grade-edit": "admin", "companylists:entry-edit": "admin",
     "customfields:field-edit": "admin",
 }
 # Edit forms of the person's own settings: no pk in the URL, both on the settings page.
@@ -93,12 +94,20 @@ def _records(cast):
                                      is_primary=True, created_by=cast.sales1)
     seeds.install(Grade)  # emptied by the transactional test before
     grade = Grade.objects.get(key="vip")
+    # The customer's and the deal's source retired since, and its industry typed before the company
+    # listed industries: both stay on an unchanged save.
+    seeds.install_entries(Entry)
+    source = Entry.objects.get(list="source", key="referral")
+    list_services.entry_set_active(source, active=False, by=cast.admin)
+    list_services.entry_save(Entry(list="industry", key="mfg", label_zh_hans="制造业", label_en="Manufacturing"),
+                             by=cast.admin)
     field = FieldDefinition.objects.create(
         target="customer", key="segment", label_zh_hans="行业细分", label_en="Segment", kind="choice", group="基本信息",
         choices=[{"key": "retail", "zh_hans": "零售", "en": "Retail"}], searchable=True, list_column=True)
     Customer.objects.filter(pk=customer.pk).update(custom={"segment": "retail"})
     return {
         "companylists:grade-edit": (grade, list(Grade.objects.all())),
+        "companylists:entry-edit": (source, list(Entry.objects.all())),
         "contacts:contact-edit": (contact, [contact, customer]),
         "customfields:field-edit": (field, [field, customer]),
         # url name: (the record, the records whose every field must stay)
@@ -149,7 +158,9 @@ def test_saving_every_edit_form_untouched_changes_nothing(cast, journey, device,
                            allowed=names | data) for who in ("sales1", "admin")}
     for url_name, (record, watched) in records.items():
         me = people[EDIT_FORMS[url_name]]
-        url = reverse(url_name) if url_name in OWN_SETTINGS else reverse(url_name, args=[record.pk])
+        url = (reverse(url_name) if url_name in OWN_SETTINGS else
+               reverse(url_name, args=[record.list, record.pk]) if url_name == "companylists:entry-edit" else
+               reverse(url_name, args=[record.pk]))
         before, counts = [_state(r) for r in watched], _counts()
         opened = {"bulletin:suggestion-reply": lambda: record.get_absolute_url(),
                   "notifications:webhook-edit": lambda: reverse("notifications:preference-edit")}
