@@ -182,3 +182,16 @@ def test_the_customers_by_source_report_labels_a_listed_source(cast):
     assert _label_of(field, "fair") == "Trade fair"
     with translation.override("zh-hans"):
         assert _label_of(field, "advertising") == "广告媒体"
+
+
+def test_the_customers_by_source_report_keeps_the_companys_order_with_a_retired_source(cast, client_for):
+    entry = _source(cast.admin)
+    CustomerFactory(owner=cast.sales1, source="fair")
+    CustomerFactory(owner=cast.sales1, source="fair")
+    CustomerFactory(owner=cast.sales1, source="advertising")
+    CustomerFactory(owner=cast.sales1, source="web")  # a key outside the list (older data)
+    services.entry_set_active(entry, active=False, by=cast.admin)
+    response = client_for(cast.admin).get(reverse("reports:customers"))
+    section = next(s for s in response.context["sections"] if s.title == "Customers by source")
+    assert [(row[0], row[1]) for row in section.rows] == [
+        ("Self-contacted", 0), ("Advertising media", 1), ("Referral by a friend", 0), ("Trade fair", 2), ("web", 1)]
