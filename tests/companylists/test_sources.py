@@ -195,3 +195,21 @@ def test_the_customers_by_source_report_keeps_the_companys_order_with_a_retired_
     section = next(s for s in response.context["sections"] if s.title == "Customers by source")
     assert [(row[0], row[1]) for row in section.rows] == [
         ("Self-contacted", 0), ("Advertising media", 1), ("Referral by a friend", 0), ("Trade fair", 2), ("web", 1)]
+
+
+def test_the_pool_shows_sources_from_the_cached_list_not_a_query_per_row(cast, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _source(cast.admin)
+    client = client_for(cast.sales1)
+    CustomerFactory(owner=None, created_by=cast.sales2, source="fair")
+    client.get(reverse("crm:pool-list"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("crm:pool-list"))
+    for _ in range(5):
+        CustomerFactory(owner=None, created_by=cast.sales2, source="fair")
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(reverse("crm:pool-list"))
+    assert response.content.decode().count("Trade fair") >= 6
+    assert len(six) == len(one)
