@@ -226,7 +226,8 @@ class PoolFilterSet(ListFilterSet):
         return None
 
     def filter_industry(self, customers, name, text):
-        text = text.strip()
+        # A listed industry typed in either language, or its key, finds the text customers store.
+        text = lists.industry_text(text)
         return customers.filter(industry__icontains=text) if text else customers
 
     def filter_q(self, customers, name, text):

@@ -13,8 +13,8 @@ class DealsConfig(AppConfig):
         from crm.ownership import register_follower
         from crm.sections import register_customer_section
         from deals import conversations, policies
-        from deals.models import Deal
         from deals.followers import open_deals_follow
+        from deals.models import Deal
         from deals.sections import customer_section
 
         # Open deals follow their customer through every change of owner (crm.ownership.move).

@@ -127,3 +127,14 @@ def test_the_lists_page_links_every_list_and_the_top_bar_has_one_entry(cast, cli
     assert f'href="{reverse("companylists:lists")}"' in home
     assert f'href="{reverse("companylists:grades")}"' not in home
 
+
+
+def test_the_pools_industry_filter_finds_a_listed_industry_typed_in_english(cast):
+    from crm.filters import PoolFilterSet
+
+    _entry(cast.admin, "industry", "mfg", "制造业", "Manufacturing")
+    listed = CustomerFactory(owner=None, created_by=cast.sales2, industry="制造业")
+    typed = CustomerFactory(owner=None, created_by=cast.sales2, industry="食品制造")
+    for text, found in (("Manufacturing", {listed.pk}), ("制造", {listed.pk, typed.pk})):
+        rows = PoolFilterSet({"industry": text}, user=cast.sales1).qs
+        assert {customer.pk for customer in rows} == found
