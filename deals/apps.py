@@ -8,11 +8,13 @@ class DealsConfig(AppConfig):
 
     def ready(self):
         from accounts.context_processors import register_navigation
+        from companylists.usage import register_page, register_usage
         from crm.followup_extras import register_followup_extra
         from crm.ownership import register_follower
         from crm.sections import register_customer_section
         from deals import conversations, policies
         from deals.followers import open_deals_follow
+        from deals.models import Deal
         from deals.sections import customer_section
 
         # Open deals follow their customer through every change of owner (crm.ownership.move).
@@ -21,3 +23,6 @@ class DealsConfig(AppConfig):
         register_followup_extra("deal", field=conversations.deal_field, save=conversations.link,
                                 template="deals/_followup_deal.html", panel=conversations.followup_panel)
         register_navigation("deals:deal-list", _("Deals"), policies.may_use_deals, after="crm:pool-list")
+        # The company's lists: lost reasons live with the stages; deals store a source's key.
+        register_page("deals:stage-list", _("Lost reasons (with the deal stages)"))
+        register_usage("source", lambda key: Deal.objects.filter(source=key).count())

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.timewindows import DayField
+from companylists import lists
 from deals.models import (
     MAX_AMOUNT,
     MAX_TARGET,
@@ -79,6 +80,12 @@ class DealForm(forms.ModelForm):
         else:
             self.fields["stage"].queryset = Stage.objects.filter(active=True, kind=Stage.Kind.OPEN)
             self.fields["stage"].empty_label = None
+        # The company's active sources, and the one this deal has even if retired (or the
+        # customer's, offered as the initial value).
+        current = self.instance.source if self.instance.pk else (self.initial.get("source") or "")
+        self.fields["source"] = forms.ChoiceField(
+            choices=[("", "---------"), *lists.choices(lists.SOURCE, current=current)],
+            label=_("Source"), required=False)
 
 
 class StageChangeForm(forms.Form):
