@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from crm.models import Customer, CustomerChange, FollowUp
-from customfields import kinds, policies, registry, services
+from customfields import kinds, policies, registry, services, values
 from customfields.lists import (  # noqa: F401  (crm's lists ask them here)
     FIELD_PREFIX,
     _searchable,
@@ -17,6 +17,7 @@ from customfields.lists import (  # noqa: F401  (crm's lists ask them here)
     search_condition,
 )
 from customfields.models import FieldDefinition
+from customfields.values import checked_changes  # noqa: F401  (crm's services ask it here)
 
 CUSTOMER = FieldDefinition.Target.CUSTOMER
 FOLLOWUP = FieldDefinition.Target.FOLLOWUP
@@ -27,19 +28,7 @@ def register() -> None:
     registry.register_target(CUSTOMER, Customer)
     registry.register_target(FOLLOWUP, FollowUp)
     services.register_deletion_listener(CUSTOMER, _customer_field_deleted)
-    services.register_deletion_listener(FOLLOWUP, _followup_field_deleted)
-
-
-def checked_changes(target: str, current: dict, wanted: dict) -> tuple[dict, list[str]]:
-    """The values after a write, every changed one validated (ValidationError naming the field);
-    and the keys that changed. Values nobody touched stay as stored, readable even if a later
-    definition change would refuse them."""
-    current = current or {}
-    changed = {key: value for key, value in (wanted or {}).items() if value != current.get(key)}
-    changed.update({key: None for key in current if key not in (wanted or {})})
-    cleaned = registry.clean_values(target, {k: v for k, v in changed.items() if v not in (None, "", [])})
-    merged = registry.merge(current, {key: cleaned.get(key) for key in changed})
-    return merged, sorted(key for key in changed if merged.get(key) != current.get(key))
+    services.register_deletion_listener(FOLLOWUP, values.keep_and_remove)
 
 
 # --- Lists: filters, columns, the search box -------------------------------------------------
@@ -116,8 +105,3 @@ def _customer_field_deleted(definition, *, by) -> None:
             [HISTORY_PREFIX + definition.key, definition.key, getattr(by, "pk", None), timezone.now(), definition.key],
         )
         cursor.execute("UPDATE crm_customer SET custom = custom - %s WHERE custom ? %s", [definition.key] * 2)
-
-
-def _followup_field_deleted(definition, *, by) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE crm_followup SET custom = custom - %s WHERE custom ? %s", [definition.key] * 2)

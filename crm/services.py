@@ -1,6 +1,7 @@
 """Every write to customers: keyword-only, atomic; every change of owner goes through crm.ownership."""
 
 import hashlib
+import json
 import logging
 from datetime import timedelta
 from functools import partial
@@ -27,6 +28,8 @@ from crm.models import (
     FollowUpRevision,
     SavedSearch,
 )
+from customfields import unique
+from customfields import values as cf_values
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +87,8 @@ class FollowUpChanged(Exception):
 
 
 def followup_version(followup) -> str:
-    values = "\x1f".join([followup.subject, followup.content, followup.occurred_at.isoformat()])
+    values = "\x1f".join([followup.subject, followup.content, followup.occurred_at.isoformat(),
+                          json.dumps(followup.custom or {}, sort_keys=True)])
     return hashlib.sha256(values.encode()).hexdigest()[:32]
 
 
@@ -133,11 +137,13 @@ def find_same_name(*, name: str, exclude_pk=None):
     return list(found.order_by("pk")[:3])
 
 
-def duplicate_message(duplicate: Customer, *, phone: str, viewer, same_name_only=False) -> str:
+def duplicate_message(duplicate: Customer, *, phone: str, viewer, same_name_only=False, field=None) -> str:
     """Names who holds the other customer, and nothing else unless `viewer` may see it."""
     same_phone = bool(normalize_phone(phone)) and (
         duplicate.normalized_phone == normalize_phone(phone) or getattr(duplicate, "holds_phone", False))
-    if same_name_only:
+    if field is not None:  # a custom field marked unique (customfields.unique)
+        what = _("the same %(field)s") % {"field": field.label}
+    elif same_name_only:
         what = _("the same name")
     else:
         what = _("the same phone number") if same_phone else _("the same name and company")
@@ -186,6 +192,18 @@ def _check_duplicates(*, data, viewer, exclude_pk=None, override=False, check_na
                                     for d in namesakes])
 
 
+def _check_unique_custom(values: dict, keys, *, viewer, exclude_pk=None, override=False) -> None:
+    """A value of a custom field marked unique that another customer holds is refused like a
+    duplicate phone (an admin may override); only the values this save sets are checked."""
+    checked = unique.checked_values(custom.CUSTOMER, values, keys)
+    if not checked or (override and policies.can_override_duplicates(viewer)):
+        return
+    locks.hold(*unique.lock_keys(checked))
+    found = unique.holders(custom.CUSTOMER, checked, exclude_pk=exclude_pk, related=["owner__sales_group"])
+    if found:
+        raise DuplicateCustomer([duplicate_message(c, phone="", viewer=viewer, field=d) for d, c in found])
+
+
 @transaction.atomic
 def customer_create(*, data: dict, owner, by, override_duplicates=False, same_name_confirmed=False) -> Customer:
     """Add a customer owned by `owner` (checked against the policy by the form); refuse duplicates,
@@ -193,7 +211,8 @@ def customer_create(*, data: dict, owner, by, override_duplicates=False, same_na
     who has left since the form was shown."""
     _check_duplicates(data=data, viewer=by, override=override_duplicates, same_name_confirmed=same_name_confirmed)
     fields = dict(data)
-    fields["custom"], _keys = custom.checked_changes(custom.CUSTOMER, {}, data.get("custom") or {})
+    fields["custom"], keys = custom.checked_changes(custom.CUSTOMER, {}, data.get("custom") or {})
+    _check_unique_custom(fields["custom"], keys, viewer=by, override=override_duplicates)
     if not fields.get("next_contact_on"):
         fields["next_contact_on"] = default_next_contact(fields.get("grade") or grades.default_key())
     return ownership.create(fields=fields, to=owner, by=by)
@@ -238,6 +257,7 @@ def customer_update(*, customer: Customer, data: dict, by, override_duplicates=F
     if "custom" in data:
         data = {**data}
         data["custom"], custom_keys = custom.checked_changes(custom.CUSTOMER, custom_before, data["custom"])
+        _check_unique_custom(data["custom"], custom_keys, viewer=by, exclude_pk=customer.pk, override=override_duplicates)
     for field, value in data.items():
         setattr(customer, field, value)
     customer.save()
@@ -354,13 +374,13 @@ def _record_contact(customer: Customer, *, occurred_at, next_contact_on=None) ->
 
 @transaction.atomic
 def followup_create(*, customer: Customer, subject: str, content: str, occurred_at, next_contact_on=None, by,
-                    extras: dict | None = None) -> FollowUp:
+                    extras: dict | None = None, custom_values: dict | None = None) -> FollowUp:
     """Log a conversation; the customer's last (and next) contact date move in the same transaction,
     and so do the other apps' extras (crm.followup_extras: e.g. the deal it was about)."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    followup = FollowUp.objects.create(
-        customer=customer, author=by, subject=subject, content=content, occurred_at=occurred_at
-    )
+    followup = FollowUp(customer=customer, author=by, subject=subject, content=content, occurred_at=occurred_at)
+    cf_values.write(followup, custom.FOLLOWUP, custom_values, by=by)  # validated by kind
+    followup.save(force_insert=True)
     _record_contact(customer, occurred_at=occurred_at, next_contact_on=next_contact_on)
     if extras:
         followup_extras.save_all(followup, extras, by=by)
@@ -379,13 +399,16 @@ def _keep_revision(followup: FollowUp, *, kind, by) -> None:
 
 
 @transaction.atomic
-def followup_edit(*, followup: FollowUp, subject: str, content: str, by, expected_version=None) -> FollowUp:
+def followup_edit(*, followup: FollowUp, subject: str, content: str, by, expected_version=None,
+                  custom_values: dict | None = None) -> FollowUp:
     """Fix a record's words (SPEC §2.5). Its time never changes here; the old text is kept.
     With `expected_version` (followup_version when the form was opened), raises FollowUpChanged
     if someone corrected or continued the record since."""
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if expected_version and followup_version(followup) != expected_version:
         raise FollowUpChanged(followup)
+    if cf_values.write(followup, custom.FOLLOWUP, custom_values, by=by):  # kept in its own history
+        followup.save(update_fields=["custom", "updated_at"])
     if (subject, content) == (followup.subject, followup.content):
         return followup
     _keep_revision(followup, kind=FollowUpRevision.Kind.EDIT, by=by)
