@@ -1,5 +1,5 @@
 """The demo company's own customer fields (issue 23): a WeChat ID (unique, searchable, a list
-column), a budget in money and a grade note to choose, with values on the seeded customers
+column), a budget in money, a grade note to choose, a contract end date and a yearly volume, with values on the seeded customers
 (written by the customers' COPY, demo.customers: no UPDATE of a million rows afterwards)."""
 
 import json
@@ -19,6 +19,11 @@ DEFINITIONS = [
      "group": "基本信息", "list_column": True, "order": 20},
     {"key": "level_note", "label_zh_hans": "客户等级说明", "label_en": "Grade note", "kind": FieldDefinition.Kind.CHOICE,
      "group": "基本信息", "choices": LEVELS, "searchable": True, "list_column": True, "order": 30},
+    # Two more columns, so the list shows five of the company's own (the benchmark's case, issue 23).
+    {"key": "contract_end", "label_zh_hans": "合同到期日", "label_en": "Contract ends", "kind": FieldDefinition.Kind.DATE,
+     "group": "基本信息", "list_column": True, "order": 40},
+    {"key": "volume", "label_zh_hans": "年采购量", "label_en": "Yearly volume", "kind": FieldDefinition.Kind.NUMBER,
+     "group": "基本信息", "list_column": True, "order": 50},
 ]
 NICKNAMES = ["chen", "li", "wang", "zhang", "liu", "zhao", "huang", "zhou", "wu", "xu", "sun", "hu", "zhu", "gao", "lin"]
 
@@ -44,4 +49,8 @@ def custom_json(rng: random.Random, customer_id: int) -> str:
         values["budget"] = f"{rng.randrange(1, 200) * 5000}.00"
     if rng.random() < 0.6:
         values["level_note"] = rng.choice(LEVELS)["key"]
+    if rng.random() < 0.3:
+        values["contract_end"] = f"{rng.randint(2026, 2029)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    if rng.random() < 0.4:
+        values["volume"] = str(rng.randrange(1, 5000))
     return json.dumps(values, ensure_ascii=False)

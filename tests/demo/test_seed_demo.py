@@ -53,7 +53,7 @@ def test_seed_demo_twice_gives_the_same_company(capsys):
 def test_the_demo_shows_its_own_fields_with_values(client):
     call_command("seed_demo", "--password", "pw-demo-1", "--groups", "1", "--salespeople", "1", "--customers", "40")
     call_command("seed_demo", "--password", "pw-demo-1", "--groups", "1", "--salespeople", "1", "--customers", "40")
-    assert sorted(FieldDefinition.objects.values_list("key", flat=True)) == ["budget", "level_note", "wechat"]
+    assert sorted(FieldDefinition.objects.values_list("key", flat=True)) == ["budget", "contract_end", "level_note", "volume", "wechat"]
     assert FieldDefinition.objects.get(key="wechat").unique
     wechats = [c.custom["wechat"] for c in Customer.objects.filter(custom__has_key="wechat")]
     assert len(wechats) >= 20 and len(set(wechats)) == len(wechats)  # unique, as the field says
