@@ -32,18 +32,18 @@ def write(record, target: str, wanted: dict | None, *, by, now=None) -> list[str
     if record.pk and keys:
         now = now or timezone.now()
         ValueChange.objects.bulk_create([
-            ValueChange(target=target, record_id=record.pk, key=key, old_value=_text(before.get(key)),
-                        new_value=_text(record.custom.get(key)), by=by, at=now) for key in keys])
+            ValueChange(target=target, record_id=record.pk, key=key, old_value=as_text(before.get(key)),
+                        new_value=as_text(record.custom.get(key)), by=by, at=now) for key in keys])
     return keys
 
 
-def _text(value) -> str:
+def as_text(value) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _parse(text: str):
+def from_text(text: str):
     if text == "":
         return None
     try:
@@ -66,8 +66,8 @@ def history(target: str, record_id: int, user) -> list[dict]:
         if not policies.may_see_field(user, definition):
             continue
         shown.append({"change": change, "label": definition.label,
-                      "old": kinds.display(definition, _parse(change.old_value)),
-                      "new": kinds.display(definition, _parse(change.new_value))})
+                      "old": kinds.display(definition, from_text(change.old_value)),
+                      "new": kinds.display(definition, from_text(change.new_value))})
     return shown
 
 
