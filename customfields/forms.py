@@ -95,6 +95,11 @@ class DefinitionForm(forms.ModelForm):
             self.add_error("unique", _("Only a short text, number, phone, e-mail or URL field can be unique."))
         if cleaned.get("unique") and cleaned.get("target", self.instance.target) != FieldDefinition.Target.CUSTOMER:
             self.add_error("unique", _("Only a customer's field takes part in the duplicate check."))
+        elif cleaned.get("unique") and self.instance.pk and not self.initial.get("unique"):
+            shared = unique.shared_values(self.instance)
+            if shared:
+                self.add_error("unique", _("%(count)s values are held by more than one customer (e.g. “%(value)s”): "
+                                           "make them different first.") % {"count": len(shared), "value": shared[0]})
         if kind and self.instance.pk and kind != self.initial.get("kind"):
             self._check_kind_change(kind)
         if self.instance.pk and self.instance.choices and kind in (FieldDefinition.Kind.CHOICE,

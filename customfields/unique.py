@@ -3,6 +3,9 @@ record already holds is refused like a duplicate phone. The records are found by
 `custom @> {"key": value}`, which the GIN (jsonb_path_ops) index on the `custom` column answers
 (crm_customer_custom_gin: docs/benchmarks.md), so no index per field is needed."""
 
+from django.db.models import Count
+from django.db.models.fields.json import KT
+
 from customfields import registry
 from customfields.models import FieldDefinition
 
@@ -37,3 +40,12 @@ def holders(target: str, checked, *, exclude_pk=None, related=(), limit=5) -> li
             records = records.exclude(pk=exclude_pk)
         found.extend((definition, record) for record in records.order_by("pk")[:limit])
     return found[:limit]
+
+
+def shared_values(definition: FieldDefinition, *, limit=100) -> list[str]:
+    """Values of `definition` more than one record holds (an admin marking it unique is told)."""
+    model = registry.target_model(definition.target)
+    path = KT(f"custom__{definition.key}")
+    rows = (model.objects.filter(custom__has_key=definition.key).values(value=path).annotate(n=Count("pk"))
+            .filter(n__gt=1).order_by("value").values_list("value", flat=True))
+    return list(rows[:limit])

@@ -79,3 +79,21 @@ def test_only_a_customers_scalar_field_can_be_unique():
     assert "unique" in DefinitionForm({**base, "target": "customer", "kind": Kind.MULTI_CHOICE}).errors
     assert "unique" in DefinitionForm({**base, "target": "deal", "kind": Kind.TEXT}).errors
     assert DefinitionForm({**base, "target": "customer", "kind": Kind.TEXT}).is_valid()
+
+
+def test_marking_a_field_unique_is_refused_while_customers_share_a_value(cast, client_for):
+    definition = define("wechat", label_en="WeChat ID")
+    CustomerFactory(owner=cast.sales1, custom={"wechat": "wx_same"})
+    CustomerFactory(owner=cast.sales2, custom={"wechat": "wx_same"})
+    CustomerFactory(owner=cast.sales2, custom={"wechat": "wx_other"})
+    data = {"label_zh_hans": "微信号", "label_en": "WeChat ID", "kind": "text", "order": "10", "see": "all",
+            "edit": "all", "group": "", "help_text": "", "choices_text": "", "unique": "on"}
+    url = reverse("customfields:field-edit", args=[definition.pk])
+    response = client_for(cast.admin).post(url, data)
+    assert response.status_code == 200 and "wx_same" in " ".join(response.context["form"].errors["unique"])
+    definition.refresh_from_db()
+    assert not definition.unique
+    Customer.objects.filter(custom__wechat="wx_same").first().delete()
+    assert client_for(cast.admin).post(url, data).status_code == 302
+    definition.refresh_from_db()
+    assert definition.unique
