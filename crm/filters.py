@@ -231,7 +231,7 @@ class PoolFilterSet(ListFilterSet):
         return customers.filter(industry__icontains=text) if text else customers
 
     def filter_q(self, customers, name, text):
-        return search.apply_search(customers, text, walk=self.walk)
+        return search.apply_search(customers, text, walk=self.walk, extra=custom.search_condition(self.user, []))
 
     def filter_previous_owner(self, customers, name, person):
         let_go = Subquery(selectors.let_go().values("from_owner_id")[:1])

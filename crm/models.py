@@ -39,6 +39,15 @@ class SearchGrams(Func):
     output_field = ArrayField(models.TextField())
 
 
+class CustomGrams(Func):
+    """The grams (as SearchGrams) of a customer's custom values, lower-cased, keys left out: the
+    GIN index crm_customer_custom_grams narrows the search box's custom-field conditions, which
+    then recheck each field the searcher may see (customfields.lists.search_condition)."""
+
+    template = """(crm_grams(lower(jsonb_path_query_array(%(expressions)s, 'strict $.*')::text)) COLLATE "C")"""
+    output_field = ArrayField(models.TextField())
+
+
 class NormalizedPhone(Func):
     """crm_normalize_phone(phone): digits only, without a +86/0086 prefix (same rule as common.phones)."""
 
@@ -141,6 +150,7 @@ class Customer(models.Model):
         indexes = [
             # Custom fields' filters: custom @> {"key": value} (customfields.kinds.filter_for).
             GinIndex(fields=["custom"], name="crm_customer_custom_gin", opclasses=["jsonb_path_ops"]),
+            GinIndex(CustomGrams(F("custom")), name="crm_customer_custom_grams"),  # searchable custom values
             # An expression index, not a stored column: the grams are computed once, by the index,
             # and a restore or bulk load does not write them into every row first.
             # Owned customers' grams here, pool customers' in the next: a row is in exactly one, so

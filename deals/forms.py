@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.timewindows import DayField
 from companylists import lists
+from customfields import forms as custom_forms
+from customfields.models import FieldDefinition
 from deals.models import (
     MAX_AMOUNT,
     MAX_TARGET,
@@ -73,7 +75,7 @@ class DealForm(forms.ModelForm):
         field_classes = {"stage": StageChoice}
         error_messages = {"title": {"required": _("Give the deal a title.")}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["stage"]  # moved by a stage change, with its history
@@ -86,6 +88,12 @@ class DealForm(forms.ModelForm):
         self.fields["source"] = forms.ChoiceField(
             choices=[("", "---------"), *lists.choices(lists.SOURCE, current=current)],
             label=_("Source"), required=False)
+        # The company's own deal fields `user` may see (customfields), after the deal's own.
+        custom_forms.add_fields(self, FieldDefinition.Target.DEAL, user, self.instance.custom)
+
+    def deal_data(self) -> dict:
+        """The service's keyword arguments: the deal's own fields and `custom_values`."""
+        return {"custom_values": custom_forms.pop_values(self, self.instance.custom), **self.cleaned_data}
 
 
 class StageChangeForm(forms.Form):

@@ -19,11 +19,11 @@ from companylists import services as list_services
 from companylists.models import Entry, Grade
 from contacts.models import Contact
 from crm import services
-from crm.models import Customer, CustomerChange
-from customfields.models import FieldDefinition
+from crm.models import Customer, CustomerChange, FollowUp
+from customfields.models import FieldDefinition, ValueChange
 from deals import defaults as deal_defaults
 from deals import services as deal_services
-from deals.models import DealSettings, LostReason, Stage
+from deals.models import Deal, DealSettings, LostReason, Stage
 from notifications.models import Preference, Webhook
 from tests.e2e.steps import submit
 from tests.security.resolver import url_patterns
@@ -105,6 +105,15 @@ def _records(cast):
         target="customer", key="segment", label_zh_hans="行业细分", label_en="Segment", kind="choice", group="基本信息",
         choices=[{"key": "retail", "zh_hans": "零售", "en": "Retail"}], searchable=True, list_column=True)
     Customer.objects.filter(pk=customer.pk).update(custom={"segment": "retail"})
+    # The company's own follow-up and deal fields: a date, money and a multiple choice (issue 23).
+    FieldDefinition.objects.create(target="followup", key="visit_on", label_zh_hans="拜访日", label_en="Visit day",
+                                   kind="date")
+    FieldDefinition.objects.create(target="followup", key="topics", label_zh_hans="话题", label_en="Topics",
+                                   kind="multi_choice", choices=[{"key": "price", "zh_hans": "价格", "en": "Price"},
+                                                                 {"key": "term", "zh_hans": "账期", "en": "Terms"}])
+    FieldDefinition.objects.create(target="deal", key="budget", label_zh_hans="预算", label_en="Budget", kind="money")
+    FollowUp.objects.filter(pk=followup.pk).update(custom={"visit_on": "2027-01-03", "topics": ["price", "term"]})
+    Deal.objects.filter(pk=deal.pk).update(custom={"budget": "12345.60"})
     return {
         "companylists:grade-edit": (grade, list(Grade.objects.all())),
         "companylists:entry-edit": (source, list(Entry.objects.all())),
@@ -140,7 +149,8 @@ def _state(record) -> dict:
 
 
 def _counts():
-    return (Customer.objects.count(), CustomerChange.objects.count(), SuggestionReply.objects.count(), Reply.objects.count())
+    return (Customer.objects.count(), CustomerChange.objects.count(), SuggestionReply.objects.count(), Reply.objects.count(),
+            ValueChange.objects.count())
 
 
 def test_every_edit_form_is_covered():
