@@ -7,7 +7,7 @@ they opted in; birthdays and anniversaries (yearly events) if they opted in."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Min, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 from contacts.models import ACTIVE, Contact
 from crm.models import Customer
 from deals.models import Deal, Stage
+from notifications.models import CustomerSince
 from workplans.models import Plan
 
 PAST_DAYS, FUTURE_DAYS = 30, 92
@@ -74,11 +75,11 @@ def _add_birthdays(calendar, person, *, today, now, site, domain) -> None:
     for pk, name, birthday, customer_id, customer_name in contacts:
         _yearly(calendar, f"birthday-{pk}@{domain}", birthday, now=now, summary=f"🎂 {name} ({customer_name})",
                 url=customer_url.format(customer_id))
-    firsts = (Deal.objects.filter(customer__owner=person, won_on__isnull=False)
-              .values("customer_id", "customer__name").annotate(first=Min("won_on")).order_by("customer_id"))
-    for row in firsts:
-        _yearly(calendar, f"anniversary-{row['customer_id']}@{domain}", row["first"], now=now,
-                summary=f"🤝 {row['customer__name']}", url=customer_url.format(row["customer_id"]))
+    firsts = (CustomerSince.objects.filter(customer__owner=person)
+              .values_list("customer_id", "customer__name", "since").order_by("customer_id"))
+    for customer_id, customer_name, since in firsts:
+        _yearly(calendar, f"anniversary-{customer_id}@{domain}", since, now=now,
+                summary=f"🤝 {customer_name}", url=customer_url.format(customer_id))
 
 
 def _yearly(calendar, uid, day, *, now, summary, url) -> None:
