@@ -177,6 +177,23 @@ def test_the_calendar_shows_birthdays_only_to_whoever_opted_in_and_never_a_phone
     assert b"13911112222" not in body and b"13900001111" not in body
 
 
+def test_the_calendar_shows_the_birthdays_and_anniversaries_of_its_window_only(cast):
+    """A month back and three ahead, like the feed's visits and plans: not every contact's day of the year."""
+    soon = CustomerFactory(owner=cast.sales1, name="华东贸易")
+    _contact(soon, "李经理", date(1980, 5, 20))  # in 10 weeks
+    _contact(soon, "王总", date(1975, 9, 1))  # in half a year
+    _contact(soon, "赵会计", date(1990, 12, 31))  # 69 days ago, and in 10 months
+    _won(soon, date(2025, 4, 1))
+    later = CustomerFactory(owner=cast.sales1, name="西北物流")
+    _won(later, date(2024, 10, 1))
+    body = feed.calendar_for(cast.sales1, show_phones=False, show_birthdays=True, now=MORNING)
+    summaries = sorted(str(event["summary"]) for event in Calendar.from_ical(body).walk("VEVENT"))
+    assert summaries == ["🎂 李经理 (华东贸易)", "🤝 华东贸易"]
+    new_year = datetime(2026, 12, 20, 9, 0, tzinfo=SHANGHAI)  # the window spans the new year
+    body = feed.calendar_for(cast.sales1, show_phones=False, show_birthdays=True, now=new_year)
+    assert "🎂 赵会计 (华东贸易)" in [str(event["summary"]) for event in Calendar.from_ical(body).walk("VEVENT")]
+
+
 def test_the_preferences_page_sets_the_lead_days_and_refuses_a_bad_value_in_chinese(cast, client_for):
     client = client_for(cast.sales1)
     url = reverse("notifications:preference-edit")
