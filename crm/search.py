@@ -230,7 +230,9 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
             # index with the substring check is faster. With chosen fields the match is rarer
             # than the gram, so the gram index pays again.
             use_grams = not walk and (text_fields or not _too_common(term))
-            condition = Q(search_grams__contains=_index_grams(term)) & recheck if use_grams else recheck
+            # The recheck first: where the condition is OR-ed (extensions), PostgreSQL evaluates it
+            # in this order on every candidate row, and the substring test is far cheaper.
+            condition = recheck & Q(search_grams__contains=_index_grams(term)) if use_grams else recheck
             condition = _extended(condition, term, fields=text_fields,
                                   grams=_index_grams(term) if use_grams else None)
             if "gender" in chosen:
