@@ -1,4 +1,5 @@
-"""A person's calendar feed (RFC 5545, with the `icalendar` library): their planned visits (the
+"""A person's calendar feed (RFC 5545, written by notifications/ical.py and parsed back with the
+`icalendar` library in the tests): their planned visits (the
 next contact dates of the customers they hold), their work plans and the expected close dates
 of their open deals, from a month ago to three
 months ahead, with the names of customers they hold and links back; phone numbers only if
@@ -12,11 +13,11 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from contacts.models import ACTIVE, Contact
 from crm.models import Customer
 from deals.models import Deal, Stage
+from notifications.ical import Feed
 from notifications.models import CustomerSince
 from workplans.models import Plan
 
@@ -28,39 +29,25 @@ def calendar_for(person, *, show_phones: bool, show_birthdays: bool = False, now
     today = timezone.localdate(now)
     site = settings.NOTIFY_SITE_URL.rstrip("/")
     domain = site.split("://")[-1].split("/")[0] or "crm"
-    calendar = Calendar()
-    calendar.add("prodid", "-//CRM//Notifications//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "CRM")
+    calendar = Feed(prodid="-//CRM//Notifications//EN", name="CRM")
     customers = (Customer.objects.filter(owner=person, next_contact_on__gte=today - timedelta(days=PAST_DAYS),
                                          next_contact_on__lte=today + timedelta(days=FUTURE_DAYS))
                  .only("pk", "name", "company", "phone", "next_contact_on").order_by("next_contact_on", "pk"))
     for customer in customers:
-        event = Event()
-        event.add("uid", f"visit-{customer.pk}-{customer.next_contact_on.isoformat()}@{domain}")
-        event.add("dtstamp", now)
-        event.add("dtstart", customer.next_contact_on)
-        event.add("dtend", customer.next_contact_on + timedelta(days=1))
-        event.add("summary", f"☎ {customer.name}" + (f" ({customer.company})" if customer.company else ""))
-        event.add("url", f"{site}{customer.get_absolute_url()}")
-        event.add("description", "\n".join(filter(None, [customer.phone if show_phones else "",
-                                                          f"{site}{customer.get_absolute_url()}"])))
-        calendar.add_component(event)
+        url = f"{site}{customer.get_absolute_url()}"
+        calendar.event(uid=f"visit-{customer.pk}-{customer.next_contact_on.isoformat()}@{domain}", stamp=now,
+                       start=customer.next_contact_on, end=customer.next_contact_on + timedelta(days=1),
+                       summary=f"☎ {customer.name}" + (f" ({customer.company})" if customer.company else ""),
+                       url=url, description="\n".join(filter(None, [customer.phone if show_phones else "", url])))
     plans = (Plan.objects.filter(author=person, start_at__gte=now - timedelta(days=PAST_DAYS),
                                  start_at__lte=now + timedelta(days=FUTURE_DAYS))
              .prefetch_related(Prefetch("customers", queryset=Customer.objects.filter(owner=person).order_by("pk"))).order_by("start_at", "pk"))
     for plan in plans:
-        event = Event()
-        event.add("uid", f"plan-{plan.pk}@{domain}")
-        event.add("dtstamp", now)
-        event.add("dtstart", plan.start_at)
-        event.add("dtend", plan.end_at)
-        event.add("summary", plan.subject)
-        event.add("url", f"{site}{plan.get_absolute_url()}")
         names = [customer.name + (f" {customer.phone}" if show_phones and customer.phone else "")
                  for customer in plan.customers.all()]
-        event.add("description", "\n".join(filter(None, [plan.content, *names])))
-        calendar.add_component(event)
+        calendar.event(uid=f"plan-{plan.pk}@{domain}", stamp=now, start=plan.start_at, end=plan.end_at,
+                       summary=plan.subject, url=f"{site}{plan.get_absolute_url()}",
+                       description="\n".join(filter(None, [plan.content, *names])))
     _add_deals(calendar, person, today=today, now=now, site=site, domain=domain)
     if show_birthdays:
         _add_birthdays(calendar, person, today=today, now=now, site=site, domain=domain)
@@ -101,17 +88,9 @@ def _in_window(day, today) -> bool:
 
 
 def _yearly(calendar, uid, day, *, now, summary, url) -> None:
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", now)
-    event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
     # 29 February: BYMONTHDAY=-1 in February keeps it on the last day of the month every year.
-    rule = {"freq": "yearly", "bymonth": 2, "bymonthday": -1} if (day.month, day.day) == (2, 29) else {"freq": "yearly"}
-    event.add("rrule", rule)
-    event.add("summary", summary)
-    event.add("url", url)
-    calendar.add_component(event)
+    rule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1" if (day.month, day.day) == (2, 29) else "FREQ=YEARLY"
+    calendar.event(uid=uid, stamp=now, start=day, end=day + timedelta(days=1), rrule=rule, summary=summary, url=url)
 
 
 def _add_deals(calendar, person, *, today, now, site, domain) -> None:
@@ -122,12 +101,8 @@ def _add_deals(calendar, person, *, today, now, site, domain) -> None:
              .select_related("customer").only("pk", "title", "amount", "expected_close_on", "customer__name")
              .order_by("expected_close_on", "pk"))
     for deal in deals:
-        event = Event()
-        event.add("uid", f"deal-{deal.pk}-{deal.expected_close_on.isoformat()}@{domain}")
-        event.add("dtstamp", now)
-        event.add("dtstart", deal.expected_close_on)
-        event.add("dtend", deal.expected_close_on + timedelta(days=1))
-        event.add("summary", f"¥ {deal.title} ({deal.customer.name})")
-        event.add("url", f"{site}{deal.get_absolute_url()}")
-        event.add("description", f"¥{deal.amount:,.2f}\n{site}{deal.get_absolute_url()}")
-        calendar.add_component(event)
+        url = f"{site}{deal.get_absolute_url()}"
+        calendar.event(uid=f"deal-{deal.pk}-{deal.expected_close_on.isoformat()}@{domain}", stamp=now,
+                       start=deal.expected_close_on, end=deal.expected_close_on + timedelta(days=1),
+                       summary=f"¥ {deal.title} ({deal.customer.name})", url=url,
+                       description=f"¥{deal.amount:,.2f}\n{url}")
