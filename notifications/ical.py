@@ -34,22 +34,25 @@ def fold(line: str) -> bytes:
 
 def _when(name: str, value) -> str:
     if isinstance(value, datetime):
-        return f"{name}:{value.astimezone(dt_timezone.utc):%Y%m%dT%H%M%SZ}"
+        value = value.astimezone(dt_timezone.utc)
+        return (f"{name}:{value.year:04d}{value.month:02d}{value.day:02d}"
+                f"T{value.hour:02d}{value.minute:02d}{value.second:02d}Z")
     if isinstance(value, date):
-        return f"{name};VALUE=DATE:{value:%Y%m%d}"
+        return f"{name};VALUE=DATE:{value.year:04d}{value.month:02d}{value.day:02d}"
     raise TypeError(f"{name}: a date or an aware datetime, not {value!r}")
 
 
 class Feed:
     """The calendar's lines; `event(...)` adds one VEVENT, `to_ical()` closes the calendar."""
 
-    def __init__(self, *, prodid: str, name: str):
+    def __init__(self, *, prodid: str, name: str, stamp: datetime):
+        self._stamp = _when("DTSTAMP", stamp)  # when the feed was made: every event's DTSTAMP
         self._lines = [b"BEGIN:VCALENDAR\r\n", fold("VERSION:2.0"), fold(f"PRODID:{escape(prodid)}"),
                        fold(f"X-WR-CALNAME:{escape(name)}")]
 
-    def event(self, *, uid: str, stamp: datetime, start, end, summary: str, url: str = "",
+    def event(self, *, uid: str, start, end, summary: str, url: str = "",
               description: str = "", rrule: str = "") -> None:
-        lines = ["BEGIN:VEVENT", f"UID:{escape(uid)}", _when("DTSTAMP", stamp), _when("DTSTART", start),
+        lines = ["BEGIN:VEVENT", f"UID:{escape(uid)}", self._stamp, _when("DTSTART", start),
                  _when("DTEND", end), f"SUMMARY:{escape(summary)}"]
         if rrule:
             lines.append(f"RRULE:{rrule}")
