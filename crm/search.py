@@ -120,10 +120,6 @@ def _forget_gram_statistics(sender, tables, **kwargs):
 NUMBER_DIGITS = 5
 
 
-def _is_number(term: str) -> bool:
-    return term.isdigit() and len(term) >= NUMBER_DIGITS
-
-
 def _too_common(term: str) -> bool:
     """Terms whose grams would narrow little. A few digits always (only a hundred digit pairs
     exist, and every phone has many); a longer number never (see _index_grams). Otherwise the
@@ -150,7 +146,7 @@ def _index_grams(term: str) -> list[str]:
     customer before, 3-4 s)."""
     grams = _grams(term)
     shares = gram_statistics.shares()
-    if shares is None or _is_number(term):
+    if shares is None or (term.isdigit() and len(term) >= NUMBER_DIGITS):
         return grams
     return [gram for gram in grams if gram not in shares] or [min(grams, key=shares.__getitem__)]
 
@@ -230,8 +226,7 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
             # index with the substring check is faster. With chosen fields the match is rarer
             # than the gram, so the gram index pays again.
             use_grams = not walk and (text_fields or not _too_common(term))
-            # The recheck first: where the condition is OR-ed (extensions), PostgreSQL evaluates it
-            # in this order on every candidate row, and the substring test is far cheaper.
+            # Recheck first: OR-ed (extensions), PostgreSQL tests in this order, the substring cheaper.
             condition = recheck & Q(search_grams__contains=_index_grams(term)) if use_grams else recheck
             condition = _extended(condition, term, fields=text_fields,
                                   grams=_index_grams(term) if use_grams else None)
