@@ -103,7 +103,10 @@ def admin_url(url: str, *, now=None):
             return None
         view = QUERY_VIEWS_BY_KEY.get(query.get("view", ""))
         if view is not None:
-            params.update(_view_params(view, now))
+            view_params = _view_params(view, now)
+            if view_params is None:
+                return None
+            params.update(view_params)
             params.update(_order_param(view.ordering))
     elif parts.path == "/pool/":
         prefix = POOL_PREFIX
@@ -121,9 +124,12 @@ def admin_url(url: str, *, now=None):
     return f"{prefix}?{urlencode(params)}" if params else prefix
 
 
-def _view_params(view, now) -> dict:
-    """The §1.A view's condition as the admin's date and choice filter parameters."""
+def _view_params(view, now) -> dict | None:
+    """The §1.A view's condition as the admin's date and choice filter parameters; None when it
+    nests conditions (an OR: overdue) that the admin's filter parameters cannot say."""
     condition = view.condition(now)
+    if condition.connector != "AND" or condition.negated or any(not isinstance(child, tuple) for child in condition.children):
+        return None
     params = {}
     for lookup, value in condition.children:
         if lookup == "type":

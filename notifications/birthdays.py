@@ -5,9 +5,9 @@ contacts and of the customer's anniversary of working with us (合作周年).
 - A birthday is a contact's (contacts.selectors.birthdays_on). Someone born on 29 February is
   greeted on 28 February in other years (the last day of their month, before the day is gone).
 - The anniversary is that of the customer's **first won deal** (its signing date, `won_on`), on
-  whole years: 合作周年 counts from the day they became a paying customer. The day a lead was
-  typed into the CRM (Customer.created_at) is no cooperation, and greeting a cold lead on it
-  would be wrong. A customer without a won deal has no anniversary. 29 February: as birthdays.
+  whole years, read from the stored "customer since" date (notifications/since.py): 合作周年
+  counts from the day they became a paying customer. The day a lead was typed into the CRM
+  (Customer.created_at) is no cooperation, and greeting a cold lead on it would be wrong. A customer without a won deal has no anniversary. 29 February: as birthdays.
 - Customers in the pool are told to no one: nobody keeps the relationship, and a greeting from
   whoever happens to see the pool would be nobody's job. Whoever claims the customer sees the
   birthday on the contact and is told the next year.
@@ -21,8 +21,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Min
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,9 +29,8 @@ from accounts.models import User
 from common import locks, timewindows
 from contacts.selectors import birthdays_on
 from crm.ownership import HOLDING_ROLES
-from deals.models import Deal
 from notifications import services
-from notifications.models import Kind, Preference
+from notifications.models import CustomerSince, Kind, Preference
 from notifications.preferences import digest_time, preference_of
 
 NAMES_SHOWN = 10
@@ -65,19 +63,17 @@ def birthdays_by_owner(day: date) -> dict[int, list[dict]]:
 
 def anniversaries_by_owner(day: date) -> dict[int, list[dict]]:
     """{owner id: [{customer, name, years}]} for the held customers whose first won deal was
-    signed on `day`'s month and day, one or more whole years before."""
+    signed on `day`'s month and day, one or more whole years before (the stored date of
+    notifications/since.py, read through its (month, day) index)."""
     found = defaultdict(list)
     for month, day_of_month in _month_days(day):
-        firsts = (Deal.objects.filter(won_on__isnull=False, customer__owner__isnull=False)
-                  .values("customer_id", "customer__owner_id", "customer__name")
-                  .annotate(first=Min("won_on"))
-                  .annotate(first_month=ExtractMonth("first"), first_day=ExtractDay("first"),
-                            first_year=ExtractYear("first"))
-                  .filter(first_month=month, first_day=day_of_month, first_year__lt=day.year)
+        firsts = (CustomerSince.objects.filter(customer__owner__isnull=False)
+                  .annotate(first_month=ExtractMonth("since"), first_day=ExtractDay("since"))
+                  .filter(first_month=month, first_day=day_of_month, since__lt=date(day.year, 1, 1))
+                  .values_list("customer_id", "customer__owner_id", "customer__name", "since")
                   .order_by("customer_id"))
-        for row in firsts:
-            found[row["customer__owner_id"]].append({"customer": row["customer_id"], "name": row["customer__name"],
-                                                     "years": day.year - row["first"].year})
+        for customer_id, owner_id, name, since in firsts:
+            found[owner_id].append({"customer": customer_id, "name": name, "years": day.year - since.year})
     return found
 
 

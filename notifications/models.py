@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -152,3 +153,24 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar of {self.user_id}"
+
+
+class CustomerSince(models.Model):
+    """A customer's "customer since" date: the signing date of its first won deal (its
+    anniversary, 合作周年). Derived from deals, kept by notifications/since.py (at once when a deal
+    is saved or deleted, and by the nightly `notify_refresh_since` for bulk writes), so the
+    morning job and the calendar feed read one indexed row per customer instead of grouping
+    every won deal."""
+
+    customer = models.OneToOneField("crm.Customer", primary_key=True, on_delete=models.CASCADE,
+                                    related_name="+", db_constraint=True)
+    since = models.DateField()
+
+    class Meta:
+        indexes = [
+            # anniversaries_by_owner(day): whose first won deal falls on a month and day.
+            models.Index(ExtractMonth("since"), ExtractDay("since"), name="notif_since_month_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} since {self.since}"

@@ -189,6 +189,20 @@ def test_the_index_is_asked_for_the_grams_the_statistics_can_count(people, monke
     assert list(apply_search(Customer.objects.filter(owner__isnull=False), "科技有限")) == [mine]
 
 
+def test_a_phone_number_asks_the_index_for_all_its_digit_pairs(people, monkeypatch):
+    """Every digit pair is common, but a number's pairs together are in few customers: a phone
+    (or its last digits) is searched through the index, not by walking every customer."""
+    pairs = {f"{a}{b}": 0.2 for a in "0123456789" for b in "0123456789"}
+    _statistics(monkeypatch, pairs)
+    assert search.is_broad_search("1234") and not search.is_broad_search("13812345678")
+    assert search._index_grams("246813") == ["13", "24", "46", "68", "81"]
+    mine = CustomerFactory(owner=people.sales1, phone="19900246813")
+    CustomerFactory(owner=people.sales1, phone="19968132460")  # every pair, not the number
+    found = apply_search(Customer.objects.filter(owner__isnull=False), "246813")
+    assert list(found) == [mine]
+    assert "@>" in str(found.query)  # through the gram index
+
+
 class _Clock:
     def __init__(self):
         self.now = 1000.0

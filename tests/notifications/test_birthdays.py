@@ -3,20 +3,24 @@ salesperson in the morning (or their chosen days before), once, in their languag
 in the morning digest; in the calendar feed when they opt in; never for customers in the pool."""
 
 from datetime import date, datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from icalendar import Calendar
 
+from common import bulk
 from contacts.models import Contact
+from deals import services
 from deals.models import Deal
 from notifications import delivery, feed, kinds
-from notifications.birthdays import remind_birthdays
+from notifications.birthdays import anniversaries_by_owner, remind_birthdays
 from notifications.jobs import send_digests
 from notifications.models import Kind, Notification, Preference, Webhook
-from tests.deals.deals_helpers import make_deal, win
+from tests.deals.deals_helpers import make_deal, stage, win
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +90,31 @@ def test_the_anniversary_counts_whole_years_from_the_first_won_deal(cast):
     assert _words(notification).lines == ["老客户: 3 years since the first signed deal"]
 
 
+def test_the_anniversary_follows_the_deals_when_a_first_deal_is_reopened_or_deleted(cast):
+    customer = CustomerFactory(owner=cast.sales1, name="老客户")
+    first = _won(customer, date(2024, 3, 10))
+    second = _won(customer, date(2025, 3, 10), title="续约")
+    assert anniversaries_by_owner(MORNING.date())[cast.sales1.pk] == [{"customer": customer.pk, "name": "老客户", "years": 3}]
+    services.deal_move(deal=first, to_stage=stage(), by=cast.sales1)  # back to an open stage: not signed
+    assert anniversaries_by_owner(MORNING.date())[cast.sales1.pk] == [{"customer": customer.pk, "name": "老客户", "years": 2}]
+    second.delete()
+    assert anniversaries_by_owner(MORNING.date()) == {}
+
+
+def test_deals_written_in_bulk_get_their_anniversary_from_the_jobs_analyze_or_the_nightly_refresh(cast):
+    customer = CustomerFactory(owner=cast.sales1, name="导入客户")
+    deal = make_deal(customer=customer)
+    # A bulk job writes the table directly (no model signal), then ANALYZEs what it wrote.
+    Deal.objects.filter(pk=deal.pk).update(stage=stage("won"), won_amount="100.00", won_on=date(2025, 3, 10))
+    assert anniversaries_by_owner(MORNING.date()) == {}
+    bulk.analyze(Deal)
+    assert anniversaries_by_owner(MORNING.date())[cast.sales1.pk] == [{"customer": customer.pk, "name": "导入客户", "years": 2}]
+    Deal.objects.filter(pk=deal.pk).update(stage=stage(), won_amount=None, won_on=None)  # a data fix in SQL
+    assert anniversaries_by_owner(MORNING.date()) != {}
+    call_command("notify_refresh_since", stdout=StringIO())
+    assert anniversaries_by_owner(MORNING.date()) == {}
+
+
 def test_customers_in_the_pool_are_told_to_no_one(cast):
     customer = CustomerFactory(owner=None, name="公海客户")
     _contact(customer, "没人管", date(1980, 3, 10))
@@ -146,6 +175,23 @@ def test_the_calendar_shows_birthdays_only_to_whoever_opted_in_and_never_a_phone
     assert event["uid"].startswith(f"birthday-{contact.pk}@")
     assert event["rrule"]["FREQ"] == ["YEARLY"] and event["rrule"]["BYMONTHDAY"] == [-1]
     assert b"13911112222" not in body and b"13900001111" not in body
+
+
+def test_the_calendar_shows_the_birthdays_and_anniversaries_of_its_window_only(cast):
+    """A month back and three ahead, like the feed's visits and plans: not every contact's day of the year."""
+    soon = CustomerFactory(owner=cast.sales1, name="华东贸易")
+    _contact(soon, "李经理", date(1980, 5, 20))  # in 10 weeks
+    _contact(soon, "王总", date(1975, 9, 1))  # in half a year
+    _contact(soon, "赵会计", date(1990, 12, 31))  # 69 days ago, and in 10 months
+    _won(soon, date(2025, 4, 1))
+    later = CustomerFactory(owner=cast.sales1, name="西北物流")
+    _won(later, date(2024, 10, 1))
+    body = feed.calendar_for(cast.sales1, show_phones=False, show_birthdays=True, now=MORNING)
+    summaries = sorted(str(event["summary"]) for event in Calendar.from_ical(body).walk("VEVENT"))
+    assert summaries == ["🎂 李经理 (华东贸易)", "🤝 华东贸易"]
+    new_year = datetime(2026, 12, 20, 9, 0, tzinfo=SHANGHAI)  # the window spans the new year
+    body = feed.calendar_for(cast.sales1, show_phones=False, show_birthdays=True, now=new_year)
+    assert "🎂 赵会计 (华东贸易)" in [str(event["summary"]) for event in Calendar.from_ical(body).walk("VEVENT")]
 
 
 def test_the_preferences_page_sets_the_lead_days_and_refuses_a_bad_value_in_chinese(cast, client_for):
