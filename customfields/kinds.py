@@ -140,10 +140,10 @@ def _as_input(definition: FieldDefinition, stored):
     return stored
 
 
-def clean(definition: FieldDefinition, value):
+def clean(definition: FieldDefinition, value, *, field=None):
     """Validate one value given by a service or the import; the value to store. Raises
-    ValidationError whose message names the field."""
-    field = form_field(definition)
+    ValidationError whose message names the field. `field`: its form_field, when already built."""
+    field = field or form_field(definition)
     try:
         return to_json(definition, field.clean(_as_input(definition, value)))
     except ValidationError as error:
@@ -153,16 +153,16 @@ def clean(definition: FieldDefinition, value):
         ) from None
 
 
-def parse(definition: FieldDefinition, text: str):
+def parse(definition: FieldDefinition, text: str, *, field=None):
     """A cell of an imported file: labels of choices and yes/no words are understood too."""
     text = (text or "").strip()
     kind = definition.kind
     if kind == Kind.BOOLEAN:
         word = text.lower()
         if word in YES:
-            return clean(definition, "true" if definition.required else True)
+            return clean(definition, "true" if definition.required else True, field=field)
         if word in NO and not (definition.required and not word):
-            return clean(definition, "false" if definition.required else False)
+            return clean(definition, "false" if definition.required else False, field=field)
         if word:
             raise ValidationError(_("%(field)s: answer yes or no.") % {"field": definition.label}, code="invalid")
     if kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
@@ -173,11 +173,41 @@ def parse(definition: FieldDefinition, text: str):
                     by_label[name.strip().lower()] = choice["key"]
         parts = [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
         keys = [by_label.get(p.lower(), p) for p in parts]
-        return clean(definition, keys if kind == Kind.MULTI_CHOICE else (keys[0] if keys else ""))
+        return clean(definition, keys if kind == Kind.MULTI_CHOICE else (keys[0] if keys else ""), field=field)
     if kind == Kind.PERSON and text:
-        person = people().filter(username=text).first() or people().filter(display_name=text).first()
-        return clean(definition, person.pk if person else -1)
-    return clean(definition, text)
+        person = people_by_name().get(text.lower())
+        return clean(definition, person if person else -1, field=field)
+    return clean(definition, text, field=field)
+
+
+def people_by_name() -> dict:
+    """Active people's ids by login and by display name (lower-cased), for reading import cells."""
+    found = {}
+    for person in people():
+        found.setdefault(person.username.lower(), person.pk)
+        found.setdefault(person.display_name.lower(), person.pk)
+    return found
+
+
+def cell_parser(definition: FieldDefinition, *, people_ids=None):
+    """parse() for every cell of one imported column: the form field is built once, and a person
+    is found in `people_ids` (people_by_name()) instead of a query per cell. Returns
+    fn(text) -> the value to store (None when empty); ValidationError names the field."""
+    if definition.kind != Kind.PERSON:
+        field = form_field(definition)
+        return lambda text: parse(definition, text, field=field)
+    ids = people_ids if people_ids is not None else people_by_name()
+
+    def parse_person(text):
+        text = (text or "").strip()
+        if not text:
+            return None  # a required one missing: the caller's missing_required says so
+        if ids.get(text.lower()) is None:
+            raise ValidationError(_("%(field)s: “%(value)s” is not a person of the company.")
+                                  % {"field": definition.label, "value": text[:50]}, code="invalid_choice")
+        return ids[text.lower()]
+
+    return parse_person
 
 
 def display(definition: FieldDefinition, stored, *, people_by_id=None) -> str:

@@ -29,13 +29,13 @@ from crm import ownership
 from crm import services as crm_services
 from crm.models import Custody, Customer, CustomerChange
 from crm.services import TRACKED_FIELDS, default_next_contact
-from transfers import bulk_copy, classify, reader
+from crm import custom as crm_custom
+from transfers import bulk_copy, classify, custom_import, reader
 from transfers.columns import (
     COLUMNS_BY_FIELD,
     IGNORED_CELL_CHARS,
     IMPORTED_FIELDS,
     MAX_CELL_CHARS,
-    guess_columns,
     mapping_of,
     neutralise,
     saved_covers,
@@ -50,8 +50,9 @@ log = logging.getLogger(__name__)
 
 STAGE = "crm_import_stage"
 STAGED_FIELDS = ["name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
-                 "gender", "last_contact_at", "next_contact_on"]
+                 "gender", "last_contact_at", "next_contact_on", "custom"]
 DEFAULTS = {name: Customer._meta.get_field(name).get_default() for name in IMPORTED_FIELDS}
+DEFAULTS["custom"] = {}
 
 
 class ImportRejected(Exception):
@@ -90,12 +91,13 @@ def import_job_create(*, upload, owner, to_pool: bool, by) -> ImportJob:
 def _columns_for(job: ImportJob, headers) -> list[str]:
     """The person's choice when they made one for this file; else a saved mapping of theirs that
     knows every header (the newest); else the guess from the headers."""
+    custom = custom_import.targets(job.created_by)
     if len(job.columns) == len(headers):
         return job.columns
     for mapping in ColumnMapping.objects.filter(owner=job.created_by).order_by("-created_at", "-id"):
         if saved_covers(mapping.columns, headers):
-            return guess_columns(headers, saved=mapping.columns)
-    return guess_columns(headers)
+            return custom_import.guess_columns(headers, saved=mapping.columns, definitions=custom)
+    return custom_import.guess_columns(headers, definitions=custom)
 
 
 def _sampled(table, samples: list, rows=20):
@@ -119,9 +121,12 @@ def import_analyse(*, job: ImportJob) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(total_rows=table.declared_rows)
         columns = _columns_for(job, table.headers)
         samples = [""] * len(table.headers)
-        classifier = classify.Classifier(viewer=job.created_by)
+        custom = custom_import.targets(job.created_by)
+        classifier = classify.Classifier(
+            viewer=job.created_by, unique=custom_import.UniqueCheck(columns, custom, viewer=job.created_by))
         counts, total = {label: 0 for label in classify.LABELS}, 0
-        for chunk in classify.clean_chunks(_sampled(table, samples), classify.RowCleaner(columns, preview=True),
+        cleaner = classify.RowCleaner(columns, preview=True, custom=custom)
+        for chunk in classify.clean_chunks(_sampled(table, samples), cleaner,
                                      progress=progress_of(ImportJob, job.pk)):
             classifier.classify(chunk)
             bulk_copy.copy(ImportRow._meta.db_table,
@@ -180,7 +185,8 @@ def import_columns_set(*, job: ImportJob, columns: list[str], save_as: str = "",
 
 def apply_mapping(job: ImportJob, mapping: ColumnMapping) -> list[str]:
     """The columns a saved mapping gives this job's file (its guess where the mapping is silent)."""
-    return guess_columns([header for header, _sample in job.headers], saved=mapping.columns)
+    return custom_import.guess_columns([header for header, _sample in job.headers], saved=mapping.columns,
+                                       definitions=custom_import.targets(job.created_by))
 
 
 def import_confirm(*, job: ImportJob, on_duplicate: str, all_or_nothing: bool, by) -> ImportJob:
@@ -234,8 +240,11 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
     table = reader.open_table(path, name)
     if progress:
         progress(0, table.declared_rows)
-    cleaner = classify.RowCleaner(columns if columns is not None else guess_columns(table.headers))
-    classifier = classify.Classifier(viewer=by)
+    custom = custom_import.targets(by)
+    if columns is None:
+        columns = custom_import.guess_columns(table.headers, definitions=custom)
+    cleaner = classify.RowCleaner(columns, custom=custom)
+    classifier = classify.Classifier(viewer=by, unique=custom_import.UniqueCheck(columns, custom, viewer=by))
     outcome = ImportOutcome(counts={label: 0 for label in classify.LABELS})
     owner = None if to_pool else owner
     invalid, reasons = {}, {}
@@ -319,6 +328,7 @@ def _stage(rows, *, owner) -> None:
             values = {**DEFAULTS, **row.values}
             if not values.get("next_contact_on") and owner is not None:
                 values["next_contact_on"] = cadence.get(values["grade"])
+            values["custom"] = json.dumps(values["custom"], ensure_ascii=False)
             yield [row.number, normalize_phone(values["phone"]),
                    *(_iso(values.get(name)) if name in ("last_contact_at", "next_contact_on") else values[name]
                      for name in STAGED_FIELDS)]
@@ -390,6 +400,13 @@ def _update(rows, *, present, by, now) -> int:
     changes, changed_fields = [], set()
     for customer in customers:
         values = by_id[customer.pk].values
+        if values.get("custom"):  # the file's custom values replace those it gives, each in the history
+            before = dict(customer.custom or {})
+            keys = sorted(key for key, value in values["custom"].items() if before.get(key) != value)
+            if keys:
+                customer.custom = {**before, **{key: values["custom"][key] for key in keys}}
+                changed_fields.add("custom")
+                changes.extend(crm_custom.history_rows(customer, before, keys, by=by, now=now))
         for name in fields:
             new = values.get(name)
             if new in (None, "") or getattr(customer, name) == new:
@@ -419,8 +436,8 @@ def write_error_workbook(upload: Path, name: str, reasons: dict, columns=None) -
     table = reader.open_table(upload, name)
     width = len(table.headers)
     columns = list(columns or []) + [""] * width
-    limits = [(COLUMNS_BY_FIELD[field].max_length or MAX_CELL_CHARS) if field else IGNORED_CELL_CHARS
-              for field in columns[:width]]
+    limits = [(COLUMNS_BY_FIELD[field].max_length or MAX_CELL_CHARS) if field in COLUMNS_BY_FIELD
+              else custom_import.CELL_LIMIT if field else IGNORED_CELL_CHARS for field in columns[:width]]
     with open(path, "wb") as handle:
         writer = XlsxWriter(handle, sheet_name=_("Rejected rows"))
         writer.header(_error_rows_headers([shown(header, IGNORED_CELL_CHARS) for header in table.headers]))

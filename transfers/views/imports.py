@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.policies import require
 from common.pagination import PER_PAGE_CHOICES
-from transfers import classify, policies, services, tasks
+from transfers import classify, custom_import, policies, services, tasks
 from transfers.forms import ImportColumnsForm, ImportConfirmForm, ImportUploadForm, SavedMappingForm
 from transfers.jobs import private_path
 from transfers.models import ImportJob
@@ -50,11 +50,11 @@ def _preview_context(request, job, *, columns_form=None, mapping_form=None):
     if job.status == ImportJob.Status.PREVIEW:
         shown = request.GET.get("label", "")
         shown = shown if shown in classify.LABELS else ""
-        choices = dict(classify.field_choices())
+        choices = dict(custom_import.field_choices(job.created_by))
         context.update(
             page_obj=_page(request, services.PreviewRows(job, shown)), shown=shown,
             label_counts=[(key, label, job.counts.get(key, 0)) for key, label in classify.LABELS.items()],
-            mapped=[choices[field] for field in job.columns if field], has_name="name" in job.columns,
+            mapped=[choices.get(field, field) for field in job.columns if field], has_name="name" in job.columns,
             ignored=classify.ignored_headers([header for header, _sample in job.headers], job.columns),
             can_update_mine=bool(job.counts.get(classify.Label.MINE)),
             columns_form=columns_form or ImportColumnsForm(job=job),
