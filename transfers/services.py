@@ -30,7 +30,7 @@ from crm import services as crm_services
 from crm.models import Custody, Customer, CustomerChange
 from crm.services import TRACKED_FIELDS, default_next_contact
 from crm import custom as crm_custom
-from transfers import bulk_copy, classify, custom_import, reader
+from transfers import bulk_copy, classify, custom_import, customer_contacts, reader
 from transfers.columns import (
     COLUMNS_BY_FIELD,
     IGNORED_CELL_CHARS,
@@ -70,6 +70,7 @@ class ImportOutcome:
     updated: int = 0
     rejected: dict = field(default_factory=dict)  # row number -> reason
     counts: dict = field(default_factory=dict)
+    contacts: int = 0  # added from the workbook's contacts sheet
 
 
 # --- Jobs ----------------------------------------------------------------------------------------
@@ -220,7 +221,9 @@ def import_run(*, job: ImportJob) -> ImportJob:
                        errors_path=errors_path, rejected_count=len(reasons))
     errors_path = write_error_workbook(path, job.original_name, outcome.rejected, job.columns) if outcome.rejected else ""
     ImportRow.objects.filter(job=job).delete()  # the preview has served; the error workbook keeps the rejected rows
+    contacts = _("%(count)s contacts added from the contacts sheet.") % {"count": outcome.contacts} if outcome.contacts else ""
     return finish(job, status=ImportJob.Status.DONE, created_count=outcome.created, updated_count=outcome.updated,
+                   message=contacts,
                    rejected_count=len(outcome.rejected), errors_path=errors_path, processed_rows=job.total_rows)
 
 
@@ -249,6 +252,7 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
     owner = None if to_pool else owner
     invalid, reasons = {}, {}
     now = timezone.now()
+    own = {} if customer_contacts.has_sheet(path, name) else None  # name -> the importer's customers it matched
     with transaction.atomic():
         _lock_receiver(owner)  # first (crm.ownership's lock order): an owner who left is refused
         _stage_create()
@@ -257,6 +261,8 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
             new, mine = [], []
             for row in chunk:
                 outcome.counts[row.label] += 1
+                if own is not None and row.label == classify.Label.MINE:
+                    own.setdefault(customer_contacts.name_key(row.values.get("name")), set()).add(row.duplicate_id)
                 if row.label == classify.Label.INVALID:
                     reason = row.reason
                     invalid[row.number] = outcome.rejected[row.number] = reasons.setdefault(reason, reason)
@@ -282,14 +288,30 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
             outcome.rejected[number] = message
             outcome.counts[classify.Label.NEW] -= 1
             outcome.counts[classify.Label.COLLEAGUE] += 1
+        if own is not None:
+            outcome.contacts = _add_contacts(path, name, own, by=by)
         audit.record(actor=by, action="customers.import", summary=name, count=outcome.created,
-                     updated=outcome.updated, rejected=len(outcome.rejected),
+                     updated=outcome.updated, rejected=len(outcome.rejected), contacts=outcome.contacts,
                      owner=owner.pk if owner else None)
     if outcome.created >= ANALYZE_AFTER_ROWS:
         # Fresh statistics for the tables it filled, so the next searches and lists are planned
         # for the customers there are now (the search's gram statistics included).
         analyze(Customer, Custody)
     return outcome
+
+
+def _add_contacts(path, name, own: dict, *, by) -> int:
+    """The workbook's contacts sheet, for this import's customers (the new ones, in the stage, and
+    the importer's own it matched): all of them, or the whole import is refused."""
+    customers = {key: set(ids) for key, ids in own.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, name FROM {STAGE}")
+        for pk, customer_name in cursor.fetchall():
+            customers.setdefault(customer_contacts.name_key(customer_name), set()).add(pk)
+    try:
+        return customer_contacts.add_contacts(path=path, name=name, customers=customers, by=by)
+    except customer_contacts.ContactsRefused as refused:
+        raise ImportRejected(refused.message) from refused
 
 
 def _lock_receiver(owner) -> None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.policies import require
 from common.pagination import PER_PAGE_CHOICES
-from transfers import classify, custom_import, policies, services, tasks
+from transfers import classify, custom_import, customer_contacts, policies, services, tasks
 from transfers.forms import ImportColumnsForm, ImportConfirmForm, ImportUploadForm, SavedMappingForm
 from transfers.jobs import private_path
 from transfers.models import ImportJob
@@ -57,6 +57,7 @@ def _preview_context(request, job, *, columns_form=None, mapping_form=None):
             mapped=[choices.get(field, field) for field in job.columns if field], has_name="name" in job.columns,
             ignored=classify.ignored_headers([header for header, _sample in job.headers], job.columns),
             can_update_mine=bool(job.counts.get(classify.Label.MINE)),
+            contacts_sheet=customer_contacts.has_sheet(private_path(job.upload_path), job.original_name),
             columns_form=columns_form or ImportColumnsForm(job=job),
             mapping_form=mapping_form or SavedMappingForm(user=request.user),
         )
