@@ -9,12 +9,11 @@ A cell is read by customfields.kinds (the one place that knows each kind), with 
 names the field; a required field left empty (or whose column is missing) refuses the row. A
 field marked unique takes part in the duplicate check (撞单): a value another customer already
 holds, or that an earlier row of the file gives, refuses the row, naming the field and who holds
-it (as much as the phone check says). Values are compared as stored (the GIN index on
-crm_customer.custom answers each chunk's probes). Definitions are read once per import, the
+it (as much as the phone check says). Values are compared as stored, a chunk's values in one
+query. Definitions are read once per import, the
 people of a "person" field once, never per row.
 """
 
-import json
 import re
 from datetime import date, datetime
 
@@ -210,14 +209,14 @@ def _seen_key(value) -> str:
 
 
 def _holders(key: str, values: set) -> dict:
-    """The customers holding each of `values` in custom field `key` (one index probe a value)."""
-    probes = [json.dumps({key: value}, ensure_ascii=False) for value in values]
+    """The customers holding each of `values` in custom field `key`: one hash join of the chunk's
+    values with the customers (100,000 customers: ~70 ms a chunk of 5,000). Not a probe of the
+    GIN index per value: right after a big insert (statistics not yet refreshed) PostgreSQL
+    planned each probe as a sequential scan, 42 ms a value, minutes a chunk."""
     with connection.cursor() as cursor:
         cursor.execute(
-            # OFFSET 0 keeps the lateral subquery a probe of crm_customer_custom_gin per value.
-            f"SELECT c.id, c.number, c.owner_id, c.custom ->> %s FROM unnest(%s::jsonb[]) AS k(v) CROSS JOIN LATERAL ("
-            f"  SELECT id, number, owner_id, custom FROM {Customer._meta.db_table} c WHERE c.custom @> k.v"
-            "   LIMIT 2 OFFSET 0) c", [key, probes])
+            f"SELECT c.id, c.number, c.owner_id, c.custom ->> %s FROM {Customer._meta.db_table} c "
+            "JOIN unnest(%s::text[]) AS k(v) ON c.custom ->> %s = k.v", [key, sorted(_seen_key(v) for v in values), key])
         found = cursor.fetchall()
     owners = {user.pk: user for user in User.objects.filter(
         pk__in={owner for _pk, _number, owner, _value in found if owner}).select_related("sales_group")}
