@@ -153,3 +153,17 @@ def test_a_saved_mapping_keeps_a_custom_column(cast, client_for, fields):
                 {"col0": "name", "col1": "cf_wechat", "save_as": "微信表"})
     _response, job = upload(client, xlsx_bytes([["客户名称", "WX"], ["乙", "b2"]]))
     assert job.columns == ["name", "cf_wechat"]
+
+
+def test_in_chinese_the_refusals_name_the_field_in_chinese(cast, client_for, fields):
+    Customer.objects.create(name="老客户", owner=cast.sales2, custom={"wechat": "taken"})
+    define("tax", label_zh_hans="税号", label_en="Tax number", required=True)
+    client = client_for(cast.sales1)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    _response, job = upload(client, xlsx_bytes([["客户名称", "微信号", "预算", "税号"],
+                                                ["甲", "taken", "100", "1"], ["乙", "ok", "很多", "2"], ["丙", "ok2", "", ""]]))
+    page = client.get(job.get_absolute_url(), {"label": "invalid"}).content.decode()
+    assert "微信号 “taken” 已属于 李四（Group B）的客户" in page
+    assert "预算" in page and "税号 为必填项" in page
+    assert "导入" in client.get(reverse("transfers:customer-import")).content.decode()
+    assert "联系人" in client.get(reverse("transfers:customer-import")).content.decode()
