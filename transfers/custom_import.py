@@ -194,14 +194,44 @@ class UniqueCheck:
                 row.errors[name_of(definition)] = message
 
     def _holder(self, customer) -> str:
-        """Who holds the value: as much as the phone duplicate check says (crm.services)."""
-        if customer.owner_id is None:
-            return _("is held by a customer in the isolation pool")
-        if customer.owner_id == self.viewer.pk:
-            return _("is already held by one of your customers (%(number)s)") % {"number": customer.number}
-        owner = customer.owner
-        group = owner.sales_group.name if owner.sales_group_id else _("no group")
-        return _("is already held by a customer of %(owner)s, %(group)s") % {"owner": owner.display_name, "group": group}
+        return _holder_text(customer, self.viewer)
+
+
+def _holder_text(customer, viewer) -> str:
+    """Who holds the value: as much as the phone duplicate check says (crm.services)."""
+    if customer.owner_id is None:
+        return _("is held by a customer in the isolation pool")
+    if customer.owner_id == viewer.pk:
+        return _("is already held by one of your customers (%(number)s)") % {"number": customer.number}
+    owner = customer.owner
+    group = owner.sales_group.name if owner.sales_group_id else _("no group")
+    return _("is already held by a customer of %(owner)s, %(group)s") % {"owner": owner.display_name, "group": group}
+
+
+def withdraw_staged_clashes(stage: str, definitions, *, viewer) -> dict:
+    """Under the customer-keys lock (transfers.services._merge took it), the staged customers whose
+    unique custom value someone else committed while the file was read: taken out again, as the
+    merge does for phones. Returns {row number: why}."""
+    clashes = {}
+    with connection.cursor() as cursor:
+        for definition in definitions:
+            if not (definition.unique and definition.kind in SCALAR_KINDS):
+                continue
+            key = definition.key
+            cursor.execute(f"SELECT row_number, id, custom ->> %s FROM {stage} WHERE custom ->> %s IS NOT NULL",
+                           [key, key])
+            staged = cursor.fetchall()
+            holders = _holders(key, {value for _number, _pk, value in staged}) if staged else {}
+            for number, pk, value in staged:
+                others = [holder for holder in holders.get(value, []) if holder.pk != pk]
+                if others and number not in clashes:
+                    clashes[number] = (pk, _("%(field)s “%(value)s” %(holder)s.") % {
+                        "field": definition.label, "value": quoted(value), "holder": _holder_text(others[0], viewer)})
+        if clashes:
+            ids = [pk for pk, _message in clashes.values()]
+            cursor.execute(f"DELETE FROM {Customer._meta.db_table} WHERE id = ANY(%s)", [ids])
+            cursor.execute(f"DELETE FROM {stage} WHERE id = ANY(%s)", [ids])
+    return {number: message for number, (_pk, message) in clashes.items()}
 
 
 def _seen_key(value) -> str:

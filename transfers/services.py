@@ -283,7 +283,7 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
                     "count": len(invalid), "row": first, "reason": invalid[first]},
                 reasons=invalid,
             )
-        outcome.created, withdrawn = _insert(STAGE, owner=owner, by=by, note=name)
+        outcome.created, withdrawn = _insert(STAGE, owner=owner, by=by, note=name, custom=custom)
         for number, message in withdrawn.items():
             outcome.rejected[number] = message
             outcome.counts[classify.Label.NEW] -= 1
@@ -361,12 +361,13 @@ def _stage(rows, *, owner) -> None:
         raise ImportRejected(bulk_copy.failure(error, rows), reasons=bulk_copy.reasons(error, rows)) from error
 
 
-def _insert(stage, *, owner, by, note) -> tuple[int, dict]:
+def _insert(stage, *, owner, by, note, custom=()) -> tuple[int, dict]:
     """The staged customers into the customer table for `owner` (None: the pool), each with its
     custody row "imported", through crm.ownership. Returns (created, withdrawn): the rows someone
     else entered first while the file was being read (row number -> why), which are not imported."""
     at = ownership.insert_staged(stage=stage, columns=STAGED_FIELDS, to=owner, by=by, pool_reason=_("Imported"))
     withdrawn = _merge(stage, viewer=by)
+    withdrawn.update(custom_import.withdraw_staged_clashes(stage, custom, viewer=by))  # unique custom fields
     created = ownership.record_staged(stage=stage, to=owner, by=by, reason=Custody.Reason.IMPORTED, note=note, at=at)
     return created, withdrawn
 

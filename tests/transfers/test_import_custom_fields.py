@@ -167,3 +167,19 @@ def test_in_chinese_the_refusals_name_the_field_in_chinese(cast, client_for, fie
     assert "预算" in page and "税号 为必填项" in page
     assert "导入" in client.get(reverse("transfers:customer-import")).content.decode()
     assert "联系人" in client.get(reverse("transfers:customer-import")).content.decode()
+
+
+def test_a_unique_value_committed_while_the_file_was_read_is_withdrawn(cast, client_for, fields, monkeypatch):
+    """A colleague saves 微信号 "late" after the rows were checked: the final check under the
+    customer-keys lock takes the staged customer out again, as for a phone."""
+    from transfers import custom_import
+
+    def colleague_saves_meanwhile(self, rows, **kwargs):
+        Customer.objects.get_or_create(name="同事的客户", owner=cast.sales2, custom={"wechat": "late"})
+
+    monkeypatch.setattr(custom_import.UniqueCheck, "check", colleague_saves_meanwhile)
+    job = _import(client_for(cast.sales1), [["客户名称", "微信号"], ["迟到", "late"], ["准时", "early"]],
+                  all_or_nothing=False)
+    assert job.status == ImportJob.Status.DONE and job.created_count == 1 and job.rejected_count == 1
+    assert not Customer.objects.filter(name="迟到").exists()
+    assert Customer.objects.get(name="准时").custom == {"wechat": "early"}
