@@ -48,6 +48,36 @@ def add_contacts(*, path, name: str, customers: dict, by) -> int:
     """Add the contacts sheet's contacts to `customers` (name_key -> set of customer ids: this
     import's customers). Returns how many were added; raises ContactsRefused, naming the sheet's
     rows and why, when any row is refused (the caller's transaction then writes nothing)."""
+    rows = check(path=path, name=name, customers=customers, by=by)
+    bad = [row for row in rows if row.status == "bad"]
+    if bad:
+        raise ContactsRefused(_("Nothing was imported: %(count)s rows of the contacts sheet are refused (%(reasons)s).")
+                              % {"count": len(bad), "reasons": reasons_text(bad)})
+    new = [(row.customer_id, {key: value for key, value in row.data.items() if key != "customer_number"})
+           for row in rows if row.status == "new"]
+    contact_services.contacts_import(rows=new, by=by)
+    return len(new)
+
+
+def reasons_text(bad) -> str:
+    return "; ".join(_("row %(row)s: %(reason)s") % {"row": row.number, "reason": row.reason} for row in bad[:MAX_REASONS])
+
+
+def preview(*, path, name: str, customers: dict, by) -> dict:
+    """The preview's look at the contacts sheet, before any customer exists: `customers` gives the
+    file's new customers stand-in ids (negative) and the importer's own ones their real ids.
+    Returns {"contacts": how many would be added, "refused": how many are refused, "reasons": …}."""
+    try:
+        rows = check(path=path, name=name, customers=customers, by=by)
+    except ContactsRefused as refused:
+        return {"contacts": 0, "refused": 0, "reasons": refused.message}
+    bad = [row for row in rows if row.status == "bad"]
+    return {"contacts": sum(1 for row in rows if row.status == "new"), "refused": len(bad),
+            "reasons": reasons_text(bad)}
+
+
+def check(*, path, name: str, customers: dict, by) -> list:
+    """Every row of the contacts sheet checked (contact_import's checks), its customer found."""
     table = reader.open_table(path, name, sheet_names=SHEET_NAMES)
     columns = contact_import.guess_columns(table.headers, COLUMNS)
     if "customer_number" not in columns or "name" not in columns:
@@ -78,13 +108,4 @@ def add_contacts(*, path, name: str, customers: dict, by) -> int:
     contact_import._check_phones(good, by)
     contact_import._check_repeats(good)
     contact_import._check_primary(good)
-    bad = [row for row in rows if row.status == "bad"]
-    if bad:
-        reasons = "; ".join(_("row %(row)s: %(reason)s") % {"row": row.number, "reason": row.reason}
-                            for row in bad[:MAX_REASONS])
-        raise ContactsRefused(_("Nothing was imported: %(count)s rows of the contacts sheet are refused (%(reasons)s).")
-                              % {"count": len(bad), "reasons": reasons})
-    new = [(row.customer_id, {key: value for key, value in row.data.items() if key != "customer_number"})
-           for row in rows if row.status == "new"]
-    contact_services.contacts_import(rows=new, by=by)
-    return len(new)
+    return rows

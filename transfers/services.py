@@ -127,9 +127,13 @@ def import_analyse(*, job: ImportJob) -> ImportJob:
             viewer=job.created_by, unique=custom_import.UniqueCheck(columns, custom, viewer=job.created_by))
         counts, total = {label: 0 for label in classify.LABELS}, 0
         cleaner = classify.RowCleaner(columns, preview=True, custom=custom)
+        path = private_path(job.upload_path)
+        contacts = {} if customer_contacts.has_sheet(path, job.original_name) else None
         for chunk in classify.clean_chunks(_sampled(table, samples), cleaner,
                                      progress=progress_of(ImportJob, job.pk)):
             classifier.classify(chunk)
+            if contacts is not None:
+                _note_customers(contacts, chunk)
             bulk_copy.copy(ImportRow._meta.db_table,
                            ["job_id", "number", "position", "label_position", "label", "reason", "cells"],
                            _preview_rows(job, chunk, counts, start=total))
@@ -137,9 +141,27 @@ def import_analyse(*, job: ImportJob) -> ImportJob:
     except reader.ImportFileError as error:
         ImportRow.objects.filter(job=job).delete()
         return finish(job, status=ImportJob.Status.FAILED, message=str(error))
+    message = ""  # the preview's: what is wrong in the contacts sheet
+    if contacts is not None:
+        try:
+            found = customer_contacts.preview(path=path, name=job.original_name, customers=contacts, by=job.created_by)
+        except reader.ImportFileError as error:
+            found = {"contacts": 0, "refused": 0, "reasons": str(error)}
+        counts["contacts"], counts["contacts_refused"] = found["contacts"], found["refused"]
+        message = found["reasons"][:2000]
     headers = [[shown(header), sample] for header, sample in zip(table.headers, samples)]
     return finish(job, status=ImportJob.Status.PREVIEW, counts=counts, total_rows=total, processed_rows=total,
-                   headers=headers, columns=columns)
+                   message=message, headers=headers, columns=columns)
+
+
+def _note_customers(contacts: dict, chunk) -> None:
+    """The file's customers a contact may name: new ones under a stand-in id (minus the row
+    number: they have no id before the import), the importer's own ones under theirs."""
+    for row in chunk:
+        if row.label == classify.Label.NEW:
+            contacts.setdefault(customer_contacts.name_key(row.values.get("name")), set()).add(-row.number)
+        elif row.label == classify.Label.MINE:
+            contacts.setdefault(customer_contacts.name_key(row.values.get("name")), set()).add(row.duplicate_id)
 
 
 def _preview_rows(job, chunk, counts, *, start):

@@ -97,3 +97,17 @@ def test_a_bad_contact_row_refuses_the_file_naming_the_row(cast, client_for, row
 def test_a_workbook_without_a_contacts_sheet_imports_as_before(cast, client_for):
     job = _import(client_for(cast.sales1), workbook(CUSTOMERS, [["whatever"], ["x"]], sheet="备注"))
     assert job.status == ImportJob.Status.DONE and job.created_count == 2 and not Contact.objects.exists()
+
+
+def test_the_preview_counts_the_contacts_and_names_the_refused_rows(cast, client_for):
+    Customer.objects.create(name="别人的客户", phone="13900000009", owner=cast.sales2)
+    client = client_for(cast.sales1)
+    _response, job = upload(client, workbook(CUSTOMERS, [CONTACT_HEADERS,
+                                                         ["华信科技", "李采购", "", "13900000001", ""],
+                                                         ["宏达贸易", "赵总", "", "13900000009", ""],
+                                                         ["无此客户", "钱", "", "", ""]]))
+    assert (job.counts["contacts"], job.counts["contacts_refused"]) == (1, 2)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Contacts to add: 1; refused: 2." in page
+    assert "row 3" in page and "row 4" in page and "无此客户" in page
+    assert not Contact.objects.exists()  # the preview writes nothing
