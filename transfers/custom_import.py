@@ -79,10 +79,14 @@ def guess_columns(headers, saved: dict | None = None, *, definitions=()) -> list
     used = set(columns)
     for index, header in enumerate(headers):
         key = customer_columns._key(header)
+        parts = [customer_columns._key(part) for part in re.split(r"[/|()（）]", str(header or ""))]
         if saved is not None and key in saved:
             wanted = saved[key] if saved[key] in allowed else None
         elif key in by_label and key not in exact_builtin:
             wanted = by_label[key]
+        elif key not in exact_builtin and parts and all(by_label.get(part) for part in parts if part) \
+                and len({by_label[part] for part in parts if part}) == 1:  # "微信号 / WeChat ID", the template's
+            wanted = by_label[next(part for part in parts if part)]
         else:
             wanted = None
         if wanted and wanted not in used:

@@ -506,11 +506,12 @@ def _plain(cell, limit):
     return cell
 
 
-def template_workbook() -> bytes:
-    """An empty sheet with every importable column, headed in Chinese and English."""
+def template_workbook(custom=()) -> bytes:
+    """An empty sheet with every importable column, headed in Chinese and English; then the
+    custom fields the person may fill (`custom`), headed the same way."""
     buffer = io.BytesIO()
     writer = XlsxWriter(buffer, sheet_name="客户 Customers")
-    writer.header(template_headers())
+    writer.header(template_headers() + [f"{d.label_zh_hans} / {d.label_en}" for d in custom])
     with translation.override("zh-hans"):
         writer.append(["李华", "上海华信科技有限公司", "总经理", "138-0013-8000", "上海市浦东新区人民路12号",
                        str(Customer.Type.INTENTION.label), grades.label(grades.default_key()), str(Customer.Source.SELF.label),

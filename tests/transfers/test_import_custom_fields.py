@@ -183,3 +183,13 @@ def test_a_unique_value_committed_while_the_file_was_read_is_withdrawn(cast, cli
     assert job.status == ImportJob.Status.DONE and job.created_count == 1 and job.rejected_count == 1
     assert not Customer.objects.filter(name="迟到").exists()
     assert Customer.objects.get(name="准时").custom == {"wechat": "early"}
+
+
+def test_the_template_has_the_importers_custom_columns_and_reads_back(cast, client_for, fields):
+    from tests.transfers.importexport_helpers import read_xlsx
+
+    client = client_for(cast.sales1)
+    headers = read_xlsx(client.get(reverse("transfers:customer-import-template")).content)[0]
+    assert "微信号 / WeChat ID" in headers and not any("底价" in str(header) for header in headers)
+    _response, job = upload(client, xlsx_bytes([headers, ["陈小明"]]))
+    assert set(job.columns) >= {"name", "cf_wechat", "cf_budget", "cf_since", "cf_trade", "cf_vip", "cf_helper"}

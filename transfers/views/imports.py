@@ -159,6 +159,6 @@ def customer_import_errors(request, pk):
 @require_GET
 @may_import
 def customer_import_template(request):
-    response = HttpResponse(services.template_workbook(), content_type=XLSX)
+    response = HttpResponse(services.template_workbook(custom=custom_import.targets(request.user)), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="customers-template.xlsx"; filename*=UTF-8\'\'%E5%AE%A2%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx'
     return response
