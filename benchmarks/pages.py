@@ -7,6 +7,7 @@ from crm.policies import visible_customers
 from reports.policies import may_see_reports
 from crm.filters import customer_list
 from crm.selectors import QUERY_VIEWS
+from customfields.lists import list_columns
 
 ROLES = {"salesperson": "sales1", "supervisor": "sup1", "admin": "admin"}
 
@@ -25,6 +26,7 @@ def pages(user):
         ("search:李 page 50", _deep_page(user, listing, "李", 50)),
     ]
     result += _contact_searches(user, listing)
+    result += _custom_field_pages(user, listing)
     own = Customer.objects.filter(owner=user).order_by("-id").values_list("pk", flat=True)
     sample = own.first() or visible_customers(user).order_by("-id").values_list("pk", flat=True).first()
     if sample:
@@ -77,3 +79,25 @@ def _contact_searches(user, listing):
         (f"search:contact mobile {contact.normalized_mobile}", f"{listing}?q={contact.normalized_mobile}"),
         ("search:contact mobile 4 last digits+", f"{listing}?q={contact.normalized_mobile[-6:]}"),
     ]
+
+
+def _custom_field_pages(user, listing):
+    """Issue 23: the list with the company's own columns (the demo has five) and a filter on one,
+    and the search box through the searchable ones (a 1-character CJK term, a choice's label, a
+    WeChat ID of one of the person's customers, as they would type it)."""
+    columns = list_columns(user)
+    if not columns:
+        return []
+    pages_ = [(f"custom:{len(columns)} columns", listing)]
+    keys = {d.key for d in columns}
+    if "level_note" in keys:
+        pages_.append((f"custom:{len(columns)} cols + choice filter", f"{listing}?cf_level_note=focus"))
+    if "budget" in keys:
+        pages_.append((f"custom:{len(columns)} cols + money ≥ 500000", f"{listing}?cf_budget_min=500000"))
+    pages_ += [("custom:search 1 CJK 李", f"{listing}?q=李"), ("custom:search 1 CJK 重", f"{listing}?q=重")]
+    holder = visible_customers(user).filter(custom__has_key="wechat").order_by("-id").first()
+    if holder is not None:
+        wechat = holder.custom["wechat"]
+        pages_ += [("custom:search wechat", f"{listing}?q={wechat}"),
+                   ("custom:search wechat in its field", f"{listing}?q={wechat}&fields=cf_wechat")]
+    return pages_

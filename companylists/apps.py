@@ -11,8 +11,8 @@ class CompanyListsConfig(AppConfig):
         from companylists import policies
 
         register_navigation(
-            "companylists:grades",
-            _("Grades"),
+            "companylists:lists",  # one entry: grades, sources, industries, give-up and lost reasons
+            _("Lists"),
             policies.may_edit_lists,
             after="backups:list",
         )

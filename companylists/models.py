@@ -71,3 +71,44 @@ class Grade(models.Model):
             if (get_language() or "").lower().startswith("zh")
             else self.label_en
         )
+
+
+class Entry(models.Model):
+    """An entry of one of the company's simple lists: a key the records store, a label per
+    language, an order, active or retired (companylists/lists.py reads them, cached)."""
+
+    class List(models.TextChoices):
+        SOURCE = "source", _("Sources")
+        INDUSTRY = "industry", _("Industries")
+        GIVE_UP = "give_up", _("Give-up reasons")
+
+    list = models.CharField(_("list"), max_length=20, choices=List.choices)
+    key = models.CharField(
+        _("key"),
+        max_length=20,
+        validators=[KEY_PATTERN],
+        help_text=_("Stored on the records; cannot be changed later."),
+    )
+    label_zh_hans = models.CharField(_("label (Chinese)"), max_length=50)
+    label_en = models.CharField(_("label (English)"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["list", "order", "id"]
+        verbose_name = _("list entry")
+        verbose_name_plural = _("list entries")
+        constraints = [
+            models.UniqueConstraint(fields=["list", "key"], name="companylists_entry_key")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return (
+            self.label_zh_hans
+            if (get_language() or "").lower().startswith("zh")
+            else self.label_en
+        )

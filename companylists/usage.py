@@ -14,3 +14,13 @@ def register_usage(list_name: str, counter: Callable[[str], int]) -> None:
 
 def count(list_name: str, key: str) -> int:
     return sum(counter(key) for counter in _COUNTERS.get(list_name, []))
+
+
+# Lists kept by apps above this one (deals: lost reasons, with the stages): a link each on the
+# lists page, (url name, label), registered from the app's AppConfig.ready().
+PAGES: list[tuple[str, object]] = []
+
+
+def register_page(url_name: str, label) -> None:
+    if all(known != url_name for known, _label in PAGES):
+        PAGES.append((url_name, label))

@@ -1,22 +1,22 @@
 """Custom fields (customfields) on customers and follow-ups: the values' writes, their history,
 and what a person may see of them."""
 
-import json
-
 from django.db import connection
 from django.utils import timezone
 
 from crm.models import Customer, CustomerChange, FollowUp
-from customfields import kinds, policies, registry, services
+from customfields import kinds, policies, registry, services, values
 from customfields.lists import (  # noqa: F401  (crm's lists ask them here)
     FIELD_PREFIX,
-    _searchable,
+    add_filters,
     attach_cells,
+    filter_names,
     is_custom,
     list_columns,
     search_condition,
 )
 from customfields.models import FieldDefinition
+from customfields.values import checked_changes  # noqa: F401  (crm's services ask it here)
 
 CUSTOMER = FieldDefinition.Target.CUSTOMER
 FOLLOWUP = FieldDefinition.Target.FOLLOWUP
@@ -27,55 +27,15 @@ def register() -> None:
     registry.register_target(CUSTOMER, Customer)
     registry.register_target(FOLLOWUP, FollowUp)
     services.register_deletion_listener(CUSTOMER, _customer_field_deleted)
-    services.register_deletion_listener(FOLLOWUP, _followup_field_deleted)
-
-
-def checked_changes(target: str, current: dict, wanted: dict) -> tuple[dict, list[str]]:
-    """The values after a write, every changed one validated (ValidationError naming the field);
-    and the keys that changed. Values nobody touched stay as stored, readable even if a later
-    definition change would refuse them."""
-    current = current or {}
-    changed = {key: value for key, value in (wanted or {}).items() if value != current.get(key)}
-    changed.update({key: None for key in current if key not in (wanted or {})})
-    cleaned = registry.clean_values(target, {k: v for k, v in changed.items() if v not in (None, "", [])})
-    merged = registry.merge(current, {key: cleaned.get(key) for key in changed})
-    return merged, sorted(key for key in changed if merged.get(key) != current.get(key))
-
-
-# --- Lists: filters, columns, the search box -------------------------------------------------
-
-
-
-def add_filters(filterset, target: str) -> None:
-    """The filters of the custom fields `filterset.user` may see (named cf_<key>), and the searchable
-    ones among the search box's "search only in these fields"."""
-    definitions = registry.visible_definitions(target, filterset.user)
-    for definition in definitions:
-        filter_ = kinds.filter_for(definition)
-        if filter_ is not None:
-            filterset.filters[FIELD_PREFIX + definition.key] = filter_
-    searchable = [(FIELD_PREFIX + d.key, d.label) for d in definitions if _searchable(d)]
-    if searchable and "fields" in filterset.filters:
-        field_filter = filterset.filters["fields"]
-        field_filter.extra["choices"] = [*field_filter.extra["choices"], *searchable]
-
-
-def filter_names(form) -> list[str]:
-    return [name for name in form.fields if is_custom(name)]
+    services.register_deletion_listener(FOLLOWUP, values.keep_and_remove)
 
 
 def history_rows(customer, before: dict, keys, *, by, now) -> list[CustomerChange]:
     return [
-        CustomerChange(customer=customer, field=HISTORY_PREFIX + key, old_value=_text(before.get(key)),
-                       new_value=_text(customer.custom.get(key)), by=by, created_at=now)
+        CustomerChange(customer=customer, field=HISTORY_PREFIX + key, old_value=values.as_text(before.get(key)),
+                       new_value=values.as_text(customer.custom.get(key)), by=by, created_at=now)
         for key in keys
     ]
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def shown_changes(changes, user) -> list:
@@ -90,21 +50,12 @@ def shown_changes(changes, user) -> list:
                 if not policies.may_see_field(user, definition):
                     continue
                 change.custom_label = definition.label
-                change.custom_old = kinds.display(definition, _parse(change.old_value))
-                change.custom_new = kinds.display(definition, _parse(change.new_value))
+                change.custom_old = kinds.display(definition, values.from_text(change.old_value))
+                change.custom_new = kinds.display(definition, values.from_text(change.new_value))
             elif not policies.may_manage_fields(user):  # a deleted field's values: admins read them
                 continue
         shown.append(change)
     return shown
-
-
-def _parse(text: str):
-    if text == "":
-        return None
-    try:
-        return json.loads(text) if text[:1] in "[{" or text in ("true", "false") or text.isdigit() else text
-    except ValueError:
-        return text
 
 
 def _customer_field_deleted(definition, *, by) -> None:
@@ -116,8 +67,3 @@ def _customer_field_deleted(definition, *, by) -> None:
             [HISTORY_PREFIX + definition.key, definition.key, getattr(by, "pk", None), timezone.now(), definition.key],
         )
         cursor.execute("UPDATE crm_customer SET custom = custom - %s WHERE custom ? %s", [definition.key] * 2)
-
-
-def _followup_field_deleted(definition, *, by) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE crm_followup SET custom = custom - %s WHERE custom ? %s", [definition.key] * 2)

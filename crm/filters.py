@@ -15,7 +15,7 @@ from accounts.fields import PersonChoiceField
 from common import timewindows
 from common.filters import ListFilterSet, noop
 from common.timewindows import CustomWindowForm
-from companylists import grades
+from companylists import grades, lists
 from crm import custom, policies, search, selectors
 from crm.models import Customer, CustomerUserObjectPermission, FollowUp
 from crm.search import SEARCH_FIELDS
@@ -194,7 +194,7 @@ class PoolFilterSet(ListFilterSet):
     window = ChoiceFilter(choices=WINDOWS, empty_label=_("All"), method=noop)
     grade = ChoiceFilter(choices=(), empty_label=_("Any grade"), label=_("Grade"))
     type = ChoiceFilter(choices=Customer.Type.choices, empty_label=_("Any type"), label=_("Type"))
-    source = ChoiceFilter(choices=Customer.Source.choices, empty_label=_("Any source"), label=_("Source"))
+    source = ChoiceFilter(choices=(), empty_label=_("Any source"), label=_("Source"))
     industry = CharFilter(max_length=100, label=_("Industry"), method="filter_industry")
     q = CharFilter(max_length=100, label=_("Search"), method="filter_q")
     previous_owner = PersonFilter(queryset=None, label=_("Previous salesperson"), empty_label=_("Anyone"),
@@ -213,6 +213,7 @@ class PoolFilterSet(ListFilterSet):
 
     def scope(self):
         self.filters["grade"].extra["choices"] = grades.filter_choices()
+        self.filters["source"].extra["choices"] = lists.filter_choices(lists.SOURCE)  # retired ones too
         self.filters["previous_owner"].queryset = policies.pool_previous_owner_choices(self.user)
 
     def time_window(self):
@@ -225,11 +226,12 @@ class PoolFilterSet(ListFilterSet):
         return None
 
     def filter_industry(self, customers, name, text):
-        text = text.strip()
+        # A listed industry typed in either language, or its key, finds the text customers store.
+        text = lists.industry_text(text)
         return customers.filter(industry__icontains=text) if text else customers
 
     def filter_q(self, customers, name, text):
-        return search.apply_search(customers, text, walk=self.walk)
+        return search.apply_search(customers, text, walk=self.walk, extra=custom.search_condition(self.user, []))
 
     def filter_previous_owner(self, customers, name, person):
         let_go = Subquery(selectors.let_go().values("from_owner_id")[:1])

@@ -12,7 +12,7 @@ from accounts.fields import PersonChoiceField, person_choices
 from common.pagination import PER_PAGE_CHOICES
 from common.phones import validate_phone
 from common.timewindows import DayField, MomentField, local_midnight
-from companylists import grades
+from companylists import grades, lists
 from crm import custom, photos, policies
 from crm.filters import CustomerFilterSet
 from crm.models import Customer
@@ -75,6 +75,14 @@ class CustomerForm(forms.ModelForm):
         self.fields["grade"] = forms.ChoiceField(
             choices=grades.choices(current="" if creating else self.instance.grade), label=_("Grade"),
             initial=grades.default_key() if creating else self.instance.grade)
+        # The company's active sources, and the one this customer has even if retired.
+        self.fields["source"] = forms.ChoiceField(
+            choices=lists.choices(lists.SOURCE, current="" if creating else self.instance.source),
+            label=_("Source"), initial=lists.default_key(lists.SOURCE) if creating else self.instance.source)
+        if lists.entries(lists.INDUSTRY):  # the company lists industries: a choice (else free text)
+            self.fields["industry"] = forms.ChoiceField(
+                choices=lists.industry_choices(current="" if creating else self.instance.industry),
+                label=_("Industry"), required=False)
         custom_forms.add_fields(self, custom.CUSTOMER, user, self.instance.custom)
 
     def ask_about_namesakes(self, messages) -> None:
@@ -153,15 +161,15 @@ class CustomerGradeForm(forms.Form):
 
 
 class GiveUpForm(forms.Form):
-    REASONS = [
-        ("no_progress", _("No progress after a long follow-up")),
-        ("no_need", _("The customer has no need now")),
-        ("unreachable", _("Cannot reach the customer")),
-        ("competitor", _("Went with a competitor")),
-        ("other", _("Other")),
-    ]
-    reason = forms.ChoiceField(choices=REASONS, label=_("Reason"))
+    """Why a salesperson lets a customer go: one of the company's give-up reasons (companylists),
+    plus optional details ("other" needs them); stored as text on the customer (pool_reason)."""
+
+    reason = forms.ChoiceField(choices=(), label=_("Reason"))
     details = forms.CharField(label=_("Details"), required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = lists.choices(lists.GIVE_UP)
 
     def clean(self):
         data = super().clean()
@@ -170,7 +178,7 @@ class GiveUpForm(forms.Form):
         return data
 
     def reason_text(self) -> str:
-        label = str(dict(self.REASONS)[self.cleaned_data["reason"]])
+        label = lists.label(lists.GIVE_UP, self.cleaned_data["reason"])
         details = (self.cleaned_data.get("details") or "").strip()
         return f"{label}: {details}" if details else label
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import UserObjectPermissionBase
 
-from companylists import grades
+from companylists import grades, lists
 from crm import photos
 
 # Columns the search box looks in (SPEC §1.A.16-17), in the order of the search text.
@@ -36,6 +36,15 @@ class SearchGrams(Func):
 
     function = "crm_grams"
     template = '(%(function)s(%(expressions)s) COLLATE "C")'
+    output_field = ArrayField(models.TextField())
+
+
+class CustomGrams(Func):
+    """The grams (as SearchGrams) of a customer's custom values, lower-cased, keys left out: the
+    GIN index crm_customer_custom_grams narrows the search box's custom-field conditions, which
+    then recheck each field the searcher may see (customfields.lists.search_condition)."""
+
+    template = """(crm_grams(lower(jsonb_path_query_array(%(expressions)s, 'strict $.*')::text)) COLLATE "C")"""
     output_field = ArrayField(models.TextField())
 
 
@@ -67,11 +76,6 @@ class Customer(models.Model):
         B = "B", _("Class B")
         C = "C", _("Class C")
 
-    class Source(models.TextChoices):
-        SELF = "self", _("Self-contacted")
-        ADVERTISING = "advertising", _("Advertising media")
-        REFERRAL = "referral", _("Referral by a friend")
-
     class Gender(models.TextChoices):
         UNKNOWN = "", _("Not given")
         MALE = "male", _("Male")
@@ -95,7 +99,7 @@ class Customer(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.INTENTION)
     notes = models.TextField(_("negotiation notes"), blank=True, max_length=20000)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SELF)
+    source = models.CharField(_("source"), max_length=20, default="self")  # a key of companylists' sources
     grade = models.CharField(_("grade"), max_length=10, default=Grade.NORMAL)  # a key of companylists.Grade
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN, blank=True)
     photo = models.ImageField(_("photo"), upload_to=photos.upload_path, blank=True)  # a random name (crm/photos.py)
@@ -146,6 +150,7 @@ class Customer(models.Model):
         indexes = [
             # Custom fields' filters: custom @> {"key": value} (customfields.kinds.filter_for).
             GinIndex(fields=["custom"], name="crm_customer_custom_gin", opclasses=["jsonb_path_ops"]),
+            GinIndex(CustomGrams(F("custom")), name="crm_customer_custom_grams"),  # searchable custom values
             # An expression index, not a stored column: the grams are computed once, by the index,
             # and a restore or bulk load does not write them into every row first.
             # Owned customers' grams here, pool customers' in the next: a row is in exactly one, so
@@ -195,6 +200,14 @@ class Customer(models.Model):
     def get_grade_display(self) -> str:
         """The grade's label in the reader's language (the company's list; a retired grade too)."""
         return grades.label(self.grade)
+
+    def get_source_display(self) -> str:
+        """The source's label in the reader's language (the company's list; a retired one too)."""
+        return lists.label(lists.SOURCE, self.source)
+
+    def get_industry_display(self) -> str:
+        """A listed industry in the reader's language; free text as written."""
+        return lists.industry_label(self.industry)
 
     @property
     def has_key_grade(self) -> bool:
@@ -281,6 +294,8 @@ class CustomerChange(models.Model):
             return str({"True": _("Yes"), "False": _("No")}.get(value, value))
         if self.field == "grade":  # the company's grades (companylists), a retired one too
             return grades.label(value)
+        if self.field == "source":
+            return lists.label(lists.SOURCE, value)
         return str(dict(field.flatchoices).get(value, value))
 
     @property

@@ -154,11 +154,12 @@ def _write(rows, *, to, reason, by, note, now, from_pool) -> None:
         listed = grades.all_grades()
         cadence = " ".join(f"WHEN %(grade_{i})s THEN %(next_{i})s::date" for i in range(len(listed)))
         changes += ["pooled_at = NULL", "pool_reason = ''",
-                    f"next_contact_on = CASE c.grade {cadence} ELSE %(next)s::date END"]
+                    f"next_contact_on = CASE c.grade {cadence} ELSE %(next)s::date END" if listed
+                    else "next_contact_on = %(next)s::date"]  # no grade list: default_next_contact's fallback
         for i, grade in enumerate(listed):
             values[f"grade_{i}"] = grade.key
             values[f"next_{i}"] = default_next_contact(grade.key, after=now)
-        values["next"] = default_next_contact(grades.default_key(), after=now)
+        values["next"] = default_next_contact(grades.default_key() if listed else "", after=now)
     sql = f"""
     WITH plan AS (SELECT * FROM unnest(%(ids)s::bigint[], %(from)s::bigint[]) AS p(id, from_owner)),
     moved AS (

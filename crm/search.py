@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import bulk, pagination
 from common.phones import normalize_phone
-from crm.models import Customer, SearchGrams
+from crm.models import CustomGrams, Customer, SearchGrams
 
 # Fields a salesperson may choose for the search box (SPEC §1.A.17). Gender is matched by label.
 SEARCH_FIELDS = [
@@ -193,15 +193,15 @@ def apply_search(queryset: QuerySet, query: str, fields: list[str] | None = None
     `fields` limits the search to some columns (SPEC §1.A.17); none means every text column.
     `walk` leaves the grams out: the plain substring conditions, for reading a page by walking
     the list's own ordering index when the matches are known to be many (see paginate).
-    `extra(term)`: a condition OR-ed for each term (the custom fields the searcher may see,
+    `extra(term, grams=)`: a condition OR-ed for each term (the custom fields the searcher may see,
     crm.custom.search_condition); when `fields` were chosen and none is built in, it alone."""
     chosen = [field for field in (fields or []) if field in SEARCH_FIELD_NAMES]
     extra_only = bool(fields) and not chosen
     text_fields = [field for field in chosen if field != "gender"]
     # The same expression as the GIN index crm_customer_grams_gin, so the planner uses it.
-    queryset = queryset.alias(search_grams=SearchGrams(F("search_text")))
+    queryset = queryset.alias(search_grams=SearchGrams(F("search_text")), custom_grams=CustomGrams(F("custom")))
     for term in search_terms(query):
-        extra_condition = extra(term) if extra else None
+        extra_condition = extra(term, grams=None if walk else _grams(term)) if extra else None
         if extra_only:
             queryset = queryset.filter(extra_condition if extra_condition is not None else Q(pk__in=[]))
             continue

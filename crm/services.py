@@ -1,23 +1,35 @@
 """Every write to customers: keyword-only, atomic; every change of owner goes through crm.ownership."""
 
 import hashlib
+import json
 import logging
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import audit
 from common import bulk, locks, timewindows
-from common.phones import normalize_phone
 from companylists import grades
 from crm import custom, followup_extras, holds, ownership, policies
 from crm.cadence import cadence_days, default_next_contact  # noqa: F401 - the customer services' vocabulary
+from crm.duplicates import (  # noqa: F401  (撞单: the customer services' vocabulary, asked here by other apps)
+    DuplicateCustomer,
+    SameNameCustomer,
+    _check_duplicates,
+    _check_unique_custom,
+    duplicate_message,
+    find_duplicates,
+    find_same_name,
+    lock_customer_keys,
+    lock_duplicate_keys,
+    register_phone_holder,
+)
 from crm.models import (
     Custody,
     Customer,
@@ -27,6 +39,7 @@ from crm.models import (
     FollowUpRevision,
     SavedSearch,
 )
+from customfields import values as cf_values
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +48,6 @@ TRACKED_FIELDS = [
     "name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
     "gender", "next_contact_on", "owner_id", "locked",
 ]
-
-
-class DuplicateCustomer(Exception):
-    """Raised when a customer would be entered twice (撞单, SPEC §9). `messages` are safe to show."""
-
-    def __init__(self, messages):
-        super().__init__("; ".join(messages))
-        self.messages = messages
-
-
-class SameNameCustomer(Exception):
-    """Another customer has the same name (but not the same phone, nor the same company): maybe
-    the same person entered twice (撞单), maybe a namesake. The person saving is warned and may
-    confirm. `messages` are safe to show."""
-
-    def __init__(self, messages):
-        super().__init__("; ".join(messages))
-        self.messages = messages
 
 
 class CustomerChanged(Exception):
@@ -84,106 +79,9 @@ class FollowUpChanged(Exception):
 
 
 def followup_version(followup) -> str:
-    values = "\x1f".join([followup.subject, followup.content, followup.occurred_at.isoformat()])
+    values = "\x1f".join([followup.subject, followup.content, followup.occurred_at.isoformat(),
+                          json.dumps(followup.custom or {}, sort_keys=True)])
     return hashlib.sha256(values.encode()).hexdigest()[:32]
-
-
-# Other apps whose phone numbers count in the duplicate check (contacts: a contact's phone is
-# its customer's too). fn(phone_key, exclude_pk) returns up to 5 customers other than
-# exclude_pk holding that normalised phone, owner and group selected. Registered in ready().
-_phone_holders = []
-
-
-def register_phone_holder(fn) -> None:
-    if fn not in _phone_holders:
-        _phone_holders.append(fn)
-
-
-def find_duplicates(*, name: str, company: str, phone: str, exclude_pk=None):
-    """Customers with the same normalised phone (their own, or one registered by another app,
-    register_phone_holder), or the same name and company."""
-    conditions = Q()
-    phone_key = normalize_phone(phone)
-    if phone_key:
-        conditions |= Q(normalized_phone=phone_key)
-    if name.strip() and company.strip():
-        conditions |= Q(name__iexact=name.strip(), company__iexact=company.strip())
-    if not conditions:
-        return []
-    found = Customer.objects.filter(conditions).select_related("owner__sales_group")
-    if exclude_pk:
-        found = found.exclude(pk=exclude_pk)
-    found = list(found[:5])
-    for holder in _phone_holders if phone_key else ():
-        seen = {customer.pk for customer in found}
-        for customer in holder(phone_key, exclude_pk):
-            if customer.pk not in seen:
-                customer.holds_phone = True  # through another app's record: duplicate_message says "phone"
-                found.append(customer)
-    return found[:5]
-
-
-def find_same_name(*, name: str, exclude_pk=None):
-    """Customers with the same name (case-insensitive; the name + company index answers it)."""
-    if not name.strip():
-        return []
-    found = Customer.objects.filter(name__iexact=name.strip()).select_related("owner__sales_group")
-    if exclude_pk:
-        found = found.exclude(pk=exclude_pk)
-    return list(found.order_by("pk")[:3])
-
-
-def duplicate_message(duplicate: Customer, *, phone: str, viewer, same_name_only=False) -> str:
-    """Names who holds the other customer, and nothing else unless `viewer` may see it."""
-    same_phone = bool(normalize_phone(phone)) and (
-        duplicate.normalized_phone == normalize_phone(phone) or getattr(duplicate, "holds_phone", False))
-    if same_name_only:
-        what = _("the same name")
-    else:
-        what = _("the same phone number") if same_phone else _("the same name and company")
-    if duplicate.owner_id is None:
-        holder = _("is in the isolation pool; claim it there instead")
-    elif duplicate.owner_id == viewer.pk:
-        holder = _("is already one of your customers (%(number)s)") % {"number": duplicate.number}
-    else:
-        owner = duplicate.owner
-        group = owner.sales_group.name if owner.sales_group_id else _("no group")
-        holder = _("is already held by %(owner)s, %(group)s") % {"owner": owner.display_name, "group": group}
-    return _("A customer with %(what)s %(holder)s.") % {"what": what, "holder": holder}
-
-
-def lock_customer_keys(*, exclusive=False) -> None:
-    """Every save that checks for duplicates shares this lock until its transaction ends; an
-    import takes it alone, briefly, to check its new customers against what was committed
-    meanwhile (transfers.services._merge), so neither can miss the other's customer."""
-    locks.hold("crm.customer-keys", shared=not exclusive)
-
-
-def lock_duplicate_keys(*, name: str = "", company: str = "", phone: str = "") -> None:
-    """Serialise concurrent saves of the same phone or name+company until this transaction ends,
-    so two people entering one customer (or a contact's phone) at the same moment cannot both
-    pass the check."""
-    lock_customer_keys()
-    keys = [f"phone:{normalize_phone(phone)}"] if normalize_phone(phone) else []
-    if name.strip() and company.strip():
-        keys.append(f"name:{name.strip().lower()}|{company.strip().lower()}")
-    locks.hold(*keys)
-
-
-def _check_duplicates(*, data, viewer, exclude_pk=None, override=False, check_name=True, same_name_confirmed=False) -> None:
-    """Refuse the same phone or the same name + company (an admin may override); warn about the
-    same name alone unless the person confirmed it is someone else (SameNameCustomer)."""
-    name, company, phone = data.get("name", ""), data.get("company", ""), data.get("phone", "")
-    lock_duplicate_keys(name=name, company=company, phone=phone)
-    overridden = override and policies.can_override_duplicates(viewer)
-    duplicates = find_duplicates(name=name, company=company, phone=phone, exclude_pk=exclude_pk)
-    if duplicates and not overridden:
-        raise DuplicateCustomer([duplicate_message(d, phone=phone, viewer=viewer) for d in duplicates])
-    if check_name and not (overridden or same_name_confirmed):
-        namesakes = find_same_name(name=name, exclude_pk=exclude_pk)
-        if namesakes:
-            raise SameNameCustomer([duplicate_message(d, phone=phone, viewer=viewer, same_name_only=True)
-                                    for d in namesakes])
 
 
 @transaction.atomic
@@ -193,7 +91,8 @@ def customer_create(*, data: dict, owner, by, override_duplicates=False, same_na
     who has left since the form was shown."""
     _check_duplicates(data=data, viewer=by, override=override_duplicates, same_name_confirmed=same_name_confirmed)
     fields = dict(data)
-    fields["custom"], _keys = custom.checked_changes(custom.CUSTOMER, {}, data.get("custom") or {})
+    fields["custom"], keys = custom.checked_changes(custom.CUSTOMER, {}, data.get("custom") or {})
+    _check_unique_custom(fields["custom"], keys, viewer=by, override=override_duplicates)
     if not fields.get("next_contact_on"):
         fields["next_contact_on"] = default_next_contact(fields.get("grade") or grades.default_key())
     return ownership.create(fields=fields, to=owner, by=by)
@@ -238,6 +137,7 @@ def customer_update(*, customer: Customer, data: dict, by, override_duplicates=F
     if "custom" in data:
         data = {**data}
         data["custom"], custom_keys = custom.checked_changes(custom.CUSTOMER, custom_before, data["custom"])
+        _check_unique_custom(data["custom"], custom_keys, viewer=by, exclude_pk=customer.pk, override=override_duplicates)
     for field, value in data.items():
         setattr(customer, field, value)
     customer.save()
@@ -354,13 +254,13 @@ def _record_contact(customer: Customer, *, occurred_at, next_contact_on=None) ->
 
 @transaction.atomic
 def followup_create(*, customer: Customer, subject: str, content: str, occurred_at, next_contact_on=None, by,
-                    extras: dict | None = None) -> FollowUp:
+                    extras: dict | None = None, custom_values: dict | None = None) -> FollowUp:
     """Log a conversation; the customer's last (and next) contact date move in the same transaction,
     and so do the other apps' extras (crm.followup_extras: e.g. the deal it was about)."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    followup = FollowUp.objects.create(
-        customer=customer, author=by, subject=subject, content=content, occurred_at=occurred_at
-    )
+    followup = FollowUp(customer=customer, author=by, subject=subject, content=content, occurred_at=occurred_at)
+    cf_values.write(followup, custom.FOLLOWUP, custom_values, by=by)  # validated by kind
+    followup.save(force_insert=True)
     _record_contact(customer, occurred_at=occurred_at, next_contact_on=next_contact_on)
     if extras:
         followup_extras.save_all(followup, extras, by=by)
@@ -379,13 +279,16 @@ def _keep_revision(followup: FollowUp, *, kind, by) -> None:
 
 
 @transaction.atomic
-def followup_edit(*, followup: FollowUp, subject: str, content: str, by, expected_version=None) -> FollowUp:
+def followup_edit(*, followup: FollowUp, subject: str, content: str, by, expected_version=None,
+                  custom_values: dict | None = None) -> FollowUp:
     """Fix a record's words (SPEC §2.5). Its time never changes here; the old text is kept.
     With `expected_version` (followup_version when the form was opened), raises FollowUpChanged
     if someone corrected or continued the record since."""
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if expected_version and followup_version(followup) != expected_version:
         raise FollowUpChanged(followup)
+    if cf_values.write(followup, custom.FOLLOWUP, custom_values, by=by):  # kept in its own history
+        followup.save(update_fields=["custom", "updated_at"])
     if (subject, content) == (followup.subject, followup.content):
         return followup
     _keep_revision(followup, kind=FollowUpRevision.Kind.EDIT, by=by)

@@ -12,4 +12,4 @@ class CustomFieldsConfig(AppConfig):
         from customfields import policies
 
         register_navigation("customfields:field-list", _("Custom fields"), policies.may_manage_fields,
-                            after="companylists:grades")
+                            after="companylists:lists")

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from customfields import kinds, registry
+from customfields import kinds, registry, unique
 from customfields.models import FieldDefinition
 
 PREFIX = "cf_"
@@ -91,6 +91,15 @@ class DefinitionForm(forms.ModelForm):
         choices = cleaned.get("choices_text") or []
         if kind in (FieldDefinition.Kind.CHOICE, FieldDefinition.Kind.MULTI_CHOICE) and not choices:
             self.add_error("choices_text", _("A choice field needs at least one choice."))
+        if cleaned.get("unique") and kind and kind not in unique.UNIQUE_KINDS:
+            self.add_error("unique", _("Only a short text, number, phone, e-mail or URL field can be unique."))
+        if cleaned.get("unique") and cleaned.get("target", self.instance.target) != FieldDefinition.Target.CUSTOMER:
+            self.add_error("unique", _("Only a customer's field takes part in the duplicate check."))
+        elif cleaned.get("unique") and self.instance.pk and not self.initial.get("unique"):
+            shared = unique.shared_values(self.instance)
+            if shared:
+                self.add_error("unique", _("%(count)s values are held by more than one customer (e.g. “%(value)s”): "
+                                           "make them different first.") % {"count": len(shared), "value": shared[0]})
         if kind and self.instance.pk and kind != self.initial.get("kind"):
             self._check_kind_change(kind)
         if self.instance.pk and self.instance.choices and kind in (FieldDefinition.Kind.CHOICE,
@@ -120,3 +129,12 @@ class DefinitionForm(forms.ModelForm):
         self.instance.choices = self.cleaned_data.get("choices_text") or []
         return super().save(commit=commit)
 
+
+
+def pop_values(form: forms.Form, current: dict | None = None) -> dict:
+    """A valid form's custom values merged into the record's `current` ones, taken out of its
+    cleaned data (so the rest can be handed to a service as keyword arguments)."""
+    values = merged_values(form, current)
+    for name in custom_field_names(form):
+        form.cleaned_data.pop(name, None)
+    return values

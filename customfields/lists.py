@@ -32,16 +32,18 @@ def search_condition(user, fields):
     if not definitions:
         return None
 
-    def condition(term: str):
-        found = Q(pk__in=[])
+    def condition(term: str, *, grams=None):
+        """`grams`: the term's grams, for the `custom_grams` alias the search puts on the customers
+        (crm.search: the GIN index of the custom values' grams narrows, each field rechecks)."""
+        found, texts = Q(pk__in=[]), Q(pk__in=[])
         for definition in definitions:
-            if definition.kind in CHOICE_KINDS:
+            if definition.kind in CHOICE_KINDS:  # a label finds its key: custom @> {...}, the jsonb GIN index
                 keys = [key for key, label in definition.choice_labels().items() if term in label.lower()]
                 for key in keys:
                     found |= Q(custom__contains={definition.key: [key] if definition.kind == "multi_choice" else key})
             else:
-                found |= Q(**{f"custom__{definition.key}__icontains": term})
-        return found
+                texts |= Q(**{f"custom__{definition.key}__icontains": term})
+        return found | (Q(custom_grams__contains=grams) & texts if grams else texts)
 
     return condition
 
@@ -57,3 +59,21 @@ def attach_cells(rows, columns) -> None:
     people = {u.pk: u for u in User.objects.filter(pk__in=people_ids)} if people_ids else {}
     for row in rows:
         row.custom_cells = [kinds.display(d, row.custom.get(d.key), people_by_id=people) for d in columns]
+
+
+def add_filters(filterset, target: str) -> None:
+    """The filters of the custom fields `filterset.user` may see (named cf_<key>), and the searchable
+    ones among the search box's "search only in these fields"."""
+    definitions = registry.visible_definitions(target, filterset.user)
+    for definition in definitions:
+        filter_ = kinds.filter_for(definition)
+        if filter_ is not None:
+            filterset.filters[FIELD_PREFIX + definition.key] = filter_
+    searchable = [(FIELD_PREFIX + d.key, d.label) for d in definitions if _searchable(d)]
+    if searchable and "fields" in filterset.filters:
+        field_filter = filterset.filters["fields"]
+        field_filter.extra["choices"] = [*field_filter.extra["choices"], *searchable]
+
+
+def filter_names(form) -> list[str]:
+    return [name for name in form.fields if is_custom(name)]

@@ -4,6 +4,7 @@ A definition says what a value may be; the values live in each record's `custom`
 (key -> JSON value), validated against the definitions by customfields.kinds on every write.
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -73,3 +74,20 @@ class FieldDefinition(models.Model):
     def choice_labels(self) -> dict[str, str]:
         english = (get_language() or "").startswith("en")
         return {c["key"]: (c.get("en") if english else c.get("zh_hans")) or c["key"] for c in self.choices or []}
+
+
+class ValueChange(models.Model):
+    """A custom value of a follow-up or a deal changed (their own histories keep the text and the
+    stages; customers keep theirs in crm's CustomerChange). Values are stored as JSON text."""
+
+    target = models.CharField(max_length=10, choices=FieldDefinition.Target.choices)
+    record_id = models.BigIntegerField()
+    key = models.CharField(max_length=30)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["target", "record_id", "at"], name="customfields_change_record")]

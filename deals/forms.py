@@ -4,6 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.timewindows import DayField
+from companylists import lists
+from customfields import forms as custom_forms
+from customfields.models import FieldDefinition
 from deals.models import (
     MAX_AMOUNT,
     MAX_TARGET,
@@ -72,13 +75,25 @@ class DealForm(forms.ModelForm):
         field_classes = {"stage": StageChoice}
         error_messages = {"title": {"required": _("Give the deal a title.")}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["stage"]  # moved by a stage change, with its history
         else:
             self.fields["stage"].queryset = Stage.objects.filter(active=True, kind=Stage.Kind.OPEN)
             self.fields["stage"].empty_label = None
+        # The company's active sources, and the one this deal has even if retired (or the
+        # customer's, offered as the initial value).
+        current = self.instance.source if self.instance.pk else (self.initial.get("source") or "")
+        self.fields["source"] = forms.ChoiceField(
+            choices=[("", "---------"), *lists.choices(lists.SOURCE, current=current)],
+            label=_("Source"), required=False)
+        # The company's own deal fields `user` may see (customfields), after the deal's own.
+        custom_forms.add_fields(self, FieldDefinition.Target.DEAL, user, self.instance.custom)
+
+    def deal_data(self) -> dict:
+        """The service's keyword arguments: the deal's own fields and `custom_values`."""
+        return {"custom_values": custom_forms.pop_values(self, self.instance.custom), **self.cleaned_data}
 
 
 class StageChangeForm(forms.Form):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from companylists import lists
 from crm.models import Customer, FollowUp
 
 MAX_AMOUNT = Decimal("999999999999.99")  # under 10^12 CNY: anything larger is a typing mistake
@@ -86,7 +87,7 @@ class Deal(models.Model):
     lost_reason = models.ForeignKey(LostReason, verbose_name=_("lost reason"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     lost_note = models.CharField(_("what happened"), max_length=500, blank=True)
-    source = models.CharField(_("source"), max_length=20, blank=True, choices=Customer.Source.choices)
+    source = models.CharField(_("source"), max_length=20, blank=True)  # a key of companylists' sources
     notes = models.TextField(_("products and notes"), blank=True, max_length=20000)
     custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True)  # customfields
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -120,6 +121,10 @@ class Deal(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_source_display(self) -> str:
+        """The source's label in the reader's language (companylists), empty when none."""
+        return lists.label(lists.SOURCE, self.source) if self.source else ""
 
     def get_absolute_url(self):
         return reverse("deals:deal-detail", args=[self.pk])

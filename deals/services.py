@@ -12,9 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Customer
+from customfields import values
+from customfields.models import FieldDefinition
 from deals import policies
 from deals.models import Deal, Instalment, Payment, Stage, StageChange
 
+DEAL = FieldDefinition.Target.DEAL
 EDITABLE_FIELDS = ("title", "amount", "probability", "expected_close_on", "source", "notes")
 NOT_BEFORE_CREATION = _("The expected close date cannot be before the deal was opened (%(day)s).")
 
@@ -39,7 +42,7 @@ def _check_close_date(expected_close_on, opened_on) -> None:
 
 @transaction.atomic
 def deal_create(*, customer, by, title: str, amount: Decimal, stage: Stage, probability: int | None = None,
-                expected_close_on=None, source: str = "", notes: str = "") -> Deal:
+                expected_close_on=None, source: str = "", notes: str = "", custom_values: dict | None = None) -> Deal:
     """Open a deal on `customer`; its salesperson is the customer's owner at this moment (the
     customer's row is locked, so an owner change either happened before or waits)."""
     customer = Customer.objects.select_for_update(of=("self",)).select_related("owner").get(pk=customer.pk)
@@ -49,17 +52,19 @@ def deal_create(*, customer, by, title: str, amount: Decimal, stage: Stage, prob
         raise ValidationError({"stage": _("A new deal starts in an open stage.")}, code="closed_stage")
     now = timezone.now()
     _check_close_date(expected_close_on, timezone.localdate(now))
-    deal = Deal.objects.create(
+    deal = Deal(
         customer=customer, owner=customer.owner, title=title, amount=amount, stage=stage,
         probability=stage.probability if probability is None else probability,
         expected_close_on=expected_close_on, source=source, notes=notes, created_by=by, created_at=now,
     )
+    values.write(deal, DEAL, custom_values, by=by)  # validated by kind
+    deal.save(force_insert=True)
     StageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, by=by, at=now)
     return deal
 
 
 @transaction.atomic
-def deal_update(*, deal, by, **fields) -> Deal:
+def deal_update(*, deal, by, custom_values: dict | None = None, **fields) -> Deal:
     """Change a deal's own fields (never its customer, salesperson or stage: see deal_move)."""
     deal = Deal.objects.select_for_update(of=("self",)).select_related("owner", "stage").get(pk=deal.pk)
     if not policies.can_edit_deal(by, deal):
@@ -72,6 +77,8 @@ def deal_update(*, deal, by, **fields) -> Deal:
         fields.pop("probability", None)
     for name, value in fields.items():
         setattr(deal, name, value)
+    if values.write(deal, DEAL, custom_values, by=by):  # each change kept in the custom fields' history
+        fields["custom"] = deal.custom
     deal.save(update_fields=[*fields, "updated_at"])
     return deal
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import require
 from common.pagination import paginate
+from customfields import registry, values
 from deals import board_moves, conversations, panels, policies, selectors, services
 from deals.forms import (
     DealFilterForm,
@@ -20,6 +21,7 @@ from deals.forms import (
 from deals.models import DealSettings, LostReason, Stage
 
 MOVED_MEANWHILE = board_moves.MOVED_MEANWHILE
+DEAL = services.DEAL
 
 
 def _filter_form(request):
@@ -56,10 +58,11 @@ def deal_board(request):
 @require_http_methods(["GET", "POST"])
 def deal_create(request, customer_pk):
     customer = policies.get_customer_for_deal(request.user, customer_pk)
-    form = DealForm(request.POST or None, initial={"stage": services.default_stage(), "source": customer.source})
+    form = DealForm(request.POST or None, initial={"stage": services.default_stage(), "source": customer.source},
+                    user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            deal = services.deal_create(customer=customer, by=request.user, **form.cleaned_data)
+            deal = services.deal_create(customer=customer, by=request.user, **form.deal_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -79,6 +82,8 @@ def deal_detail(request, pk):
         "payments": deal.payments.all(), "stage_form": StageChangeForm(initial={"stage": deal.stage_id}),
         "stages": selectors.active_stages(), "sections": panels.deal_sections(request.user, deal),
         "conversations": conversations.deal_conversations(request.user, deal), **flags,
+        "custom_values": registry.shown_values(DEAL, request.user, deal.custom),
+        "custom_history": values.history(DEAL, deal.pk, request.user),
     })
 
 
@@ -86,10 +91,10 @@ def deal_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def deal_edit(request, pk):
     deal = policies.get_deal_for(request.user, pk, write=True)
-    form = DealForm(request.POST or None, instance=deal)
+    form = DealForm(request.POST or None, instance=deal, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.deal_update(deal=deal, by=request.user, **form.cleaned_data)
+            services.deal_update(deal=deal, by=request.user, **form.deal_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from common.bulk import analyze
 from crm.models import Custody, Customer
+from demo import fields
 from demo.bulk import indexes_deferred, worth_deferring
 from demo.people import person_name
 
@@ -125,7 +126,8 @@ def seed_customers(*, target: int, owner_ids: list[int], rng: random.Random, poo
             size = min(batch, missing - added)
             first_id = _next_ids(size)
             rows = [_row(rng, owner_ids, now, pool_share) for i in range(size)]
-            _copy(Customer._meta.db_table, ["id"] + COLUMNS, ([first_id + i] + row for i, row in enumerate(rows)))
+            _copy(Customer._meta.db_table, ["id", *COLUMNS, "custom"],
+                  ([first_id + i, *row, fields.custom_json(rng, first_id + i)] for i, row in enumerate(rows)))
             _copy(Custody._meta.db_table, ["customer_id", "from_owner_id", "to_owner_id", "actor_id", "reason", "note", "created_at"],
                   _custody_rows(first_id, rows))
             added += size

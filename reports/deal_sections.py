@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from crm.models import Customer
+from companylists import lists
 from deals.models import LostReason, Stage
 from reports import deal_numbers
 from reports.sections import Section, _chart, _percent
@@ -111,10 +111,9 @@ def _by_industry(rows):
 
 
 def _by_source(rows):
-    names = dict(Customer.Source.choices)
     per = sorted(deal_numbers.revenue_by(rows.won_by_source, lambda row: row["source"] or "").items(), key=lambda item: -item[1][1])
     return _revenue_section(_("Revenue by source"), _("Source"),
-                            [(str(names.get(source, source or _("Not given"))), value) for source, value in per],
+                            [(lists.label(lists.SOURCE, source) if source else _("Not given"), value) for source, value in per],
                             chart="doughnut")
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.policies import visible_sales_groups, visible_users
 from common import timewindows
-from companylists import grades
+from companylists import grades, lists
 from crm.models import Custody, Customer, CustomerChange, FollowUp
 from crm.selectors import overdue_q  # the customer list's "overdue" view: one definition
 from reports import policies
@@ -187,6 +187,9 @@ def by_field(scope: Scope, name: str, *, now=None, top=None) -> list[tuple[str, 
     choices = Customer._meta.get_field(name).choices
     if name == "grade":  # the company's grades, in its order (a retired one while customers have it)
         choices = [(grade.key, grade.label) for grade in grades.all_grades()]
+    if name == "source":  # the company's sources in its order, then any value outside the list
+        choices = [(entry.key, entry.label) for entry in lists.entries(lists.SOURCE)]
+        choices += [(value, value) for value, _n in rows if value not in dict(choices)]
     if choices:
         counts = dict(rows)
         return [(value, counts.get(value, 0)) for value, _label in choices if value or counts.get(value)]

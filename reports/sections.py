@@ -8,7 +8,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from companylists import grades
+from companylists import grades, lists
 from crm.models import Custody, Customer
 from complaints.models import Category, Severity
 from reports import complaint_numbers, numbers
@@ -177,6 +177,8 @@ def _label_of(field, value) -> str:
         return _("Other industries")
     if field.name == "grade":
         return grades.label(value)
+    if field.name == "source":  # the company's sources, a retired one too
+        return lists.label(lists.SOURCE, value)
     if field.choices:
         return str(dict(field.choices).get(value, value))
     return value or _("Not given")

@@ -55,11 +55,13 @@ def files_inside_the_repository(tmp_path_factory):
 def seeded_grades_cached():
     """Every test starts with the seeded grade list cached (as a warm server: no query for it),
     and a test's edits of the list do not outlive its rolled-back transaction."""
-    from companylists import grades, seeds
+    from companylists import grades, lists, seeds
 
     grades.prime(seeds.grades())
+    lists.prime(seeds.entries())  # the sources and give-up reasons too
     yield
     grades.forget()
+    lists.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ from import_export import fields as ie_fields
 from import_export import resources, widgets
 
 from accounts.models import User
-from companylists import grades
+from companylists import grades, lists
 from contacts import selectors as contact_selectors
 from crm.models import Customer
 from customfields import kinds
@@ -113,7 +113,23 @@ class CompanyGrades:
         return [(grade.key, self.Label(grade)) for grade in grades.all_grades()]
 
 
-CHOICE_FIELDS = {"type": Customer.Type, "grade": CompanyGrades(), "source": Customer.Source, "gender": Customer.Gender}
+class CompanyList(CompanyGrades):
+    """One of the company's simple lists (companylists.lists: sources) as a column's choices."""
+
+    def __init__(self, list_name):
+        self.list_name = list_name
+
+    @property
+    def choices(self):
+        return [(entry.key, self.Label(entry)) for entry in lists.entries(self.list_name) if entry.active]
+
+    @property
+    def all_choices(self):
+        return [(entry.key, self.Label(entry)) for entry in lists.entries(self.list_name)]
+
+
+CHOICE_FIELDS = {"type": Customer.Type, "grade": CompanyGrades(), "source": CompanyList(lists.SOURCE),
+                 "gender": Customer.Gender}
 EXTRA_CHOICE_WORDS = {
     "gender": {"男": "male", "女": "female", "先生": "male", "女士": "female", "m": "male", "f": "female"},
     "type": {"准客户": "prospect", "意向客户": "intention", "暂停客户": "suspended", "意向": "intention", "暂停": "suspended"},
@@ -236,6 +252,27 @@ class ChoiceLabelWidget(widgets.Widget):
         return self.labels.get(value, value)
 
 
+class IndustryWidget(widgets.CharWidget):
+    """Any text; a listed industry (key or label, either language) as the text customers store
+    for it (companylists.lists); exported in the reader's language. The list is read once."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, **kwargs)
+        self.stored = self.shown = None
+
+    def clean(self, value, row=None, **kwargs):
+        text = (super().clean(value, row, **kwargs) or "").strip()
+        if self.stored is None:
+            self.stored = {word.lower(): lists.industry_stored(e.key) for e in lists.entries(lists.INDUSTRY)
+                           if e.active for word in (e.key, e.label_zh_hans, e.label_en)}
+        return self.stored.get(text.lower(), text)
+
+    def render(self, value, obj=None, **kwargs):
+        if self.shown is None:
+            self.shown = {e.label_zh_hans: e.label for e in lists.entries(lists.INDUSTRY)}
+        return self.shown.get(value or "", value or "")
+
+
 class LenientDateWidget(widgets.Widget):
     """Excel dates, and text such as 2026-12-01, 2026/12/1, 2026.12.01 or 2026年12月1日."""
 
@@ -304,6 +341,8 @@ class CustomerResource(resources.ModelResource):
                 widget = LenientDateWidget()
             elif column.field == "owner":
                 widget = OwnerWidget()
+            elif column.field == "industry":
+                widget = IndustryWidget()
             else:
                 widget = widgets.CharWidget(allow_blank=True)
             self.fields[column.field] = ie_fields.Field(attribute=column.field, column_name=str(column.label), widget=widget)

@@ -15,12 +15,11 @@ from import_export import widgets
 from contacts import policies as contact_policies
 from contacts.models import Contact
 from crm.filters import CustomerFilterSet
-from crm.models import Customer
 from deals import policies as deal_policies
 from deals import selectors as deal_selectors
 from deals.forms import DealFilterForm
 from deals.models import Payment, Target
-from transfers.columns import ChoiceLabelOf, LenientDateWidget, ValuesResource, person_name_of
+from transfers.columns import ChoiceLabelOf, ChoiceLabelWidget, LenientDateWidget, ValuesResource, person_name_of
 
 
 class TextWidget(widgets.Widget):
@@ -79,7 +78,7 @@ class DealResource(ValuesResource):
         ("expected_close_on", gettext_lazy("Expected close date"), F("expected_close_on"), DayWidget()),
         ("won_amount", gettext_lazy("Signed amount (CNY)"), F("won_amount"), TextWidget()),
         ("won_on", gettext_lazy("Signed on"), F("won_on"), DayWidget()),
-        ("source", gettext_lazy("Source"), F("source"), ChoiceLabelOf(Customer.Source)),
+        ("source", gettext_lazy("Source"), F("source"), ChoiceLabelWidget("source")),
         ("created_at", gettext_lazy("Created"), F("created_at"), LenientDateWidget(with_time=True)),
     ]
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from common.bulk import analyze
 from common.phones import normalize_phone
-from companylists import grades
+from companylists import grades, lists
 from crm import ownership
 from crm import services as crm_services
 from crm.models import Custody, Customer, CustomerChange
@@ -514,7 +514,7 @@ def template_workbook(custom=()) -> bytes:
     writer.header(template_headers() + [f"{d.label_zh_hans} / {d.label_en}" for d in custom])
     with translation.override("zh-hans"):
         writer.append(["李华", "上海华信科技有限公司", "总经理", "138-0013-8000", "上海市浦东新区人民路12号",
-                       str(Customer.Type.INTENTION.label), grades.label(grades.default_key()), str(Customer.Source.SELF.label),
+                       str(Customer.Type.INTENTION.label), grades.label(grades.default_key()), lists.label(lists.SOURCE, lists.default_key(lists.SOURCE)),
                        "制造业", str(Customer.Gender.MALE.label), "初次电话沟通，约下周面谈。", "", ""])
     writer.close()
     return buffer.getvalue()

@@ -7,9 +7,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.policies import has_sales_role, require
 from common.pagination import paginate
-from crm import followup_extras, policies, sections, services
+from crm import custom, followup_extras, policies, sections, services
 from crm.filters import FollowUpFilterSet
 from crm.forms import FollowUpContinueForm, FollowUpEditForm, FollowUpForm
+from customfields import forms as custom_forms
+from customfields import registry, values
 
 sales_only = require(has_sales_role)
 
@@ -40,9 +42,12 @@ def followup_create(request, pk):
     initial = {"occurred_at": _now_input(), "next_contact_on": services.default_next_contact(customer.grade)}
     form = FollowUpForm(request.POST or None, initial=initial)
     followup_extras.add_fields(form, request.user, customer)
+    custom_forms.add_fields(form, custom.FOLLOWUP, request.user, {})
     if request.method == "POST" and form.is_valid():
         extras = followup_extras.pop_values(form.cleaned_data)
-        services.followup_create(customer=customer, by=request.user, extras=extras, **form.cleaned_data)
+        custom_values = custom_forms.pop_values(form)
+        services.followup_create(customer=customer, by=request.user, extras=extras, custom_values=custom_values,
+                                 **form.cleaned_data)
         messages.success(request, _("Conversation logged."))
         return redirect(customer)
     return render(request, "crm/followup_form.html", {"form": form, "customer": customer, "mode": "create"})
@@ -60,6 +65,8 @@ def followup_detail(request, pk):
         "can_continue": policies.can_continue_followup(request.user, followup),
         "sections": sections.followup_sections(request.user, followup),
         "extra_panels": followup_extras.panels(request.user, followup),
+        "custom_values": registry.shown_values(custom.FOLLOWUP, request.user, followup.custom),
+        "custom_history": values.history(custom.FOLLOWUP, followup.pk, request.user),
     })
 
 
@@ -71,16 +78,21 @@ def followup_edit(request, pk):
         raise PermissionDenied
     form = FollowUpEditForm(request.POST or None, initial={
         "subject": followup.subject, "content": followup.content, "version": services.followup_version(followup)})
+    custom_forms.add_fields(form, custom.FOLLOWUP, request.user, followup.custom)
     changed = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.followup_edit(followup=followup, subject=data["subject"], content=data["content"], by=request.user,
-                                   expected_version=data.get("version"))
+                                   expected_version=data.get("version"),
+                                   custom_values=custom_forms.merged_values(form, followup.custom))
         except services.FollowUpChanged as error:
             # Keep their words, show the record as it is now; saving again is a deliberate choice.
             followup = changed = error.followup
-            form = FollowUpEditForm({**request.POST.dict(), "version": services.followup_version(followup)})
+            post = request.POST.copy()  # a multiple choice keeps all its values
+            post["version"] = services.followup_version(followup)
+            form = FollowUpEditForm(post)
+            custom_forms.add_fields(form, custom.FOLLOWUP, request.user, followup.custom)
             form.is_valid()
             form.add_error(None, _("Someone else changed this record while you were correcting it, so nothing was saved. "
                                    "Its text now is shown above; save again to keep yours."))

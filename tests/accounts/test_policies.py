@@ -91,7 +91,7 @@ def test_the_navigation_questions_follow_the_role(cast, who, reports, staff, aud
               "staff:user-list"]),
     ("admin", ["home", "crm:customer-list", "crm:followup-list", "crm:pool-list", "deals:deal-list", "complaints:complaint-list",
                "workplans:plan-list", "bulletin:post-list", "bulletin:suggestion-list", "reports:index",
-               "staff:user-list", "staff:audit-list", "backups:list", "companylists:grades",
+               "staff:user-list", "staff:audit-list", "backups:list", "companylists:lists",
                "customfields:field-list"]),
     ("backup", ["home", "backups:list"]),
 ])

@@ -1,6 +1,6 @@
 """Authorization-matrix rows for the grades settings pages: admins only (supervisors: none)."""
 
-from companylists.models import Grade
+from companylists.models import Entry, Grade
 from tests.authz import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyone
 
 
@@ -13,6 +13,9 @@ def build(world):
         cadence_days=14,
         recycle_days=60,
     )
+
+
+    world.entry = Entry.objects.create(list="source", key="matrix", label_zh_hans="矩阵", label_en="Matrix", order=9)
 
 
 def admin_page(outcome):
@@ -72,4 +75,33 @@ ROWS = [
     Row("companylists:grade-move", "GET", everyone(NOT_ALLOWED), kwargs=one_grade),
     Row("companylists:grade-delete", "POST", admin_page(REDIRECT), kwargs=one_grade),
     Row("companylists:grade-delete", "GET", everyone(NOT_ALLOWED), kwargs=one_grade),
+]
+
+
+def source_list(world, relation):
+    return {"list_slug": "source"}
+
+
+def one_entry(world, relation):
+    return {"list_slug": "source", "pk": world.entry.pk}
+
+
+ENTRY_DATA = {"label_zh_hans": "矩阵", "label_en": "Matrix"}
+
+ROWS += [
+    Row("companylists:lists", "GET", admin_page(OK)),
+    Row("companylists:lists", "POST", everyone(NOT_ALLOWED)),
+    Row("companylists:entries", "GET", admin_page(OK), kwargs=source_list),
+    Row("companylists:entries", "POST", everyone(NOT_ALLOWED), kwargs=source_list),
+    Row("companylists:entry-create", "GET", admin_page(OK), kwargs=source_list),
+    Row("companylists:entry-create", "POST", admin_page(REDIRECT), kwargs=source_list,
+        data={**ENTRY_DATA, "key": "newer"}),
+    Row("companylists:entry-edit", "GET", admin_page(OK), kwargs=one_entry),
+    Row("companylists:entry-edit", "POST", admin_page(REDIRECT), kwargs=one_entry, data=ENTRY_DATA),
+    Row("companylists:entry-active", "POST", admin_page(REDIRECT), kwargs=one_entry, data={"active": "0"}),
+    Row("companylists:entry-active", "GET", everyone(NOT_ALLOWED), kwargs=one_entry),
+    Row("companylists:entry-move", "POST", admin_page(REDIRECT), kwargs=one_entry, data={"up": "1"}),
+    Row("companylists:entry-move", "GET", everyone(NOT_ALLOWED), kwargs=one_entry),
+    Row("companylists:entry-delete", "POST", admin_page(REDIRECT), kwargs=one_entry),
+    Row("companylists:entry-delete", "GET", everyone(NOT_ALLOWED), kwargs=one_entry),
 ]

@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import SalesGroup, User
 from bulletin.models import Post
 from crm.models import Custody, Customer, FollowUp
+from customfields.models import FieldDefinition
 from demo.people import group_name
 from workplans.models import Plan
 
@@ -45,3 +47,19 @@ def test_seed_demo_twice_gives_the_same_company(capsys):
     assert 60 <= FollowUp.objects.count() <= 360  # about three per customer, not doubled by the second run
     with_log = Customer.objects.filter(followups__isnull=False).distinct()
     assert all(c.last_contact_at == c.followups.latest("occurred_at").occurred_at for c in with_log)
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_its_own_fields_with_values(client):
+    call_command("seed_demo", "--password", "pw-demo-1", "--groups", "1", "--salespeople", "1", "--customers", "40")
+    call_command("seed_demo", "--password", "pw-demo-1", "--groups", "1", "--salespeople", "1", "--customers", "40")
+    assert sorted(FieldDefinition.objects.values_list("key", flat=True)) == ["budget", "contract_end", "level_note", "volume", "wechat"]
+    assert FieldDefinition.objects.get(key="wechat").unique
+    wechats = [c.custom["wechat"] for c in Customer.objects.filter(custom__has_key="wechat")]
+    assert len(wechats) >= 20 and len(set(wechats)) == len(wechats)  # unique, as the field says
+    customer = Customer.objects.filter(custom__has_key="wechat", owner__isnull=False).select_related("owner").first()
+    client.force_login(customer.owner)
+    page = client.get(customer.get_absolute_url()).content.decode()
+    assert "WeChat ID" in page and customer.custom["wechat"] in page
+    found = client.get(reverse("crm:customer-list"), {"q": customer.custom["wechat"]}).context["page_obj"]
+    assert [c.pk for c in found] == [customer.pk]

@@ -15,14 +15,15 @@ from django.utils import timezone
 from accounts.models import User
 from bulletin.models import Post, Reply, Suggestion, SuggestionReply
 from companylists import seeds
-from companylists.models import Grade
+from companylists import services as list_services
+from companylists.models import Entry, Grade
 from contacts.models import Contact
 from crm import services
-from crm.models import Customer, CustomerChange
-from customfields.models import FieldDefinition
+from crm.models import Customer, CustomerChange, FollowUp
+from customfields.models import FieldDefinition, ValueChange
 from deals import defaults as deal_defaults
 from deals import services as deal_services
-from deals.models import DealSettings, LostReason, Stage
+from deals.models import Deal, DealSettings, LostReason, Stage
 from notifications.models import Preference, Webhook
 from tests.e2e.steps import submit
 from tests.security.resolver import url_patterns
@@ -39,7 +40,7 @@ EDIT_FORMS = {
     "deals:settings-edit": "admin",
     "notifications:preference-edit": "sales1", "notifications:webhook-edit": "sales1",
     "notifications:group-webhook-edit": "admin", "contacts:contact-edit": "sales1",
-    "companylists:grade-edit": "admin",
+    "companylists:grade-edit": "admin", "companylists:entry-edit": "admin",
     "customfields:field-edit": "admin",
 }
 # Edit forms of the person's own settings: no pk in the URL, both on the settings page.
@@ -58,7 +59,7 @@ def _records(cast):
     customer = services.customer_create(data={
         "name": "林小雨", "company": "杭州雨林茶业", "job_title": "采购经理", "phone": "139 0571 2345",
         "address": "杭州市西湖区文三路 90 号", "type": Customer.Type.PROSPECT, "grade": Customer.Grade.VIP,
-        "source": Customer.Source.REFERRAL, "industry": "茶叶", "gender": Customer.Gender.FEMALE,
+        "source": "referral", "industry": "茶叶", "gender": Customer.Gender.FEMALE,
         "next_contact_on": date(2027, 1, 3), "notes": "喜欢龙井，月底前报价。",
     }, owner=cast.sales1, by=cast.sales1)
     followup = services.followup_create(customer=customer, subject="电话报价", content="报价九五折，客户考虑中。",
@@ -77,7 +78,7 @@ def _records(cast):
     deal_defaults.install(Stage, LostReason)  # emptied by the transactional test before
     deal = deal_services.deal_create(customer=customer, by=cast.sales1, title="龙井年度采购", amount=Decimal("88000.50"),
                                      stage=deal_services.default_stage(), probability=35, expected_close_on=date(2027, 1, 3),
-                                     source=Customer.Source.REFERRAL, notes="明前龙井 200 斤。")
+                                     source="referral", notes="明前龙井 200 斤。")
     company_deals = DealSettings.objects.update_or_create(pk=1, defaults={"a_class_becomes_vip": True})[0]
     preference = Preference.objects.create(user=cast.sales1, language="zh-hans", quiet_from=time(22, 0),
                                            quiet_until=time(7, 30), digest_at=time(8, 15), feed_phones=True)
@@ -93,12 +94,29 @@ def _records(cast):
                                      is_primary=True, created_by=cast.sales1)
     seeds.install(Grade)  # emptied by the transactional test before
     grade = Grade.objects.get(key="vip")
+    # The customer's and the deal's source retired since, and its industry typed before the company
+    # listed industries: both stay on an unchanged save.
+    seeds.install_entries(Entry)
+    source = Entry.objects.get(list="source", key="referral")
+    list_services.entry_set_active(source, active=False, by=cast.admin)
+    list_services.entry_save(Entry(list="industry", key="mfg", label_zh_hans="制造业", label_en="Manufacturing"),
+                             by=cast.admin)
     field = FieldDefinition.objects.create(
         target="customer", key="segment", label_zh_hans="行业细分", label_en="Segment", kind="choice", group="基本信息",
         choices=[{"key": "retail", "zh_hans": "零售", "en": "Retail"}], searchable=True, list_column=True)
     Customer.objects.filter(pk=customer.pk).update(custom={"segment": "retail"})
+    # The company's own follow-up and deal fields: a date, money and a multiple choice (issue 23).
+    FieldDefinition.objects.create(target="followup", key="visit_on", label_zh_hans="拜访日", label_en="Visit day",
+                                   kind="date")
+    FieldDefinition.objects.create(target="followup", key="topics", label_zh_hans="话题", label_en="Topics",
+                                   kind="multi_choice", choices=[{"key": "price", "zh_hans": "价格", "en": "Price"},
+                                                                 {"key": "term", "zh_hans": "账期", "en": "Terms"}])
+    FieldDefinition.objects.create(target="deal", key="budget", label_zh_hans="预算", label_en="Budget", kind="money")
+    FollowUp.objects.filter(pk=followup.pk).update(custom={"visit_on": "2027-01-03", "topics": ["price", "term"]})
+    Deal.objects.filter(pk=deal.pk).update(custom={"budget": "12345.60"})
     return {
         "companylists:grade-edit": (grade, list(Grade.objects.all())),
+        "companylists:entry-edit": (source, list(Entry.objects.all())),
         "contacts:contact-edit": (contact, [contact, customer]),
         "customfields:field-edit": (field, [field, customer]),
         # url name: (the record, the records whose every field must stay)
@@ -131,7 +149,8 @@ def _state(record) -> dict:
 
 
 def _counts():
-    return (Customer.objects.count(), CustomerChange.objects.count(), SuggestionReply.objects.count(), Reply.objects.count())
+    return (Customer.objects.count(), CustomerChange.objects.count(), SuggestionReply.objects.count(), Reply.objects.count(),
+            ValueChange.objects.count())
 
 
 def test_every_edit_form_is_covered():
@@ -149,7 +168,9 @@ def test_saving_every_edit_form_untouched_changes_nothing(cast, journey, device,
                            allowed=names | data) for who in ("sales1", "admin")}
     for url_name, (record, watched) in records.items():
         me = people[EDIT_FORMS[url_name]]
-        url = reverse(url_name) if url_name in OWN_SETTINGS else reverse(url_name, args=[record.pk])
+        url = (reverse(url_name) if url_name in OWN_SETTINGS else
+               reverse(url_name, args=[record.list, record.pk]) if url_name == "companylists:entry-edit" else
+               reverse(url_name, args=[record.pk]))
         before, counts = [_state(r) for r in watched], _counts()
         opened = {"bulletin:suggestion-reply": lambda: record.get_absolute_url(),
                   "notifications:webhook-edit": lambda: reverse("notifications:preference-edit")}

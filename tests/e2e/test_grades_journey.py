@@ -21,7 +21,9 @@ def test_an_admin_adds_a_grade_and_a_salesperson_picks_it(cast, journey, device,
     grades.forget()
     admin = journey("grades-admin", cast.admin, device=device, language=language, allowed={"normal", "vip", "A", "a", "A-class", "VIP"})  # the keys are data
     page = admin.go(reverse("home"))
-    open_menu_item(page, reverse("companylists:grades"))
+    open_menu_item(page, reverse("companylists:lists"))
+    page.locator(f".company-lists a[href='{reverse('companylists:grades')}']").click()
+    page.wait_for_load_state("domcontentloaded")
     admin.shot("grades")
     page.locator(f"a[href='{reverse('companylists:grade-create')}']").click()
     page.wait_for_load_state("domcontentloaded")

@@ -39,7 +39,7 @@ def deals(cast):
     """sales1: three deals opened today (one moved a stage then won for 9,000, one lost, one left
     in the first stage); sales1b one won for 1,000; sales2 (Group B) one won for 5,000."""
     today = timezone.localdate()
-    customer = CustomerFactory(owner=cast.sales1, industry="制造业", source=Customer.Source.REFERRAL)
+    customer = CustomerFactory(owner=cast.sales1, industry="制造业", source="referral")
     Customer.objects.filter(pk=customer.pk).update(created_at=timezone.now() - timedelta(days=10))
     crm_services.followup_create(customer=customer, by=cast.sales1, subject="初访", content="见面",
                                  occurred_at=timezone.now() - timedelta(days=8))

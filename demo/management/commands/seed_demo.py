@@ -12,7 +12,7 @@ from accounts.models import User
 from contacts.models import Contact
 from crm.models import Custody, Customer, FollowUp
 from deals.models import Deal, Payment
-from demo import board
+from demo import board, fields
 from demo.contacts import seed_contacts
 from demo import plans as demo_plans
 from demo.bulk import vacuum_analyze
@@ -70,6 +70,7 @@ class Command(BaseCommand):
         owner_ids = list(
             User.objects.filter(role__in=[User.Role.SALESPERSON, User.Role.SUPERVISOR], is_active=True).values_list("pk", flat=True)
         )
+        fields.install()  # the company's own fields (微信号, 预算, 客户等级说明), filled on the new customers
         added = seed_customers(target=customers, owner_ids=owner_ids, rng=rng, progress=self._progress("customers"))
         self._phase("customers")
         logged = seed_followups(target=followups, progress=self._progress("follow-ups"))
