@@ -9,7 +9,7 @@ class CrmConfig(AppConfig):
     def ready(self):
         from companylists import lists
         from companylists.usage import register_usage
-        from crm import audit_summaries, custom, policies  # noqa: F401  (register the customer rules, the trail's summaries)
+        from crm import custom, policies  # noqa: F401  (register the customer rules)
         from crm.models import Customer
 
         register_usage("grade", lambda key: Customer.objects.filter(grade=key).count())

@@ -1,5 +1,6 @@
 """How the audit trail says, in the reader's language, what the staff pages did (accounts.audit
-shows the summary stored with a row when its data cannot say more: rows from before)."""
+shows the summary stored with a row when its data cannot say more: rows from before), and the
+bulk moves of customers from the customer list (to the pool, to a colleague)."""
 
 from django.utils.translation import gettext as _
 
@@ -17,3 +18,19 @@ def _offboarded(event):
 
 
 register_summary("staff.offboard", _offboarded)
+
+
+def _to_pool(event):
+    if event.count is None:
+        return None
+    return _("%(count)d customers moved to the pool") % {"count": event.count}
+
+
+def _reassigned(event):
+    if event.count is None or not event.data.get("to_name"):
+        return None
+    return _("%(count)d customers reassigned to %(name)s") % {"count": event.count, "name": event.data["to_name"]}
+
+
+register_summary("customers.to_pool", _to_pool)
+register_summary("customers.reassign", _reassigned)

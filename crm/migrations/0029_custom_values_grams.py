@@ -1,6 +1,5 @@
 """The search box finds customers by their searchable custom values through a GIN index of the
-values' grams (issue 23): crm.models.CustomGrams. Numbered 0029 after another branch's 0028 (the lead
-re-chains it at the merge)."""
+values' grams (issue 23): crm.models.CustomGrams."""
 
 import crm.models
 import django.contrib.postgres.indexes
