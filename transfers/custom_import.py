@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from crm.models import Customer
-from customfields import kinds, registry
+from customfields import kinds, registry, unique
 from customfields.lists import FIELD_PREFIX
 from customfields.models import FieldDefinition
 from transfers import columns as customer_columns
@@ -33,8 +33,7 @@ CUSTOMER = FieldDefinition.Target.CUSTOMER
 Kind = FieldDefinition.Kind
 # The longest cell any kind accepts (a long text), plus one so "too long" is still shown.
 CELL_LIMIT = kinds.LONG_TEXT_MAX
-SCALAR_KINDS = {Kind.TEXT, Kind.LONG_TEXT, Kind.NUMBER, Kind.MONEY, Kind.DATE, Kind.DATETIME, Kind.CHOICE,
-                Kind.PHONE, Kind.EMAIL, Kind.URL, Kind.PERSON}
+SCALAR_KINDS = unique.UNIQUE_KINDS  # the kinds a unique field may have (as the forms' 撞单 check)
 
 
 def targets(user) -> list[FieldDefinition]:

@@ -11,7 +11,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from crm import services
+from crm import duplicates, services
 from crm.models import Custody, Customer
 from tests.factories import CustomerFactory
 from transfers import classify
@@ -164,7 +164,7 @@ def test_of_two_imports_of_one_phone_only_the_first_to_commit_gets_it(cast, monk
 
 
 def test_an_import_waits_for_a_save_in_progress_and_then_leaves_its_customer_alone(cast, monkeypatch, tmp_path):
-    pause = Pause(monkeypatch, services, "find_duplicates", after=True)  # checked, not yet saved
+    pause = Pause(monkeypatch, duplicates, "find_duplicates", after=True)  # checked, not yet saved (crm/duplicates.py)
     pids = {}
 
     def create():
