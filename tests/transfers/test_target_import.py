@@ -118,3 +118,13 @@ def test_a_salesperson_may_not_use_the_targets_import(cast, client_for):
     assert client.get(reverse("transfers:target-import")).status_code == 404
     assert _upload(client, csv_bytes([HEADERS, ["2026-12", "10", "张三", "", "", ""]])).status_code == 404
     assert not Target.objects.exists()
+
+
+def test_the_targets_import_reads_in_chinese(cast, client_for):
+    client = client_for(cast.sup1)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    page = client.get(reverse("transfers:target-import")).content.decode()
+    assert "导入目标" in page and "每行一个月度目标" in page
+    preview = _upload(client, csv_bytes([HEADERS, ["2026-12", "10", "李四", "", "", ""]]))
+    assert "没有名为“李四”且您可以为其设置目标的销售员。" in _rows(preview)[2][1]
+    assert "导入目标" in client.get(reverse("deals:target-list")).content.decode()
