@@ -7,6 +7,7 @@ a date or date-time in ISO format, yes/no as true/false, a choice as its key, mu
 as a list of keys, a person as the user's id.
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.phones import validate_phone
-from common.timewindows import DayField, MomentField
+from common.timewindows import EARLIEST_DAY, LATEST_DAY, DayField, MomentField
 from customfields.models import FieldDefinition
 
 Kind = FieldDefinition.Kind
@@ -140,10 +141,10 @@ def _as_input(definition: FieldDefinition, stored):
     return stored
 
 
-def clean(definition: FieldDefinition, value):
+def clean(definition: FieldDefinition, value, *, field=None):
     """Validate one value given by a service or the import; the value to store. Raises
-    ValidationError whose message names the field."""
-    field = form_field(definition)
+    ValidationError whose message names the field. `field`: its form_field, when already built."""
+    field = field or form_field(definition)
     try:
         return to_json(definition, field.clean(_as_input(definition, value)))
     except ValidationError as error:
@@ -153,16 +154,16 @@ def clean(definition: FieldDefinition, value):
         ) from None
 
 
-def parse(definition: FieldDefinition, text: str):
+def parse(definition: FieldDefinition, text: str, *, field=None):
     """A cell of an imported file: labels of choices and yes/no words are understood too."""
     text = (text or "").strip()
     kind = definition.kind
     if kind == Kind.BOOLEAN:
         word = text.lower()
         if word in YES:
-            return clean(definition, "true" if definition.required else True)
+            return clean(definition, "true" if definition.required else True, field=field)
         if word in NO and not (definition.required and not word):
-            return clean(definition, "false" if definition.required else False)
+            return clean(definition, "false" if definition.required else False, field=field)
         if word:
             raise ValidationError(_("%(field)s: answer yes or no.") % {"field": definition.label}, code="invalid")
     if kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
@@ -173,11 +174,50 @@ def parse(definition: FieldDefinition, text: str):
                     by_label[name.strip().lower()] = choice["key"]
         parts = [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
         keys = [by_label.get(p.lower(), p) for p in parts]
-        return clean(definition, keys if kind == Kind.MULTI_CHOICE else (keys[0] if keys else ""))
+        return clean(definition, keys if kind == Kind.MULTI_CHOICE else (keys[0] if keys else ""), field=field)
     if kind == Kind.PERSON and text:
-        person = people().filter(username=text).first() or people().filter(display_name=text).first()
-        return clean(definition, person.pk if person else -1)
-    return clean(definition, text)
+        person = people_by_name().get(text.lower())
+        return clean(definition, person if person else -1, field=field)
+    return clean(definition, text, field=field)
+
+
+def people_by_name() -> dict:
+    """Active people's ids by login and by display name (lower-cased), for reading import cells."""
+    found = {}
+    for person in people():
+        found.setdefault(person.username.lower(), person.pk)
+        found.setdefault(person.display_name.lower(), person.pk)
+    return found
+
+
+def cell_parser(definition: FieldDefinition, *, people_ids=None):
+    """parse() for every cell of one imported column: the form field is built once, and a person
+    is found in `people_ids` (people_by_name()) instead of a query per cell. Returns
+    fn(text) -> the value to store (None when empty); ValidationError names the field."""
+    if definition.kind != Kind.PERSON:
+        field = form_field(definition)
+        fast = _fast_path(definition)
+
+        def parse_cell(text):
+            if fast is not None and isinstance(text, str):
+                value = fast(text.strip())
+                if value is not _SLOW:
+                    return value
+            return parse(definition, text, field=field)
+
+        return parse_cell
+    ids = people_ids if people_ids is not None else people_by_name()
+
+    def parse_person(text):
+        text = (text or "").strip()
+        if not text:
+            return None  # a required one missing: the caller's missing_required says so
+        if ids.get(text.lower()) is None:
+            raise ValidationError(_("%(field)s: “%(value)s” is not a person of the company.")
+                                  % {"field": definition.label, "value": text[:50]}, code="invalid_choice")
+        return ids[text.lower()]
+
+    return parse_person
 
 
 def display(definition: FieldDefinition, stored, *, people_by_id=None) -> str:
@@ -293,3 +333,71 @@ def _number_range(queryset, name, value):
     if value.stop is not None:
         queryset = queryset.alias(_n=number).filter(_n__lte=value.stop)
     return queryset
+
+
+# --- The import's fast path ----------------------------------------------------------------------
+# A cell in the plainest shape of its kind (2026-03-01, 1234.50, a choice's label...) gives the
+# value the form field would, without building the form machinery for each cell (an import reads
+# hundreds of thousands); anything else goes the full way (parse). tests/customfields/
+# test_kinds.py checks both ways agree.
+
+_SLOW = object()
+_NUMBER = re.compile(r"^-?\d{1,12}(?:\.\d{1,6})?$")
+_MONEY = re.compile(r"^-?\d{1,16}(?:\.\d{1,2})?$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_URL = re.compile(r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:/[A-Za-z0-9._~/-]*)?$")
+
+
+def _fast_path(definition: FieldDefinition):
+    """fn(stripped text) -> the stored value, or _SLOW when the cell needs the form field."""
+    kind = definition.kind
+    if kind in (Kind.TEXT, Kind.LONG_TEXT):
+        limit = SHORT_TEXT_MAX if kind == Kind.TEXT else LONG_TEXT_MAX
+        return lambda text: (text or None) if len(text) <= limit and "\x00" not in text else _SLOW
+    if kind == Kind.NUMBER:
+        return lambda text: format(Decimal(text).normalize(), "f") if _NUMBER.match(text) else _SLOW
+    if kind == Kind.MONEY:
+        return lambda text: f"{Decimal(text):.2f}" if _MONEY.match(text) else _SLOW
+    if kind == Kind.DATE:
+        def day(text):
+            if not _DAY.match(text):
+                return _SLOW
+            try:
+                value = date.fromisoformat(text)
+            except ValueError:
+                return _SLOW
+            return value.isoformat() if EARLIEST_DAY <= value <= LATEST_DAY else _SLOW
+        return day
+    if kind == Kind.PHONE:
+        def phone(text):
+            if not text or len(text) > 40:
+                return _SLOW
+            try:
+                validate_phone(text)
+            except ValidationError:
+                return _SLOW
+            return text
+        return phone
+    if kind == Kind.EMAIL:
+        return lambda text: text if len(text) <= 254 and _EMAIL.match(text) else _SLOW
+    if kind == Kind.URL:
+        return lambda text: text if len(text) <= 500 and _URL.match(text) else _SLOW
+    if kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
+        keys = {choice["key"] for choice in definition.choices or []}
+        by_label = {}
+        for choice in definition.choices or []:
+            for name in (choice["key"], choice.get("zh_hans"), choice.get("en")):
+                if name:
+                    by_label[name.strip().lower()] = choice["key"]  # as parse() does: the last wins
+
+        def choice(text):
+            parts = [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
+            found = [by_label.get(p.lower()) for p in parts]
+            if not parts or None in found or any(key not in keys for key in found):
+                return _SLOW
+            if kind == Kind.CHOICE:
+                return found[0] if len(found) == 1 else _SLOW
+            return list(dict.fromkeys(found)) if len(set(found)) == len(found) else _SLOW
+        return choice
+    return None

@@ -13,6 +13,7 @@ from accounts.models import User
 from common.phones import normalize_phone, validate_phone
 from crm.models import Customer
 from crm.services import duplicate_message
+from transfers import custom_import
 from transfers.columns import COLUMNS, COLUMNS_BY_FIELD, IMPORTED_FIELDS, CustomerResource, shown, unneutralise
 from transfers.reader import Table
 
@@ -47,7 +48,9 @@ class Row:
     @property
     def reason(self) -> str:
         if self.errors:
-            return "; ".join(f"{COLUMNS_BY_FIELD[name].label if name in COLUMNS_BY_FIELD else name}: {text}"
+            # A custom field's message names the field itself (transfers.custom_import).
+            return "; ".join(f"{COLUMNS_BY_FIELD[name].label}: {text}" if name in COLUMNS_BY_FIELD else
+                             text if custom_import.is_custom(name) else f"{name}: {text}"
                              for name, text in self.errors.items())
         return self.message
 
@@ -63,10 +66,14 @@ def ignored_headers(headers, columns) -> list[str]:
 
 class RowCleaner:
     """Turns cells into customer values with the resource's widgets, collecting a reason per bad
-    cell. `columns`: the field of each column of the file, "" for a column left out."""
+    cell. `columns`: the field of each column of the file, "" for a column left out; `custom`:
+    the custom fields the importer may fill (transfers.custom_import), read into values["custom"]."""
 
-    def __init__(self, columns, *, preview=False):
+    def __init__(self, columns, *, preview=False, custom=()):
         self.mapping = {name: index for index, name in enumerate(columns) if name in IMPORTED_FIELDS}
+        self.custom = custom_import.CellCleaner(columns, custom)
+        custom_names = {custom_import.name_of(d) for d in custom}
+        self.shown = [index for index, name in enumerate(columns) if name in IMPORTED_FIELDS or name in custom_names]
         resource = CustomerResource()
         self.widgets = {name: resource.fields[name].widget for name in self.mapping}
         self.limits = {name: COLUMNS_BY_FIELD[name].max_length for name in self.mapping}
@@ -99,6 +106,10 @@ class RowCleaner:
             if value is None and name not in ("last_contact_at", "next_contact_on"):
                 value = ""
             values[name] = value
+        if self.custom:
+            custom = self.custom.clean(cells, errors)
+            if custom:
+                values["custom"] = custom
         if not values.get("name") and "name" not in errors:
             errors["name"] = _("The name is required.")
         if values.get("phone"):
@@ -111,7 +122,7 @@ class RowCleaner:
             row.label = Label.INVALID
             row.values = {}  # an invalid row is never written: keep nothing of it
         if self.preview:
-            row.cells = [shown(cells[index] if index < len(cells) else None) for index in self.mapping.values()]
+            row.cells = [shown(cells[index] if index < len(cells) else None) for index in self.shown]
         return row
 
 
@@ -140,8 +151,9 @@ class Classifier:
     invalid, chunk after chunk: it remembers the keys seen so far (a few dozen bytes a row), and
     looks up each chunk's existing customers in two queries."""
 
-    def __init__(self, *, viewer):
+    def __init__(self, *, viewer, unique=None):
         self.viewer = viewer
+        self.unique = unique  # transfers.custom_import.UniqueCheck of the file's unique custom fields
         self.seen_phone, self.seen_name = {}, {}
         self.messages = {}
 
@@ -179,6 +191,8 @@ class Classifier:
             if duplicate_id is not None:
                 self.label_duplicate(row, customers[duplicate_id], same_phone=bool(phone_key) and
                                      customers[duplicate_id].normalized_phone == phone_key)
+        if self.unique:
+            self.unique.check(rows, checked_labels=(Label.NEW, Label.MINE), invalid_label=Label.INVALID)
 
     def label_duplicate(self, row: Row, duplicate: Customer, *, same_phone: bool) -> None:
         row.duplicate_id = duplicate.pk

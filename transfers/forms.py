@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.fields import PersonChoiceField
-from transfers import contact_import, policies
-from transfers.classify import field_choices
+from transfers import contact_import, custom_import, policies
 from transfers.models import ImportJob
 from transfers.reader import ImportFileError, check_size
 
@@ -63,9 +62,10 @@ class ImportColumnsForm(forms.Form):
     def __init__(self, *args, job, **kwargs):
         super().__init__(*args, **kwargs)
         self.count = len(job.headers)
+        self.choices = custom_import.field_choices(job.created_by)  # their custom fields too (issue 23)
         for index, (header, sample) in enumerate(job.headers):
             self.fields[f"col{index}"] = forms.ChoiceField(
-                choices=field_choices(), required=False, label=header or _("(no header)"),
+                choices=self.choices, required=False, label=header or _("(no header)"),
                 initial=job.columns[index] if index < len(job.columns) else "", help_text=sample)
 
     def column_fields(self):
@@ -73,7 +73,7 @@ class ImportColumnsForm(forms.Form):
 
     def clean(self):
         columns = [self.cleaned_data.get(f"col{index}") or "" for index in range(self.count)]
-        labels = dict(field_choices())
+        labels = dict(self.choices)
         for field in dict.fromkeys(columns):
             if field and columns.count(field) > 1:
                 raise forms.ValidationError(_("Two columns go to “%(field)s”: choose one of them, ignore the other.")

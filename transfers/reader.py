@@ -73,6 +73,21 @@ def open_table(path, name: str, sheet_names=()) -> Table:
     raise ImportFileError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
 
 
+def has_sheet(path, name: str, sheet_names) -> bool:
+    """True when the file is an .xlsx with a sheet named one of `sheet_names` (lower case)."""
+    with open(path, "rb") as handle:
+        if handle.read(2) != b"PK" and not name.lower().endswith((".xlsx", ".xlsm")):
+            return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(archive)
+            workbook = _read_part(archive, "xl/workbook.xml")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError, SyntaxError, ImportFileError):
+        return False
+    return workbook is not None and any((sheet.get("name") or "").strip().lower() in sheet_names
+                                        for sheet in workbook.iterfind(f"{NS}sheets/{NS}sheet"))
+
+
 def _row_limit_error():
     return ImportFileError(
         _("The file has more than %(limit)s rows: split it into smaller files.") % {"limit": f"{settings.IMPORT_MAX_ROWS:,}"}

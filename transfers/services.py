@@ -29,13 +29,13 @@ from crm import ownership
 from crm import services as crm_services
 from crm.models import Custody, Customer, CustomerChange
 from crm.services import TRACKED_FIELDS, default_next_contact
-from transfers import bulk_copy, classify, reader
+from crm import custom as crm_custom
+from transfers import bulk_copy, classify, custom_import, customer_contacts, reader
 from transfers.columns import (
     COLUMNS_BY_FIELD,
     IGNORED_CELL_CHARS,
     IMPORTED_FIELDS,
     MAX_CELL_CHARS,
-    guess_columns,
     mapping_of,
     neutralise,
     saved_covers,
@@ -50,8 +50,9 @@ log = logging.getLogger(__name__)
 
 STAGE = "crm_import_stage"
 STAGED_FIELDS = ["name", "company", "job_title", "phone", "address", "type", "notes", "industry", "source", "grade",
-                 "gender", "last_contact_at", "next_contact_on"]
+                 "gender", "last_contact_at", "next_contact_on", "custom"]
 DEFAULTS = {name: Customer._meta.get_field(name).get_default() for name in IMPORTED_FIELDS}
+DEFAULTS["custom"] = {}
 
 
 class ImportRejected(Exception):
@@ -69,6 +70,7 @@ class ImportOutcome:
     updated: int = 0
     rejected: dict = field(default_factory=dict)  # row number -> reason
     counts: dict = field(default_factory=dict)
+    contacts: int = 0  # added from the workbook's contacts sheet
 
 
 # --- Jobs ----------------------------------------------------------------------------------------
@@ -90,12 +92,13 @@ def import_job_create(*, upload, owner, to_pool: bool, by) -> ImportJob:
 def _columns_for(job: ImportJob, headers) -> list[str]:
     """The person's choice when they made one for this file; else a saved mapping of theirs that
     knows every header (the newest); else the guess from the headers."""
+    custom = custom_import.targets(job.created_by)
     if len(job.columns) == len(headers):
         return job.columns
     for mapping in ColumnMapping.objects.filter(owner=job.created_by).order_by("-created_at", "-id"):
         if saved_covers(mapping.columns, headers):
-            return guess_columns(headers, saved=mapping.columns)
-    return guess_columns(headers)
+            return custom_import.guess_columns(headers, saved=mapping.columns, definitions=custom)
+    return custom_import.guess_columns(headers, definitions=custom)
 
 
 def _sampled(table, samples: list, rows=20):
@@ -119,11 +122,18 @@ def import_analyse(*, job: ImportJob) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(total_rows=table.declared_rows)
         columns = _columns_for(job, table.headers)
         samples = [""] * len(table.headers)
-        classifier = classify.Classifier(viewer=job.created_by)
+        custom = custom_import.targets(job.created_by)
+        classifier = classify.Classifier(
+            viewer=job.created_by, unique=custom_import.UniqueCheck(columns, custom, viewer=job.created_by))
         counts, total = {label: 0 for label in classify.LABELS}, 0
-        for chunk in classify.clean_chunks(_sampled(table, samples), classify.RowCleaner(columns, preview=True),
+        cleaner = classify.RowCleaner(columns, preview=True, custom=custom)
+        path = private_path(job.upload_path)
+        contacts = {} if customer_contacts.has_sheet(path, job.original_name) else None
+        for chunk in classify.clean_chunks(_sampled(table, samples), cleaner,
                                      progress=progress_of(ImportJob, job.pk)):
             classifier.classify(chunk)
+            if contacts is not None:
+                _note_customers(contacts, chunk)
             bulk_copy.copy(ImportRow._meta.db_table,
                            ["job_id", "number", "position", "label_position", "label", "reason", "cells"],
                            _preview_rows(job, chunk, counts, start=total))
@@ -131,9 +141,27 @@ def import_analyse(*, job: ImportJob) -> ImportJob:
     except reader.ImportFileError as error:
         ImportRow.objects.filter(job=job).delete()
         return finish(job, status=ImportJob.Status.FAILED, message=str(error))
+    message = ""  # the preview's: what is wrong in the contacts sheet
+    if contacts is not None:
+        try:
+            found = customer_contacts.preview(path=path, name=job.original_name, customers=contacts, by=job.created_by)
+        except reader.ImportFileError as error:
+            found = {"contacts": 0, "refused": 0, "reasons": str(error)}
+        counts["contacts"], counts["contacts_refused"] = found["contacts"], found["refused"]
+        message = found["reasons"][:2000]
     headers = [[shown(header), sample] for header, sample in zip(table.headers, samples)]
     return finish(job, status=ImportJob.Status.PREVIEW, counts=counts, total_rows=total, processed_rows=total,
-                   headers=headers, columns=columns)
+                   message=message, headers=headers, columns=columns)
+
+
+def _note_customers(contacts: dict, chunk) -> None:
+    """The file's customers a contact may name: new ones under a stand-in id (minus the row
+    number: they have no id before the import), the importer's own ones under theirs."""
+    for row in chunk:
+        if row.label == classify.Label.NEW:
+            contacts.setdefault(customer_contacts.name_key(row.values.get("name")), set()).add(-row.number)
+        elif row.label == classify.Label.MINE:
+            contacts.setdefault(customer_contacts.name_key(row.values.get("name")), set()).add(row.duplicate_id)
 
 
 def _preview_rows(job, chunk, counts, *, start):
@@ -180,7 +208,8 @@ def import_columns_set(*, job: ImportJob, columns: list[str], save_as: str = "",
 
 def apply_mapping(job: ImportJob, mapping: ColumnMapping) -> list[str]:
     """The columns a saved mapping gives this job's file (its guess where the mapping is silent)."""
-    return guess_columns([header for header, _sample in job.headers], saved=mapping.columns)
+    return custom_import.guess_columns([header for header, _sample in job.headers], saved=mapping.columns,
+                                       definitions=custom_import.targets(job.created_by))
 
 
 def import_confirm(*, job: ImportJob, on_duplicate: str, all_or_nothing: bool, by) -> ImportJob:
@@ -214,7 +243,9 @@ def import_run(*, job: ImportJob) -> ImportJob:
                        errors_path=errors_path, rejected_count=len(reasons))
     errors_path = write_error_workbook(path, job.original_name, outcome.rejected, job.columns) if outcome.rejected else ""
     ImportRow.objects.filter(job=job).delete()  # the preview has served; the error workbook keeps the rejected rows
+    contacts = _("%(count)s contacts added from the contacts sheet.") % {"count": outcome.contacts} if outcome.contacts else ""
     return finish(job, status=ImportJob.Status.DONE, created_count=outcome.created, updated_count=outcome.updated,
+                   message=contacts,
                    rejected_count=len(outcome.rejected), errors_path=errors_path, processed_rows=job.total_rows)
 
 
@@ -234,12 +265,16 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
     table = reader.open_table(path, name)
     if progress:
         progress(0, table.declared_rows)
-    cleaner = classify.RowCleaner(columns if columns is not None else guess_columns(table.headers))
-    classifier = classify.Classifier(viewer=by)
+    custom = custom_import.targets(by)
+    if columns is None:
+        columns = custom_import.guess_columns(table.headers, definitions=custom)
+    cleaner = classify.RowCleaner(columns, custom=custom)
+    classifier = classify.Classifier(viewer=by, unique=custom_import.UniqueCheck(columns, custom, viewer=by))
     outcome = ImportOutcome(counts={label: 0 for label in classify.LABELS})
     owner = None if to_pool else owner
     invalid, reasons = {}, {}
     now = timezone.now()
+    own = {} if customer_contacts.has_sheet(path, name) else None  # name -> the importer's customers it matched
     with transaction.atomic():
         _lock_receiver(owner)  # first (crm.ownership's lock order): an owner who left is refused
         _stage_create()
@@ -248,6 +283,8 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
             new, mine = [], []
             for row in chunk:
                 outcome.counts[row.label] += 1
+                if own is not None and row.label == classify.Label.MINE:
+                    own.setdefault(customer_contacts.name_key(row.values.get("name")), set()).add(row.duplicate_id)
                 if row.label == classify.Label.INVALID:
                     reason = row.reason
                     invalid[row.number] = outcome.rejected[row.number] = reasons.setdefault(reason, reason)
@@ -268,19 +305,35 @@ def customers_import(*, path, name, owner, to_pool=False, by, on_duplicate=Impor
                     "count": len(invalid), "row": first, "reason": invalid[first]},
                 reasons=invalid,
             )
-        outcome.created, withdrawn = _insert(STAGE, owner=owner, by=by, note=name)
+        outcome.created, withdrawn = _insert(STAGE, owner=owner, by=by, note=name, custom=custom)
         for number, message in withdrawn.items():
             outcome.rejected[number] = message
             outcome.counts[classify.Label.NEW] -= 1
             outcome.counts[classify.Label.COLLEAGUE] += 1
+        if own is not None:
+            outcome.contacts = _add_contacts(path, name, own, by=by)
         audit.record(actor=by, action="customers.import", summary=name, count=outcome.created,
-                     updated=outcome.updated, rejected=len(outcome.rejected),
+                     updated=outcome.updated, rejected=len(outcome.rejected), contacts=outcome.contacts,
                      owner=owner.pk if owner else None)
     if outcome.created >= ANALYZE_AFTER_ROWS:
         # Fresh statistics for the tables it filled, so the next searches and lists are planned
         # for the customers there are now (the search's gram statistics included).
         analyze(Customer, Custody)
     return outcome
+
+
+def _add_contacts(path, name, own: dict, *, by) -> int:
+    """The workbook's contacts sheet, for this import's customers (the new ones, in the stage, and
+    the importer's own it matched): all of them, or the whole import is refused."""
+    customers = {key: set(ids) for key, ids in own.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, name FROM {STAGE}")
+        for pk, customer_name in cursor.fetchall():
+            customers.setdefault(customer_contacts.name_key(customer_name), set()).add(pk)
+    try:
+        return customer_contacts.add_contacts(path=path, name=name, customers=customers, by=by)
+    except customer_contacts.ContactsRefused as refused:
+        raise ImportRejected(refused.message) from refused
 
 
 def _lock_receiver(owner) -> None:
@@ -319,6 +372,7 @@ def _stage(rows, *, owner) -> None:
             values = {**DEFAULTS, **row.values}
             if not values.get("next_contact_on") and owner is not None:
                 values["next_contact_on"] = cadence.get(values["grade"])
+            values["custom"] = json.dumps(values["custom"], ensure_ascii=False)
             yield [row.number, normalize_phone(values["phone"]),
                    *(_iso(values.get(name)) if name in ("last_contact_at", "next_contact_on") else values[name]
                      for name in STAGED_FIELDS)]
@@ -329,12 +383,13 @@ def _stage(rows, *, owner) -> None:
         raise ImportRejected(bulk_copy.failure(error, rows), reasons=bulk_copy.reasons(error, rows)) from error
 
 
-def _insert(stage, *, owner, by, note) -> tuple[int, dict]:
+def _insert(stage, *, owner, by, note, custom=()) -> tuple[int, dict]:
     """The staged customers into the customer table for `owner` (None: the pool), each with its
     custody row "imported", through crm.ownership. Returns (created, withdrawn): the rows someone
     else entered first while the file was being read (row number -> why), which are not imported."""
     at = ownership.insert_staged(stage=stage, columns=STAGED_FIELDS, to=owner, by=by, pool_reason=_("Imported"))
     withdrawn = _merge(stage, viewer=by)
+    withdrawn.update(custom_import.withdraw_staged_clashes(stage, custom, viewer=by))  # unique custom fields
     created = ownership.record_staged(stage=stage, to=owner, by=by, reason=Custody.Reason.IMPORTED, note=note, at=at)
     return created, withdrawn
 
@@ -390,6 +445,13 @@ def _update(rows, *, present, by, now) -> int:
     changes, changed_fields = [], set()
     for customer in customers:
         values = by_id[customer.pk].values
+        if values.get("custom"):  # the file's custom values replace those it gives, each in the history
+            before = dict(customer.custom or {})
+            keys = sorted(key for key, value in values["custom"].items() if before.get(key) != value)
+            if keys:
+                customer.custom = {**before, **{key: values["custom"][key] for key in keys}}
+                changed_fields.add("custom")
+                changes.extend(crm_custom.history_rows(customer, before, keys, by=by, now=now))
         for name in fields:
             new = values.get(name)
             if new in (None, "") or getattr(customer, name) == new:
@@ -419,8 +481,8 @@ def write_error_workbook(upload: Path, name: str, reasons: dict, columns=None) -
     table = reader.open_table(upload, name)
     width = len(table.headers)
     columns = list(columns or []) + [""] * width
-    limits = [(COLUMNS_BY_FIELD[field].max_length or MAX_CELL_CHARS) if field else IGNORED_CELL_CHARS
-              for field in columns[:width]]
+    limits = [(COLUMNS_BY_FIELD[field].max_length or MAX_CELL_CHARS) if field in COLUMNS_BY_FIELD
+              else custom_import.CELL_LIMIT if field else IGNORED_CELL_CHARS for field in columns[:width]]
     with open(path, "wb") as handle:
         writer = XlsxWriter(handle, sheet_name=_("Rejected rows"))
         writer.header(_error_rows_headers([shown(header, IGNORED_CELL_CHARS) for header in table.headers]))
@@ -444,11 +506,12 @@ def _plain(cell, limit):
     return cell
 
 
-def template_workbook() -> bytes:
-    """An empty sheet with every importable column, headed in Chinese and English."""
+def template_workbook(custom=()) -> bytes:
+    """An empty sheet with every importable column, headed in Chinese and English; then the
+    custom fields the person may fill (`custom`), headed the same way."""
     buffer = io.BytesIO()
     writer = XlsxWriter(buffer, sheet_name="客户 Customers")
-    writer.header(template_headers())
+    writer.header(template_headers() + [f"{d.label_zh_hans} / {d.label_en}" for d in custom])
     with translation.override("zh-hans"):
         writer.append(["李华", "上海华信科技有限公司", "总经理", "138-0013-8000", "上海市浦东新区人民路12号",
                        str(Customer.Type.INTENTION.label), grades.label(grades.default_key()), lists.label(lists.SOURCE, lists.default_key(lists.SOURCE)),

@@ -43,6 +43,8 @@ def build(world):
     world.contact_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk}, salt=record_imports.SALT)
     world.deal_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk, "kind": "deals"},
                                       salt=record_imports.SALT)
+    world.target_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": world.cast.sup1.pk, "kind": "targets"},
+                                        salt=record_imports.SALT)
     world.payment_ticket = signing.dumps({"path": relative, "name": "m.csv", "by": sales1.pk, "kind": "payments"},
                                          salt=record_imports.SALT)
 
@@ -151,4 +153,16 @@ ROWS += [
     Row("transfers:record-export", "POST", {"anonymous": LOGIN, "salesperson": NOT_FOUND, "supervisor": OK, "admin": OK,
                                             "backup": NOT_FOUND}, kwargs=record_kind("targets"),
         data={"params": "", "format": "csv"}),
+]
+
+# The targets import (issue 22): supervisors and admins (deals.policies.may_set_targets); the
+# ticket is sup1's, so anyone else's POST is the 404 of a forged one.
+MANAGEMENT_ONLY = {"anonymous": LOGIN, "salesperson": NOT_FOUND, "supervisor": OK, "admin": OK, "backup": NOT_FOUND}
+ROWS += [
+    Row("transfers:target-import", "GET", MANAGEMENT_ONLY),
+    Row("transfers:target-import", "POST", MANAGEMENT_ONLY, data=upload),  # the preview: nothing written
+    Row("transfers:target-import-confirm", "POST",
+        {"anonymous": LOGIN, "salesperson": NOT_FOUND, "supervisor": OK, "admin": NOT_FOUND, "backup": NOT_FOUND},
+        data=ticket_of("target")),
+    Row("transfers:target-import-confirm", "GET", everyone(NOT_ALLOWED)),
 ]

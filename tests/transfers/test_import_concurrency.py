@@ -164,7 +164,7 @@ def test_of_two_imports_of_one_phone_only_the_first_to_commit_gets_it(cast, monk
 
 
 def test_an_import_waits_for_a_save_in_progress_and_then_leaves_its_customer_alone(cast, monkeypatch, tmp_path):
-    pause = Pause(monkeypatch, duplicates, "find_duplicates", after=True)  # checked, not yet saved
+    pause = Pause(monkeypatch, duplicates, "find_duplicates", after=True)  # checked, not yet saved (crm/duplicates.py)
     pids = {}
 
     def create():

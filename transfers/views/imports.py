@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.policies import require
 from common.pagination import PER_PAGE_CHOICES
-from transfers import classify, policies, services, tasks
+from transfers import classify, custom_import, customer_contacts, policies, services, tasks
 from transfers.forms import ImportColumnsForm, ImportConfirmForm, ImportUploadForm, SavedMappingForm
 from transfers.jobs import private_path
 from transfers.models import ImportJob
@@ -50,13 +50,14 @@ def _preview_context(request, job, *, columns_form=None, mapping_form=None):
     if job.status == ImportJob.Status.PREVIEW:
         shown = request.GET.get("label", "")
         shown = shown if shown in classify.LABELS else ""
-        choices = dict(classify.field_choices())
+        choices = dict(custom_import.field_choices(job.created_by))
         context.update(
             page_obj=_page(request, services.PreviewRows(job, shown)), shown=shown,
             label_counts=[(key, label, job.counts.get(key, 0)) for key, label in classify.LABELS.items()],
-            mapped=[choices[field] for field in job.columns if field], has_name="name" in job.columns,
+            mapped=[choices.get(field, field) for field in job.columns if field], has_name="name" in job.columns,
             ignored=classify.ignored_headers([header for header, _sample in job.headers], job.columns),
             can_update_mine=bool(job.counts.get(classify.Label.MINE)),
+            contacts_sheet=customer_contacts.has_sheet(private_path(job.upload_path), job.original_name),
             columns_form=columns_form or ImportColumnsForm(job=job),
             mapping_form=mapping_form or SavedMappingForm(user=request.user),
         )
@@ -158,6 +159,6 @@ def customer_import_errors(request, pk):
 @require_GET
 @may_import
 def customer_import_template(request):
-    response = HttpResponse(services.template_workbook(), content_type=XLSX)
+    response = HttpResponse(services.template_workbook(custom=custom_import.targets(request.user)), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="customers-template.xlsx"; filename*=UTF-8\'\'%E5%AE%A2%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx'
     return response

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.policies import require
-from transfers import contact_import, deal_import, policies
+from deals import policies as deal_policies
+from transfers import contact_import, deal_import, policies, target_import
 from transfers.forms import RecordColumnsForm, RecordUploadForm
 from transfers.jobs import new_private_file, private_path, suffix_of
 from transfers.reader import ImportFileError, open_table
@@ -35,6 +36,7 @@ class Kind:
     sheet_names: tuple
     done_url: str
     done_message: object
+    may: object = None  # who may use it, beyond may_import (the targets policy for targets)
 
 
 KINDS = {kind.name: kind for kind in [
@@ -47,11 +49,22 @@ KINDS = {kind.name: kind for kind in [
     Kind("payments", gettext_lazy("Import payments"), deal_import.PAYMENT_COLUMNS, deal_import.check_payments,
          deal_import.import_payments, deal_import.ImportRejected, ("回款", "payments"), "deals:deal-list",
          gettext_lazy("%(new)s payments imported; %(same)s were already there.")),
+    Kind("targets", gettext_lazy("Import targets"), target_import.TARGET_COLUMNS, target_import.check_targets,
+         target_import.import_targets, target_import.ImportRejected, ("目标", "targets"), "deals:target-list",
+         gettext_lazy("%(new)s targets set; %(same)s were already there."), may=deal_policies.may_set_targets),
 ]}
 
 
+def _kind_for(request, name):
+    """The import of that kind, or a 404 for someone its policy leaves out."""
+    kind = KINDS[name]
+    if kind.may is not None and not kind.may(request.user):
+        raise Http404
+    return kind
+
+
 CONFIRM_URLS = {"contacts": "contact-import-confirm", "deals": "deal-import-confirm",
-                "payments": "payment-import-confirm"}
+                "payments": "payment-import-confirm", "targets": "target-import-confirm"}
 
 
 def _opener(kind, relative, name):
@@ -74,7 +87,7 @@ def _preview(request, kind, *, token, relative, name, columns=None, error=""):
 @require_http_methods(["GET", "POST"])
 @may_import
 def record_import_upload(request, kind):
-    kind = KINDS[kind]
+    kind = _kind_for(request, kind)
     form = RecordUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -108,7 +121,7 @@ def record_import_confirm(request, kind):
     if ticket.get("by") != request.user.pk or ticket.get("kind", "contacts") != kind \
             or not private_path(ticket["path"]).exists():
         raise Http404
-    kind = KINDS[kind]
+    kind = _kind_for(request, kind)
     relative, name = ticket["path"], ticket["name"]
     table = _opener(kind, relative, name)()
     form = RecordColumnsForm(request.POST, headers=table.headers, columns=[], known=kind.columns)

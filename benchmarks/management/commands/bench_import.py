@@ -35,7 +35,8 @@ from crm.models import Customer
 from crm.policies import visible_customers
 from demo.customers import CITIES, INDUSTRIES, NOTES, ROADS, TITLES, _phone, seed_customers
 from demo.people import person_name
-from transfers import classify, columns, exports, jobs, reader
+from customfields.models import FieldDefinition
+from transfers import classify, columns, custom_import, exports, jobs, reader
 from transfers import services as import_services
 from transfers.models import ImportJob
 from transfers.writer import XlsxWriter
@@ -43,6 +44,16 @@ from transfers.writer import XlsxWriter
 BRANDS = ["华信", "宏达", "鑫源", "恒通", "博远", "金桥", "天成", "瑞丰", "中科", "联创", "新锐", "永盛"]
 TRADES = ["科技", "贸易", "实业", "电子", "机械", "建材", "物流", "医药", "食品", "网络"]
 HEADERS = ["客户名称", "公司", "职务", "电话", "地址", "客户类型", "等级", "来源", "行业", "性别", "洽谈记录", "下次联系日期"]
+Kind = FieldDefinition.Kind
+INDUSTRY_CHOICES = [{"key": "retail", "zh_hans": "零售", "en": "Retail"},
+                    {"key": "factory", "zh_hans": "制造", "en": "Manufacturing"}]
+CUSTOM_FIELDS = [  # key, kind, Chinese label, options (--custom N takes the first N)
+    ("wechat", Kind.TEXT, "微信号", {"unique": True}), ("email", Kind.EMAIL, "电子邮箱", {}),
+    ("landline", Kind.PHONE, "总机", {}), ("staff", Kind.NUMBER, "员工人数", {}), ("budget", Kind.MONEY, "年预算", {}),
+    ("since", Kind.DATE, "合作日期", {}), ("key_account", Kind.BOOLEAN, "重点客户", {}),
+    ("trade", Kind.CHOICE, "业态", {"choices": INDUSTRY_CHOICES}),
+    ("needs", Kind.MULTI_CHOICE, "需求", {"choices": INDUSTRY_CHOICES}), ("site", Kind.URL, "网站", {}),
+]
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -87,14 +98,17 @@ class Command(BaseCommand):
         parser.add_argument("--hostile", type=int, default=200_000, help="rows of the hostile workbook (0: skip it)")
         parser.add_argument("--compare", action="store_true", help="also time python-calamine, openpyxl and XlsxWriter")
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--custom", type=int, default=0, choices=range(0, len(CUSTOM_FIELDS) + 1), metavar="N",
+                            help=f"custom-field columns in the realistic workbook (0..{len(CUSTOM_FIELDS)}; issue 23)")
 
-    def handle(self, *args, rows, existing, duplicates, hostile, compare, seed, **options):
+    def handle(self, *args, rows, existing, duplicates, hostile, compare, seed, custom=0, **options):
         if "bench" not in connection.settings_dict["NAME"]:
             raise CommandError("Run this against a scratch database whose name contains 'bench'.")
         rng = random.Random(seed)
         with tempfile.TemporaryDirectory() as folder, transaction.atomic():
             folder = Path(folder)
             importer = self._people()
+            self.custom = self._custom_fields(custom)
             if hostile:
                 self._hostile(folder, importer, hostile)
             if existing:
@@ -110,6 +124,27 @@ class Command(BaseCommand):
             self._import(path, importer, rows)
             self._export(importer, folder, rows, compare)
             transaction.set_rollback(True)
+
+    def _custom_fields(self, count):
+        """`count` customer custom fields of different kinds (the first, 微信号, unique), for
+        everyone to edit: the workbook gets a column for each, headed by its Chinese label."""
+        defined = []
+        for index, (key, kind, label, extra) in enumerate(CUSTOM_FIELDS[:count]):
+            defined.append(FieldDefinition.objects.create(
+                target="customer", key=key, kind=kind, label_zh_hans=label, label_en=key, order=index, **extra))
+        if defined:
+            self.stdout.write(f"custom fields: {', '.join(f'{d.label_zh_hans} ({d.kind})' for d in defined)}")
+        return defined
+
+    def _custom_cells(self, rng, index):
+        values = {
+            "wechat": f"wx_{index}_{rng.randrange(10**6)}", "email": f"buyer{index}@example.cn",
+            "landline": f"021-{rng.randint(5000, 6999)}{rng.randint(1000, 9999)}", "staff": str(rng.randint(5, 5000)),
+            "budget": f"{rng.randint(1, 999)},{rng.randint(100, 999)}.50", "since": f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            "key_account": rng.choice(["是", "否"]), "trade": rng.choice(["零售", "制造"]),
+            "needs": rng.choice(["零售、制造", "零售", ""]), "site": f"https://www.example{index}.cn",
+        }
+        return [values[d.key] for d in self.custom]
 
     def _people(self):
         importer, _ = User.objects.get_or_create(username="bench-importer", defaults={"role": User.Role.SALESPERSON, "full_name": "压测员"})
@@ -170,7 +205,7 @@ class Command(BaseCommand):
     def _workbook(self, path, rows, rng, phones, duplicates):
         with open(path, "wb") as handle:
             writer = XlsxWriter(handle, sheet_name="客户")
-            writer.header(HEADERS)
+            writer.header(HEADERS + [d.label_zh_hans for d in self.custom])
             for cells in self._rows(rows, rng, phones, duplicates):
                 writer.append(cells)
             writer.close()
@@ -193,14 +228,16 @@ class Command(BaseCommand):
                 rng.choice(["准客户", "意向客户", "暂停客户"]), rng.choice(["普通", "VIP"]),
                 rng.choice(["自己联系", "广告媒体", "朋友介绍"]), rng.choice(INDUSTRIES), rng.choice(["男", "女", ""]),
                 rng.choice(NOTES), f"2027-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-            ]
+            ] + (self._custom_cells(rng, index) if self.custom else [])
 
     def _preview(self, path, importer, rows):
         """What the preview step does before the person confirms (the rows are not stored here)."""
         started = time.perf_counter()
         table = reader.open_table(path, path.name)
-        classifier = classify.Classifier(viewer=importer)
-        for chunk in classify.clean_chunks(table, classify.RowCleaner(columns.guess_columns(table.headers), preview=True)):
+        custom = custom_import.targets(importer)
+        mapped = custom_import.guess_columns(table.headers, definitions=custom)
+        classifier = classify.Classifier(viewer=importer, unique=custom_import.UniqueCheck(mapped, custom, viewer=importer))
+        for chunk in classify.clean_chunks(table, classify.RowCleaner(mapped, preview=True, custom=custom)):
             classifier.classify(chunk)
         seconds = time.perf_counter() - started
         self.stdout.write(f"preview: {rows:,} rows labelled in {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
