@@ -14,6 +14,7 @@ query. Definitions are read once per import, the
 people of a "person" field once, never per row.
 """
 
+from types import SimpleNamespace
 import re
 from datetime import date, datetime
 
@@ -255,9 +256,7 @@ def _holders(key: str, values: set) -> dict:
         pk__in={owner for _pk, _number, owner, _value in found if owner}).select_related("sales_group")}
     holders = {}
     for pk, number, owner_id, value in found:
-        customer = Customer(pk=pk, number=number, owner_id=owner_id)
-        if owner_id:
-            customer.owner = owners[owner_id]
+        customer = SimpleNamespace(pk=pk, number=number, owner_id=owner_id, owner=owners.get(owner_id))  # read only
         holders.setdefault(_seen_key(value), []).append(customer)
     return holders
 
